@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# Builds wvm's default riscv64 guest from Debian bookworm packages only:
+#   Image              Linux (linux-source-6.1), tinyconfig + kernel.config
+#   busybox            static riscv64 busybox (Debian source package)
+#   initramfs.cpio.gz  busybox + /init + /etc/profile
+#   disk.ext2          16 MiB ext2 filesystem with the files of disk/
+# Outputs are cached in ${WVM_CACHE:-$HOME/.cache/wvm}/images/riscv64-<hash>/,
+# <hash> covering this recipe's files; a re-run with nothing changed is
+# instant. Progress goes to stderr; the LAST stdout line is the output
+# directory, so other scripts can do: dir=$(build.sh | tail -1)
+# Needs root (or sudo) only to install missing Debian packages and, once,
+# to add a deb-src entry for `apt-get source busybox`.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+recipe_files=(build.sh kernel.config busybox.config init profile disk/README)
+hash=$(cd "$here" && sha256sum "${recipe_files[@]}" | sha256sum | cut -c1-12)
+cache=${WVM_CACHE:-$HOME/.cache/wvm}
+out=$cache/images/riscv64-$hash
+
+if [[ -f $out/.complete ]]; then
+	echo "$out"
+	exit 0
+fi
+
+start=$SECONDS
+log() { printf '[riscv64 image %4ds] %s\n' $((SECONDS - start)) "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+# run LOGFILE CMD...: output to LOGFILE, its tail printed on failure.
+run() {
+	local logf=$1; shift
+	if ! "$@" >>"$logf" 2>&1; then
+		log "FAILED: $* (last lines of $logf:)"
+		tail -n 40 "$logf" >&2
+		exit 1
+	fi
+}
+as_root() {
+	if [[ $EUID -eq 0 ]]; then "$@"
+	elif command -v sudo >/dev/null; then sudo "$@"
+	else die "need root to run: $*"
+	fi
+}
+
+mkdir -p "$cache/images" "$cache/src"
+# One build at a time (they share $cache/src and both use every core).
+exec 9>"$cache/images/.riscv64.lock"
+flock 9
+if [[ -f $out/.complete ]]; then
+	echo "$out"
+	exit 0
+fi
+mkdir -p "$out"
+log "building into $out"
+
+# --- Debian packages -------------------------------------------------------
+pkgs=(linux-source-6.1 build-essential bc bison flex xz-utils e2fsprogs
+	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross dpkg-dev)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' ||
+		missing+=("$p")
+done
+if ((${#missing[@]})); then
+	log "apt: installing ${missing[*]}"
+	run "$out/apt.log" as_root apt-get update
+	run "$out/apt.log" as_root env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# --- Linux source (shared between recipe versions, keyed by package version)
+kver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+ksrc=$cache/src/linux-source-6.1_$kver
+if [[ ! -f $ksrc/.extracted ]]; then
+	log "linux: extracting /usr/src/linux-source-6.1.tar.xz ($kver)"
+	rm -rf "$ksrc" "$ksrc.tmp"
+	mkdir -p "$ksrc.tmp"
+	tar -C "$ksrc.tmp" -xf /usr/src/linux-source-6.1.tar.xz
+	mv "$ksrc.tmp/linux-source-6.1" "$ksrc"
+	rmdir "$ksrc.tmp"
+	touch "$ksrc/.extracted"
+fi
+
+# check_config WANTED ACTUAL: every `CONFIG_X=v` / `# CONFIG_X is not set` of
+# WANTED must hold in ACTUAL (a symbol absent from ACTUAL counts as unset).
+check_config() {
+	local line sym bad=0
+	while IFS= read -r line; do
+		if [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)= ]]; then
+			grep -qxF -- "$line" "$2" && continue
+		elif [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
+			grep -q "^${BASH_REMATCH[1]}=" "$2" || continue
+		else
+			continue
+		fi
+		sym=${BASH_REMATCH[1]}
+		log "config: wanted '$line', got '$(grep -E "^$sym=|^# $sym is not set" "$2" || echo absent)'"
+		bad=1
+	done <"$1"
+	return $bad
+}
+
+# --- kernel ------------------------------------------------------------------
+kmake=(make -C "$ksrc" O="$out/build/linux" ARCH=riscv
+	CROSS_COMPILE=riscv64-linux-gnu- KBUILD_BUILD_USER=wvm KBUILD_BUILD_HOST=wvm)
+if [[ ! -f $out/Image ]]; then
+	log "linux: configuring (tinyconfig + kernel.config)"
+	rm -rf "$out/build/linux" "$out/linux-build.log"
+	mkdir -p "$out/build/linux"
+	run "$out/linux-build.log" "${kmake[@]}" tinyconfig
+	run "$out/linux-build.log" env ARCH=riscv \
+		"$ksrc/scripts/kconfig/merge_config.sh" -m -O "$out/build/linux" \
+		"$out/build/linux/.config" "$here/kernel.config"
+	run "$out/linux-build.log" "${kmake[@]}" olddefconfig
+	check_config "$here/kernel.config" "$out/build/linux/.config" ||
+		die "kernel.config does not apply cleanly to linux $kver"
+	log "linux: make -j$(nproc) Image (log: $out/linux-build.log)"
+	run "$out/linux-build.log" "${kmake[@]}" -j"$(nproc)" Image
+	cp "$out/build/linux/.config" "$out/linux.config"
+	cp "$out/build/linux/System.map" "$out/System.map"
+	cp "$out/build/linux/arch/riscv/boot/Image" "$out/Image.tmp"
+	mv "$out/Image.tmp" "$out/Image"
+	log "linux: Image is $(stat -c %s "$out/Image") bytes"
+fi
+
+# --- busybox -----------------------------------------------------------------
+# apt-get source needs a deb-src entry; add one mirroring the machine's own
+# Debian `deb` entry (same URI and keyring) if there is none.
+debian_deb_entry() { # prints "URI KEYRING" of the Debian main archive entry
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[[ -f $f && $f != */wvm-deb-src.sources ]] || continue
+		awk -v suite="$codename" '
+			BEGIN { RS = ""; FS = "\n" }
+			{
+				types = uris = suites = comps = key = ""; enabled = "yes"
+				for (i = 1; i <= NF; i++) {
+					if ($i ~ /^[ \t]*#/) continue
+					n = index($i, ":"); if (!n) continue
+					k = tolower(substr($i, 1, n - 1))
+					v = substr($i, n + 1); gsub(/^[ \t]+|[ \t]+$/, "", v)
+					if (k == "types") types = v
+					else if (k == "uris") uris = v
+					else if (k == "suites") suites = v
+					else if (k == "components") comps = v
+					else if (k == "signed-by") key = v
+					else if (k == "enabled") enabled = tolower(v)
+				}
+				if (enabled == "no") next
+				if ((" " types " ") !~ / deb /) next
+				if ((" " suites " ") !~ (" " suite " ")) next
+				if ((" " comps " ") !~ / main /) next
+				split(uris, u, /[ \t]+/)
+				if (key ~ /^\//) print u[1], key; else print u[1]
+				exit
+			}' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[[ -f $f ]] || continue
+		awk -v suite="$codename" '
+			$1 != "deb" { next }
+			{
+				key = ""; i = 2
+				if ($2 ~ /^\[/) {
+					for (; i <= NF; i++) {
+						if ($i ~ /signed-by=/) { key = $i; sub(/.*signed-by=/, "", key); sub(/\]$/, "", key) }
+						if ($i ~ /\]$/) { i++; break }
+					}
+				}
+				if ($(i + 1) != suite) next
+				for (j = i + 2; j <= NF; j++) if ($j == "main") { print $i, key; exit }
+			}' "$f"
+	done
+}
+
+ensure_busybox_source_known() {
+	if apt-get source --print-uris busybox >"$out/apt-source.log" 2>&1; then
+		return
+	fi
+	local src=/etc/apt/sources.list.d/wvm-deb-src.sources uri key tmp
+	if [[ ! -f $src ]]; then
+		read -r uri key < <(debian_deb_entry | head -n 1) || true
+		uri=${uri:-http://deb.debian.org/debian}
+		log "apt: adding deb-src entry $src ($uri $codename)"
+		tmp=$(mktemp)
+		{
+			echo "# Added by wvm examples/images/riscv64/build.sh for 'apt-get source busybox'."
+			echo "Types: deb-src"
+			echo "URIs: $uri"
+			echo "Suites: $codename $codename-updates"
+			echo "Components: main"
+			if [[ -n ${key:-} ]]; then echo "Signed-By: $key"; fi
+		} >"$tmp"
+		as_root install -m 0644 "$tmp" "$src"
+		rm -f "$tmp"
+	fi
+	log "apt: apt-get update (for deb-src)"
+	run "$out/apt.log" as_root apt-get update
+	apt-get source --print-uris busybox >"$out/apt-source.log" 2>&1 ||
+		die "apt-get source busybox still fails: $(tail -n 3 "$out/apt-source.log")"
+}
+
+if [[ ! -f $out/busybox ]]; then
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+	ensure_busybox_source_known
+	# lines look like: 'http://.../busybox_1.35.0-4%2bdeb12u1.dsc' busybox_1.35.0-4+deb12u1.dsc SIZE HASH
+	dsc=$(awk '$2 ~ /^busybox_.*\.dsc$/ { print $2; exit }' "$out/apt-source.log")
+	[[ -n $dsc ]] || die "cannot find busybox .dsc in $out/apt-source.log"
+	bver=${dsc#busybox_}; bver=${bver%.dsc}
+	bsrc=$cache/src/busybox_$bver
+	if [[ ! -f $bsrc/.extracted ]]; then
+		log "busybox: apt-get source busybox ($bver)"
+		rm -rf "$bsrc" "$bsrc.tmp"
+		mkdir -p "$bsrc.tmp"
+		(cd "$bsrc.tmp" && run "$out/busybox-build.log" apt-get source busybox)
+		d=$(find "$bsrc.tmp" -mindepth 1 -maxdepth 1 -type d -name 'busybox-*' | head -n 1)
+		[[ -n $d ]] || die "apt-get source busybox produced no directory"
+		mv "$d" "$bsrc"
+		rm -rf "$bsrc.tmp"
+		touch "$bsrc/.extracted"
+	fi
+	log "busybox: configuring (defconfig + busybox.config)"
+	# In-tree build of a copy: busybox's out-of-tree (O=) build is broken
+	# (scripts/kconfig/zconf.tab.c cannot find lkc.h).
+	rm -rf "$out/build/busybox"
+	mkdir -p "$out/build"
+	cp -a "$bsrc" "$out/build/busybox"
+	bmake=(make -C "$out/build/busybox" CROSS_COMPILE=riscv64-linux-gnu-)
+	run "$out/busybox-build.log" "${bmake[@]}" defconfig
+	bconf=$out/build/busybox/.config
+	while IFS= read -r line; do
+		if [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)= ]] ||
+			[[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
+			sym=${BASH_REMATCH[1]}
+			grep -vE "^$sym=|^# $sym is not set$" "$bconf" >"$bconf.new" || true
+			printf '%s\n' "$line" >>"$bconf.new"
+			mv "$bconf.new" "$bconf"
+		fi
+	done <"$here/busybox.config"
+	run "$out/busybox-build.log" sh -c 'yes "" | "$@"' sh \
+		"${bmake[@]}" oldconfig
+	check_config "$here/busybox.config" "$bconf" ||
+		die "busybox.config does not apply cleanly to busybox $bver"
+	log "busybox: make -j$(nproc) (log: $out/busybox-build.log)"
+	run "$out/busybox-build.log" "${bmake[@]}" -j"$(nproc)" busybox
+	cp "$bconf" "$out/busybox.config"
+	# busybox.links: one absolute path per applet, e.g. /usr/bin/awk
+	run "$out/busybox-build.log" "${bmake[@]}" busybox.links
+	cp "$out/build/busybox/busybox.links" "$out/busybox.links"
+	riscv64-linux-gnu-strip -o "$out/busybox.tmp" "$out/build/busybox/busybox_unstripped"
+	mv "$out/busybox.tmp" "$out/busybox"
+	log "busybox: $(stat -c %s "$out/busybox") bytes, $(wc -l <"$out/busybox.links") applets"
+fi
+
+# --- initramfs -----------------------------------------------------------------
+if [[ ! -f $out/initramfs.cpio.gz ]]; then
+	log "initramfs: gen_init_cpio | gzip"
+	tmp=$out/build/initramfs
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	cc -O2 -o "$tmp/gen_init_cpio" "$ksrc/usr/gen_init_cpio.c"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$tmp/passwd"
+	printf 'root:x:0:\n' >"$tmp/group"
+	{
+		for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /etc /proc /sys /mnt; do
+			echo "dir $d 0755 0 0"
+		done
+		echo "dir /root 0700 0 0"
+		echo "dir /tmp 1777 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		echo "file /init $here/init 0755 0 0"
+		echo "file /etc/profile $here/profile 0644 0 0"
+		echo "file /etc/passwd $tmp/passwd 0644 0 0"
+		echo "file /etc/group $tmp/group 0644 0 0"
+		echo "file /bin/busybox $out/busybox 0755 0 0"
+		grep -vxE '/bin/busybox|/linuxrc' "$out/busybox.links" | sort -u |
+			while read -r l; do echo "slink $l /bin/busybox 0777 0 0"; done
+	} >"$tmp/list"
+	"$tmp/gen_init_cpio" -t 0 "$tmp/list" >"$tmp/initramfs.cpio"
+	gzip -9 -n <"$tmp/initramfs.cpio" >"$out/initramfs.cpio.gz.tmp"
+	mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
+fi
+
+# --- disk --------------------------------------------------------------------
+if [[ ! -f $out/disk.ext2 ]]; then
+	log "disk: mke2fs -t ext2 (16 MiB)"
+	rm -f "$out/disk.ext2.tmp"
+	run "$out/mke2fs.log" mke2fs -q -F -t ext2 -L wvm -E root_owner=0:0 \
+		-d "$here/disk" "$out/disk.ext2.tmp" 16M
+	mv "$out/disk.ext2.tmp" "$out/disk.ext2"
+fi
+
+{
+	echo "recipe-hash: $hash"
+	echo "linux-source-6.1: $kver"
+	echo "busybox: $(awk '$2 ~ /^busybox_.*\.dsc$/ { print $2; exit }' "$out/apt-source.log" 2>/dev/null || true)"
+	echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+} >"$out/manifest.txt"
+rm -rf "$out/build"
+touch "$out/.complete"
+log "done: $(du -sh "$out" | cut -f1) in $out"
+echo "$out"

@@ -1,0 +1,71 @@
+/* wvm's public C API: create a machine, load guest images, run it in time
+ * slices, exchange console bytes. The same API is exported by the wasm build
+ * (src/js wraps it) and used by the native CLI (src/cli). */
+#ifndef WVM_H
+#define WVM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct wvm_machine wvm_machine;
+
+/* Results of wvm_run. */
+enum wvm_status {
+    WVM_RUNNING = 0, /* the time slice ended; call wvm_run again */
+    WVM_IDLE = 1,    /* every hart waits for an interrupt: sleep wvm_idle_us() */
+    WVM_HALTED = 2   /* the guest stopped: see wvm_exit_code() */
+};
+
+/* Firmware choices for wvm_boot. */
+enum wvm_bios {
+    WVM_BIOS_NONE = 0,    /* run the kernel in M-mode from its entry (bare metal) */
+    WVM_BIOS_FILE = 1,    /* firmware loaded with wvm_load_bios (e.g. OpenSBI) */
+    WVM_BIOS_BUILTIN = 2  /* S-mode kernel with the built-in SBI */
+};
+
+/* The last error message of this thread (one line, no newline). */
+const char *wvm_last_error(void);
+
+/* Create a riscv64 virt machine with `ram_mib` MiB of RAM at guest-physical
+ * 0x8000_0000 and `nharts` harts (1..8). Returns NULL (see wvm_last_error)
+ * for bad arguments or when the host is out of memory. */
+wvm_machine *wvm_create(uint32_t ram_mib, int nharts);
+
+/* Release everything the machine owns. */
+void wvm_destroy(wvm_machine *m);
+
+/* Load the kernel image `data` (len bytes): an ELF64 RISC-V executable or a
+ * raw image (placed at 0x8020_0000 with firmware, 0x8000_0000 without).
+ * Returns 0, or -1 with wvm_last_error set (truncated/malformed ELF, wrong
+ * machine, does not fit in RAM). Call before wvm_boot. */
+int wvm_load_kernel(wvm_machine *m, const uint8_t *data, size_t len);
+
+/* Start the machine with firmware `bios` (enum wvm_bios). Returns 0, or -1
+ * with wvm_last_error set (nothing to run, unsupported choice). */
+int wvm_boot(wvm_machine *m, int bios);
+
+/* Run guest code for about `slice_us` microseconds of host time. Returns an
+ * enum wvm_status. */
+int wvm_run(wvm_machine *m, uint32_t slice_us);
+
+/* After WVM_IDLE: microseconds until the next timer event (capped at 1 s). */
+uint32_t wvm_idle_us(wvm_machine *m);
+
+/* After WVM_HALTED: the guest's exit status (0 = success; HTIF tohost
+ * failure n gives n). */
+int wvm_exit_code(wvm_machine *m);
+
+/* Copy up to `max` bytes of pending console output into `buf`; returns the
+ * count. Console output is buffered between calls (64 KiB; older bytes are
+ * kept, newer ones dropped if the host never drains). */
+size_t wvm_console_read(wvm_machine *m, uint8_t *buf, size_t max);
+
+/* Guest instructions retired so far, summed over harts. */
+uint64_t wvm_instret(wvm_machine *m);
+
+/* Host pointer to a scratch buffer of `len` bytes inside the module's
+ * memory (for JS to pass file data in); valid until the next call. NULL if
+ * the host is out of memory. */
+uint8_t *wvm_buffer(size_t len);
+
+#endif

@@ -1,0 +1,108 @@
+/* Translation block cache. */
+#include "ir/cache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem/softmmu.h"
+
+static void on_code_write(void *opaque, uint64_t pa)
+{
+    (void)pa;
+    ir_cache_flush(opaque);
+}
+
+int ir_cache_init(ir_cache *c, phys_map *pm, size_t arena_bytes)
+{
+    memset(c, 0, sizeof(*c));
+    unsigned buckets = 1u << 16;
+    c->arena = malloc(arena_bytes);
+    c->hash = calloc(buckets, sizeof(*c->hash));
+    if (!c->arena || !c->hash) {
+        ir_cache_free(c);
+        return -1;
+    }
+    c->arena_size = arena_bytes;
+    c->hash_mask = buckets - 1;
+    c->pm = pm;
+    pm->code_write = on_code_write;
+    pm->code_write_opaque = c;
+    return 0;
+}
+
+void ir_cache_free(ir_cache *c)
+{
+    free(c->arena);
+    free(c->hash);
+    c->arena = NULL;
+    c->hash = NULL;
+}
+
+void ir_cache_attach(ir_cache *c, ir_cpu *cpu)
+{
+    c->cpus[c->ncpus++] = cpu;
+    cpu->cache = c;
+}
+
+void ir_cache_flush(ir_cache *c)
+{
+    memset(c->hash, 0, (c->hash_mask + 1) * sizeof(*c->hash));
+    memset(c->pm->code_pages, 0, c->pm->ram_size >> PAGE_BITS);
+    c->used = 0;
+    c->flushes++;
+}
+
+static unsigned hash_pc(const ir_cache *c, uint64_t ppc)
+{
+    return (unsigned)((ppc >> 1) ^ (ppc >> 13)) & c->hash_mask;
+}
+
+/* Reserve arena space for a block of up to IR_BLOCK_MAX_OPS ops. */
+static ir_block *arena_reserve(ir_cache *c)
+{
+    size_t need = sizeof(ir_block) + IR_BLOCK_MAX_OPS * sizeof(ir_op);
+    if (c->used + need > c->arena_size)
+        ir_cache_flush(c);
+    return (ir_block *)(c->arena + c->used);
+}
+
+ir_block *ir_cache_get(ir_cpu *cpu)
+{
+    ir_cache *c = cpu->cache;
+    uint64_t vpc = cpu->pc, ppc;
+    const uint8_t *host;
+    if (mmu_fetch(cpu, vpc, &ppc, &host) != IR_OK)
+        return NULL;
+    unsigned h = hash_pc(c, ppc);
+    for (ir_block *b = c->hash[h]; b; b = b->hash_next)
+        if (b->ppc == ppc && b->vpc == vpc && b->flags == cpu->block_flags)
+            return b;
+    if (!host)
+        return cpu->arch->access_fault(cpu, ACC_EXEC, vpc, vpc, 0), NULL;
+
+    ir_block *b = arena_reserve(c);
+    memset(b, 0, sizeof(*b));
+    b->vpc = vpc;
+    b->ppc = ppc;
+    b->flags = cpu->block_flags;
+    if (cpu->arch->decode(cpu, b, host + (ppc & ~PAGE_MASK), IR_BLOCK_MAX_OPS) != IR_OK)
+        return NULL;
+    /* A block whose last instruction crosses into the next page depends on
+     * two translations: run it from scratch space, uncached. */
+    if ((ppc & ~PAGE_MASK) + b->len > PAGE_SIZE) {
+        size_t sz = sizeof(ir_block) + b->nops * sizeof(ir_op);
+        memcpy(&c->scratch, b, sz);
+        return &c->scratch.b;
+    }
+    c->used += (sizeof(ir_block) + b->nops * sizeof(ir_op) + 15) & ~(size_t)15;
+    c->blocks++;
+    b->hash_next = c->hash[h];
+    c->hash[h] = b;
+    uint64_t pa_page = ppc & PAGE_MASK;
+    if (!c->pm->code_pages[(pa_page - c->pm->ram_base) >> PAGE_BITS]) {
+        phys_mark_code(c->pm, pa_page);
+        for (int i = 0; i < c->ncpus; i++)
+            tlb_protect_code_page(c->cpus[i], pa_page);
+    }
+    return b;
+}

@@ -1,0 +1,46 @@
+/* The translation block cache, shared by all harts of a machine: blocks keyed
+ * by (guest-physical PC, guest-virtual PC, mode flags) in a hash table, their
+ * ops in one arena. A write to a guest-physical page holding translated code
+ * flushes the whole cache (QEMU's tb_flush; rare in practice). */
+#ifndef WVM_IR_CACHE_H
+#define WVM_IR_CACHE_H
+
+#include "ir/cpu.h"
+
+#define IR_MAX_CPUS 8
+#define IR_BLOCK_MAX_OPS 160
+
+struct ir_cache {
+    uint8_t *arena;
+    size_t arena_size, used; /* bytes */
+    ir_block **hash;
+    unsigned hash_mask;
+    phys_map *pm;
+    ir_cpu *cpus[IR_MAX_CPUS];
+    int ncpus;
+    uint64_t flushes;  /* whole-cache flushes so far */
+    uint64_t blocks;   /* blocks translated so far */
+    union {            /* scratch block for code that must not be cached */
+        ir_block b;
+        uint8_t bytes[sizeof(ir_block) + IR_BLOCK_MAX_OPS * sizeof(ir_op)];
+    } scratch;
+};
+
+/* Create a cache with `arena_bytes` of op storage for the harts that will be
+ * attached with ir_cache_attach. Hooks the phys_map's code-write callback.
+ * Returns 0, or -1 if allocation fails. */
+int ir_cache_init(ir_cache *c, phys_map *pm, size_t arena_bytes);
+void ir_cache_free(ir_cache *c);
+
+/* Register a hart with the cache (its TLB is kept coherent with code pages). */
+void ir_cache_attach(ir_cache *c, ir_cpu *cpu);
+
+/* Drop every block and every code-page mark. */
+void ir_cache_flush(ir_cache *c);
+
+/* The block at cpu->pc for the current mode, translating it if needed.
+ * Returns NULL if an exception was taken while fetching (cpu->pc is then the
+ * trap handler). */
+ir_block *ir_cache_get(ir_cpu *cpu);
+
+#endif

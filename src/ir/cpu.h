@@ -1,0 +1,57 @@
+/* Architecture-neutral CPU state seen by the engines (interpreter and JIT),
+ * and the hooks a guest front-end provides. An architecture's hart struct
+ * embeds ir_cpu as its first member. */
+#ifndef WVM_IR_CPU_H
+#define WVM_IR_CPU_H
+
+#include <stdint.h>
+
+#include "ir/ir.h"
+#include "mem/phys.h"
+#include "mem/tlb.h"
+
+typedef struct ir_cpu ir_cpu;
+typedef struct ir_cache ir_cache;
+
+/* A helper: runs one guest instruction that the IR does not express
+ * directly. Returns IR_OK, IR_TRAP (exception taken) or IR_END (cpu->pc set,
+ * leave the block). */
+typedef int (*ir_helper_fn)(ir_cpu *cpu, const ir_op *op);
+
+/* What a guest front-end provides to the engines. */
+typedef struct ir_arch {
+    /* Translate guest-virtual `va` for `access` (ACC_*) under `mmu_idx`,
+     * checking permissions (page tables and physical memory protection).
+     * On success stores the guest-physical address in *pa, sets *cacheable
+     * when the whole page has the same permissions (so a TLB entry may be
+     * made) and returns IR_OK. On a fault it raises the guest exception with
+     * `pc` as the faulting instruction address and returns IR_TRAP. */
+    int (*translate)(ir_cpu *cpu, uint64_t va, int access, int mmu_idx, uint64_t pc,
+                     uint64_t *pa, int *cacheable);
+    /* Raise the access fault for `access` at `va` (no RAM or device there, or
+     * a misaligned atomic when `misaligned`). Returns IR_TRAP. */
+    int (*access_fault)(ir_cpu *cpu, int access, uint64_t va, uint64_t pc, int misaligned);
+    /* Decode guest code at cpu->pc (guest-physical `ppc`, host bytes `code`
+     * valid up to the end of the page) into `b` (capacity `max_ops` ops).
+     * Sets b->len, b->ninsns, b->nops. Returns IR_OK, or IR_TRAP if the
+     * first instruction could not be fetched (exception taken). */
+    int (*decode)(ir_cpu *cpu, ir_block *b, const uint8_t *code, unsigned max_ops);
+    const ir_helper_fn *helpers;
+} ir_arch;
+
+struct ir_cpu {
+    uint64_t r[IR_NREGS];
+    uint64_t pc;          /* guest-virtual; during a block, the block's start */
+    uint64_t instret;     /* guest instructions retired */
+    int64_t budget;       /* guest instructions left before ir_run returns */
+    uint32_t block_flags; /* mode bits that change decoding (keys blocks) */
+    uint8_t fetch_idx;    /* MMU_* index for instruction fetch */
+    uint8_t data_idx;     /* MMU_* index for loads and stores */
+    int exit_req;         /* nonzero: leave ir_run at the next block boundary */
+    tlb_entry tlb[MMU_NIDX][TLB_SIZE];
+    phys_map *pm;
+    ir_cache *cache;
+    const ir_arch *arch;
+};
+
+#endif

@@ -1,0 +1,94 @@
+/* The shared IR: the op set that guest front-ends decode into and that the
+ * engines (interpreter, JIT) execute. See shared/DESIGN.md, "The IR contract".
+ *
+ * Ops are three-address over 64-bit values held in ir_cpu.r[]. Register index
+ * space (one byte): 0..31 guest integer registers, IR_ZERO_SINK (writes to the
+ * architectural zero register go here), IR_TEMP0.. temporaries, IR_FREG0..
+ * floating-point registers as raw 64-bit patterns. Rare or complex guest
+ * instructions are HELPER ops: calls into C with a fixed signature. */
+#ifndef WVM_IR_H
+#define WVM_IR_H
+
+#include <stdint.h>
+
+enum {
+    IR_ZERO_SINK = 32, /* rd of an instruction that writes x0 */
+    IR_TEMP0 = 33,     /* first temporary (front-ends may use 33..63) */
+    IR_FREG0 = 64,     /* f0..f31 as raw bit patterns (NaN-boxed singles) */
+    IR_NREGS = 96
+};
+
+/* The op table: name, class. Classes: R = r[rd] = f(r[rs1], r[rs2]);
+ * I = r[rd] = f(r[rs1], imm); L = load r[rd] from r[rs1]+imm; S = store r[rs2]
+ * to r[rs1]+imm; B = conditional branch to pc+imm (terminator); T = other
+ * terminator; H = helper call. */
+#define IR_OPS(X)                                                              \
+    X(ADD, R) X(SUB, R) X(AND, R) X(OR, R) X(XOR, R) X(SLL, R) X(SRL, R)       \
+    X(SRA, R) X(SLT, R) X(SLTU, R) X(MUL, R) X(MULH, R) X(MULHSU, R)           \
+    X(MULHU, R) X(DIV, R) X(DIVU, R) X(REM, R) X(REMU, R) X(ADDW, R)           \
+    X(SUBW, R) X(SLLW, R) X(SRLW, R) X(SRAW, R) X(MULW, R) X(DIVW, R)          \
+    X(DIVUW, R) X(REMW, R) X(REMUW, R)                                         \
+    X(SH1ADD, R) X(SH2ADD, R) X(SH3ADD, R) X(ADDUW, R) X(SH1ADDUW, R)          \
+    X(SH2ADDUW, R) X(SH3ADDUW, R) X(ANDN, R) X(ORN, R) X(XNOR, R) X(MIN, R)    \
+    X(MAX, R) X(MINU, R) X(MAXU, R) X(ROL, R) X(ROR, R) X(ROLW, R) X(RORW, R)  \
+    X(BCLR, R) X(BSET, R) X(BINV, R) X(BEXT, R)                                \
+    X(ADDI, I) X(ANDI, I) X(ORI, I) X(XORI, I) X(SLTI, I) X(SLTIU, I)          \
+    X(SLLI, I) X(SRLI, I) X(SRAI, I) X(ADDIW, I) X(SLLIW, I) X(SRLIW, I)       \
+    X(SRAIW, I) X(RORI, I) X(RORIW, I) X(SLLIUW, I) X(BCLRI, I) X(BSETI, I)    \
+    X(BINVI, I) X(BEXTI, I)                                                    \
+    X(CLZ, I) X(CTZ, I) X(CPOP, I) X(CLZW, I) X(CTZW, I) X(CPOPW, I)           \
+    X(SEXTB, I) X(SEXTH, I) X(ZEXTH, I) X(ORCB, I) X(REV8, I)                  \
+    X(MOVI, I) /* r[rd] = (uint64)aux << 32 | (uint32)imm */                   \
+    X(LB, L) X(LH, L) X(LW, L) X(LD, L) X(LBU, L) X(LHU, L) X(LWU, L)          \
+    X(LWNB, L) /* 32-bit load NaN-boxed into a 64-bit FP register */           \
+    X(SB, S) X(SH, S) X(SW, S) X(SD, S)                                        \
+    X(BEQ, B) X(BNE, B) X(BLT, B) X(BGE, B) X(BLTU, B) X(BGEU, B)              \
+    X(JAL, T)  /* r[rd] = pc + aux; pc += imm */                               \
+    X(JALR, T) /* t = (r[rs1] + imm) & ~1; r[rd] = pc + aux; pc = t */         \
+    X(NEXT, T) /* fall through to the block's end pc */                        \
+    X(HELPER, H)     /* st = ir_helpers[imm](cpu, op); continue if st == 0 */  \
+    X(HELPER_END, H) /* helper that ends the block (it sets cpu->pc) */
+
+enum ir_opcode {
+#define IR_ENUM(name, cls) IR_##name,
+    IR_OPS(IR_ENUM)
+#undef IR_ENUM
+    IR_NUM_OPS
+};
+
+/* One IR op: 16 bytes. pc_off is the byte offset of the guest instruction from
+ * the block's start PC (so traps are precise); insns_after counts guest
+ * instructions from this one to the block end, inclusive (so retired
+ * instruction counts are exact when a trap stops the block here). For loads,
+ * stores, JAL and JALR, aux is the guest instruction length in bytes. For
+ * helpers, imm is the helper index and aux the raw guest instruction. */
+typedef struct ir_op {
+    uint8_t opc, rd, rs1, rs2;
+    int32_t imm;
+    uint16_t pc_off, insns_after;
+    uint32_t aux;
+} ir_op;
+
+/* A translation block. Keyed by guest-physical start address, guest-virtual
+ * start address and the mode flags that change decoding (ir_cpu.block_flags). */
+typedef struct ir_block {
+    uint64_t vpc;          /* guest-virtual address of the first instruction */
+    uint64_t ppc;          /* guest-physical address of the first instruction */
+    uint32_t flags;        /* decode-relevant mode bits at translation time */
+    uint16_t len;          /* guest bytes covered */
+    uint16_t ninsns;       /* guest instructions */
+    uint32_t nops;
+    uint32_t exec_count;   /* executions (hotness, for the JIT) */
+    struct ir_block *hash_next;
+    struct ir_block *chain[2]; /* cached successors in the same page: taken, not taken */
+    ir_op ops[];
+} ir_block;
+
+/* Status codes returned by helpers and memory slow paths. */
+enum {
+    IR_OK = 0,       /* continue with the next op */
+    IR_TRAP = 1,     /* an exception was taken: cpu->pc is the handler */
+    IR_END = 2,      /* op completed; leave the block (cpu->pc set by callee) */
+};
+
+#endif
