@@ -18,7 +18,8 @@ int ir_cache_init(ir_cache *c, phys_map *pm, size_t arena_bytes)
     unsigned buckets = 1u << 16;
     c->arena = malloc(arena_bytes);
     c->hash = calloc(buckets, sizeof(*c->hash));
-    if (!c->arena || !c->hash) {
+    c->scratch = malloc(sizeof(ir_block) + IR_BLOCK_MAX_OPS * sizeof(ir_op));
+    if (!c->arena || !c->hash || !c->scratch) {
         ir_cache_free(c);
         return -1;
     }
@@ -34,8 +35,10 @@ void ir_cache_free(ir_cache *c)
 {
     free(c->arena);
     free(c->hash);
+    free(c->scratch);
     c->arena = NULL;
     c->hash = NULL;
+    c->scratch = NULL;
 }
 
 void ir_cache_attach(ir_cache *c, ir_cpu *cpu)
@@ -91,8 +94,8 @@ ir_block *ir_cache_get(ir_cpu *cpu)
      * two translations: run it from scratch space, uncached. */
     if ((ppc & ~PAGE_MASK) + b->len > PAGE_SIZE) {
         size_t sz = sizeof(ir_block) + b->nops * sizeof(ir_op);
-        memcpy(&c->scratch, b, sz);
-        return &c->scratch.b;
+        memcpy(c->scratch, b, sz);
+        return c->scratch;
     }
     c->used += (sizeof(ir_block) + b->nops * sizeof(ir_op) + 15) & ~(size_t)15;
     c->blocks++;

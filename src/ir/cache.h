@@ -20,10 +20,7 @@ struct ir_cache {
     int ncpus;
     uint64_t flushes;  /* whole-cache flushes so far */
     uint64_t blocks;   /* blocks translated so far */
-    union {            /* scratch block for code that must not be cached */
-        ir_block b;
-        uint8_t bytes[sizeof(ir_block) + IR_BLOCK_MAX_OPS * sizeof(ir_op)];
-    } scratch;
+    ir_block *scratch; /* block for code that must not be cached */
 };
 
 /* Create a cache with `arena_bytes` of op storage for the harts that will be

@@ -76,8 +76,8 @@ int64_t ir_run(ir_cpu *cpu)
         }
         /* Cache the successor in the predecessor when both are on one page
          * and nothing was flushed in between. */
-        if (prev && prev_flushes == cache->flushes && b != &cache->scratch.b &&
-            prev != &cache->scratch.b &&
+        if (prev && prev_flushes == cache->flushes && b != cache->scratch &&
+            prev != cache->scratch &&
             ((b->vpc ^ prev->vpc) & PAGE_MASK) == 0)
             prev->chain[link] = b;
     enter:

@@ -42,24 +42,24 @@
 
 enum { K_BIN, K_SQRT, K_FMA, K_MINMAX, K_CMP, K_CLASS, K_F2I, K_I2F, K_F2F };
 
-#define OPS_FOR(P, N)                                                                    \
-    X(P##_ADD, #P "_add", N, K_BIN, 0) X(P##_SUB, #P "_sub", N, K_BIN, 1)                \
-    X(P##_MUL, #P "_mul", N, K_BIN, 2) X(P##_DIV, #P "_div", N, K_BIN, 3)                \
-    X(P##_SQRT, #P "_sqrt", N, K_SQRT, 0)                                                \
-    X(P##_MADD, #P "_madd", N, K_FMA, 0) X(P##_MSUB, #P "_msub", N, K_FMA, 1)            \
-    X(P##_NMSUB, #P "_nmsub", N, K_FMA, 2) X(P##_NMADD, #P "_nmadd", N, K_FMA, 3)        \
-    X(P##_MIN, #P "_min", N, K_MINMAX, 0) X(P##_MAX, #P "_max", N, K_MINMAX, 1)          \
-    X(P##_EQ, #P "_eq", N, K_CMP, 0) X(P##_LT, #P "_lt", N, K_CMP, 1)                    \
-    X(P##_LE, #P "_le", N, K_CMP, 2) X(P##_CLASS, #P "_classify", N, K_CLASS, 0)         \
-    X(P##_TO_I32, #P "_to_i32", N, K_F2I, 0) X(P##_TO_U32, #P "_to_u32", N, K_F2I, 1)    \
-    X(P##_TO_I64, #P "_to_i64", N, K_F2I, 2) X(P##_TO_U64, #P "_to_u64", N, K_F2I, 3)    \
-    X(I32_TO_##P, "i32_to_" #P, N, K_I2F, 0) X(U32_TO_##P, "u32_to_" #P, N, K_I2F, 1)    \
-    X(I64_TO_##P, "i64_to_" #P, N, K_I2F, 2) X(U64_TO_##P, "u64_to_" #P, N, K_I2F, 3)
+#define OPS_FOR(P, p, N)                                                                    \
+    X(P##_ADD, p "_add", N, K_BIN, 0) X(P##_SUB, p "_sub", N, K_BIN, 1)                \
+    X(P##_MUL, p "_mul", N, K_BIN, 2) X(P##_DIV, p "_div", N, K_BIN, 3)                \
+    X(P##_SQRT, p "_sqrt", N, K_SQRT, 0)                                                \
+    X(P##_MADD, p "_madd", N, K_FMA, 0) X(P##_MSUB, p "_msub", N, K_FMA, 1)            \
+    X(P##_NMSUB, p "_nmsub", N, K_FMA, 2) X(P##_NMADD, p "_nmadd", N, K_FMA, 3)        \
+    X(P##_MIN, p "_min", N, K_MINMAX, 0) X(P##_MAX, p "_max", N, K_MINMAX, 1)          \
+    X(P##_EQ, p "_eq", N, K_CMP, 0) X(P##_LT, p "_lt", N, K_CMP, 1)                    \
+    X(P##_LE, p "_le", N, K_CMP, 2) X(P##_CLASS, p "_classify", N, K_CLASS, 0)         \
+    X(P##_TO_I32, p "_to_i32", N, K_F2I, 0) X(P##_TO_U32, p "_to_u32", N, K_F2I, 1)    \
+    X(P##_TO_I64, p "_to_i64", N, K_F2I, 2) X(P##_TO_U64, p "_to_u64", N, K_F2I, 3)    \
+    X(I32_TO_##P, "i32_to_" p, N, K_I2F, 0) X(U32_TO_##P, "u32_to_" p, N, K_I2F, 1)    \
+    X(I64_TO_##P, "i64_to_" p, N, K_I2F, 2) X(U64_TO_##P, "u64_to_" p, N, K_I2F, 3)
 
 #define ALL_OPS                                                                          \
-    OPS_FOR(F32, 32)                                                                     \
+    OPS_FOR(F32, "f32", 32)                                                                     \
     X(F32_TO_F64, "f32_to_f64", 32, K_F2F, 0)                                            \
-    OPS_FOR(F64, 64)                                                                     \
+    OPS_FOR(F64, "f64", 64)                                                                     \
     X(F64_TO_F32, "f64_to_f32", 64, K_F2F, 0)
 
 enum {
@@ -315,7 +315,10 @@ static const hand_t HAND[] = {
     { OP_F32_MADD, RNE, 0x7fc00000, 0x3f800000, 0x3f800000, CN32, 0 },
     { OP_F32_MADD, RNE, 0x7f800000, 0x3f800000, 0xff800000, CN32, NV },   /* inf - inf */
     { OP_F32_MSUB, RNE, 0x7f800000, 0x3f800000, 0x7f800000, CN32, NV },
-    { OP_F32_NMSUB, RNE, 0x7f800000, 0x3f800000, 0x7f800000, 0x00000000 | 0x7f800000, 0 },
+    { OP_F32_NMSUB, RNE, 0x7f800000, 0x3f800000, 0x7f800000, CN32, NV },
+    { OP_F32_NMSUB, RNE, 0x7f800000, 0x3f800000, 0xff800000, 0xff800000, 0 },
+    { OP_F32_NMADD, RNE, 0x7f800000, 0x3f800000, 0xff800000, CN32, NV },
+    { OP_F64_MSUB, RNE, 0xfff0000000000000, 0x3ff0000000000000, 0x7ff0000000000000, 0xfff0000000000000, 0 },
     /* signs of exact zeros: fnmadd = -(a*b) - c */
     { OP_F32_NMADD, RNE, 0x00000000, 0x3f800000, 0x00000000, 0x80000000, 0 },
     { OP_F32_MADD, RNE, 0x00000000, 0xbf800000, 0x00000000, 0x00000000, 0 },
@@ -448,7 +451,8 @@ static const hand_t HAND[] = {
     { OP_I32_TO_F32, RNE, (uint64_t)(int64_t)INT32_MIN, 0, 0, 0xcf000000, 0 },
     { OP_U32_TO_F32, RUP, 0xffffffff, 0, 0, 0x4f800000, NX },
     { OP_I64_TO_F32, RDN, (uint64_t)INT64_MIN, 0, 0, 0xdf000000, 0 },
-    { OP_I64_TO_F32, RDN, (uint64_t)-(INT64_C(0x7fffff0000000001)), 0, 0, 0xdf000000, NX },
+    { OP_I64_TO_F32, RDN, (uint64_t)-(INT64_C(0x7fffff0000000001)), 0, 0, 0xdeffffff, NX },
+    { OP_I64_TO_F32, RUP, (uint64_t)-(INT64_C(0x7fffff0000000001)), 0, 0, 0xdefffffe, NX },
     { OP_U64_TO_F64, RTZ, UINT64_MAX, 0, 0, 0x43efffffffffffff, NX },
     { OP_I64_TO_F64, RNE, (uint64_t)INT64_MIN, 0, 0, 0xc3e0000000000000, 0 },
     { OP_U32_TO_F64, RNE, 0xffffffff, 0, 0, 0x41efffffffe00000, 0 },
@@ -477,7 +481,10 @@ static const hand_t HAND[] = {
     { OP_F64_TO_F32, RDN, 0x380ffffff0000000, 0, 0, 0x007fffff, UF | NX },
     /* just below that tie: tiny after rounding, result still 2^-126 */
     { OP_F64_TO_F32, RNE, 0x380fffffefffffff, 0, 0, 0x00800000, UF | NX },
-    { OP_F64_MUL, RNE, 0x001fffffffffffff, 0x3fefffffffffffff, 0, 0x0010000000000000, UF | NX },
+    { OP_F64_MUL, RNE, 0x0010000000000000, 0x3fefffffffffffff, 0, 0x0010000000000000, UF | NX },
+    /* (2^-1022)(1 - 2^-104): rounds to 2^-1022 at unbounded exponent: no UF */
+    { OP_F64_MUL, RNE, 0x0010000000000001, 0x3feffffffffffffe, 0, 0x0010000000000000, NX },
+    { OP_F64_MUL, RTZ, 0x0010000000000001, 0x3feffffffffffffe, 0, 0x000fffffffffffff, UF | NX },
     { OP_F64_MUL, RNE, 0x0010000000000001, 0x3fefffffffffffff, 0, 0x0010000000000000, NX },
     { OP_F64_DIV, RNE, 0x0000000000000001, 0x4000000000000000, 0, 0x0000000000000000, UF | NX },
     { OP_F64_DIV, RUP, 0x0000000000000001, 0x7fefffffffffffff, 0, 0x0000000000000001, UF | NX },
@@ -612,7 +619,10 @@ DEF_HOST(double, d, sqrt, fma, "ucomisd", "comisd")
 
 HOSTFN double h_f32_to_f64(float a) { return (double)a; }
 HOSTFN float h_f64_to_f32(double a) { return (float)a; }
-HOSTFN double h_rint(double a) { return rint(a); }
+/* Called through a pointer: gcc's inline rint() expansion assumes
+ * round-to-nearest and gets directed modes wrong for negative inputs. */
+static double (*volatile p_rint)(double) = rint;
+HOSTFN double h_rint(double a) { return p_rint(a); }
 
 /* Spec reference for fmin/fmax (uses host comparisons). */
 static uint64_t ref_minmax(int fmt, int want_max, uint64_t a, uint64_t b, uint32_t *fl)

@@ -373,7 +373,7 @@ static uint64_t g_muladd(const fmt_t *f, uint64_t a, uint64_t b, uint64_t c, int
     if (inf_times_zero)
         return nan_result(f, 1, flags);
     if (x.cls == CLS_INF || y.cls == CLS_INF) {
-        if (z.cls == CLS_INF && z.sign != sp)
+        if (z.cls == CLS_INF && sz != sp)
             return nan_result(f, 1, flags); /* inf - inf */
         return pack_inf(f, sp);
     }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install what building and testing wvm needs, idempotently: Debian packages
+# (only those missing, after one `apt-get update`) and the npm packages of
+# package-lock.json (only when node_modules is out of date).
+# Usage: scripts/bootstrap.sh [extra-debian-package...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake emscripten gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+          device-tree-compiler opensbi "$@")
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm ci only when the lock file changed since the last install.
+if [ ! -f node_modules/.wvm-lock ] || ! cmp -s package-lock.json node_modules/.wvm-lock; then
+  echo "bootstrap: npm ci"
+  npm ci --no-audit --no-fund
+  mkdir -p node_modules
+  cp package-lock.json node_modules/.wvm-lock
+fi

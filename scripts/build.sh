@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Build wvm: native CLI (build/native), wasm module (build/wasm) and guest test
+# programs (build/guest); with --test also the ASan+UBSan native build
+# (build/asan). Incremental: re-running after no change takes a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs  # emcc needs acorn from Debian's node modules
+
+configure() { # dir, extra cmake args...
+  local dir=$1; shift
+  [ -f "$dir/CMakeCache.txt" ] || "$@" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
+}
+mkdir -p build
+configure build/native cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release
+cmake --build build/native -j"$(nproc)"
+configure build/wasm emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release
+cmake --build build/wasm -j"$(nproc)"
+if [ "${1:-}" = --test ]; then
+  configure build/asan cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DWVM_SANITIZE=ON
+  cmake --build build/asan -j"$(nproc)"
+fi
+make -s -C tests/guest OUT="$PWD/build/guest"

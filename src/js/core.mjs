@@ -1,0 +1,93 @@
+// The wasm build of the wvm C core, loaded for Node or a browser/worker, with
+// a thin wrapper over its C API (src/core/wvm.h). Machine handles are
+// pointers into the module's linear memory.
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/** Status codes of Core.run (enum wvm_status). */
+export const Status = Object.freeze({ RUNNING: 0, IDLE: 1, HALTED: 2 });
+/** Firmware choices of Core.boot (enum wvm_bios). */
+export const Bios = Object.freeze({ none: 0, file: 1, builtin: 2 });
+
+/**
+ * Load and instantiate the core.
+ * @param {object} [opts]
+ * @param {URL|string} [opts.moduleUrl] URL of wvm.mjs (default: build/wasm/ of this repository)
+ * @param {Uint8Array} [opts.wasmBinary] the .wasm bytes (Node reads them from disk by default)
+ * @returns {Promise<Core>}
+ * @throws if the build is missing or WebAssembly is unavailable
+ */
+export async function loadCore(opts = {}) {
+  const moduleUrl = opts.moduleUrl ?? new URL('../../build/wasm/wvm.mjs', import.meta.url);
+  const { default: factory } = await import(moduleUrl.toString());
+  const args = {};
+  if (opts.wasmBinary) args.wasmBinary = opts.wasmBinary;
+  else if (isNode) {
+    // emscripten 3.1.6's loader fetch()es in Node 20, which fails for file URLs.
+    const { readFile } = await import('node:fs/promises');
+    args.wasmBinary = await readFile(new URL('wvm.wasm', moduleUrl));
+  }
+  return new Core(await factory(args));
+}
+
+/** One instantiated core module; it may run several machines. */
+export class Core {
+  constructor(mod) { this.mod = mod; }
+
+  #error(what) {
+    return new Error(`${what}: ${this.mod.UTF8ToString(this.mod._wvm_last_error())}`);
+  }
+
+  /** Copy bytes into module memory; returns the pointer (valid until the next call). */
+  #copyIn(bytes) {
+    const p = this.mod._wvm_buffer(bytes.length || 1);
+    if (!p) throw new Error('out of memory in the wasm module');
+    this.mod.HEAPU8.set(bytes, p);
+    return p;
+  }
+
+  /**
+   * Create a machine with `memMiB` MiB of RAM and `harts` harts.
+   * @returns {number} machine handle
+   * @throws Error with the core's message on bad arguments or out of memory
+   */
+  create(memMiB, harts) {
+    const m = this.mod._wvm_create(memMiB, harts);
+    if (!m) throw this.#error('cannot create machine');
+    return m;
+  }
+
+  /** Load a kernel image (ELF or raw bytes). Throws with the core's message. */
+  loadKernel(m, bytes) {
+    if (this.mod._wvm_load_kernel(m, this.#copyIn(bytes), bytes.length) !== 0)
+      throw this.#error('cannot load kernel');
+  }
+
+  /** Start the machine with firmware `bios` (a Bios value). Throws with the core's message. */
+  boot(m, bios) {
+    if (this.mod._wvm_boot(m, bios) !== 0) throw this.#error('cannot boot');
+  }
+
+  /** Run for about `us` microseconds of host time; returns a Status. */
+  run(m, us) { return this.mod._wvm_run(m, us); }
+
+  /** After Status.IDLE: microseconds until the next timer event. */
+  idleUs(m) { return this.mod._wvm_idle_us(m); }
+
+  /** After Status.HALTED: the guest's exit status. */
+  exitCode(m) { return this.mod._wvm_exit_code(m); }
+
+  /** Guest instructions retired so far (BigInt). */
+  instret(m) { return BigInt.asUintN(64, this.mod._wvm_instret(m)); }
+
+  /** Drain pending console output; returns a Uint8Array (possibly empty). */
+  consoleRead(m) {
+    const max = 65536;
+    const p = this.mod._wvm_buffer(max);
+    const n = this.mod._wvm_console_read(m, p, max);
+    return this.mod.HEAPU8.slice(p, p + n);
+  }
+
+  /** Release the machine. */
+  destroy(m) { this.mod._wvm_destroy(m); }
+}

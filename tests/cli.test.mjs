@@ -1,0 +1,67 @@
+// Command-line behaviour of both CLIs: HTIF exit codes, and bad input (unknown
+// flags, missing/truncated/foreign/misplaced ELF files) giving a one-line
+// message and a non-zero status, never a crash or stack trace.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { engines, guestDir, root, runCli } from './helpers.mjs';
+
+const tmp = mkdtempSync(`${tmpdir()}/wvm-cli-`);
+const good = readFileSync(`${guestDir}/rv64i.elf`);
+
+// A guest that reports failure number 7 through tohost.
+writeFileSync(`${tmp}/fail7.S`, `
+  .globl _start
+_start:
+  li t0, (7 << 1) | 1
+  la t1, tohost
+  sd t0, 0(t1)
+1: j 1b
+  .section .tohost, "aw"
+  .align 6
+  .globl tohost
+tohost: .dword 0
+`);
+execFileSync('riscv64-linux-gnu-gcc', ['-nostdlib', '-nostartfiles', '-static', '-mcmodel=medany',
+  '-T', `${root}tests/guest/link.ld`, '-Wl,--no-warn-rwx-segments', '-o', `${tmp}/fail7.elf`, `${tmp}/fail7.S`]);
+
+writeFileSync(`${tmp}/truncated.elf`, good.subarray(0, 200));
+// Same ELF with its first PT_LOAD's p_paddr moved below RAM.
+const moved = Buffer.from(good);
+const phoff = Number(moved.readBigUInt64LE(0x20));
+let ph = phoff;
+while (moved.readUInt32LE(ph) !== 1) ph += moved.readUInt16LE(0x36);
+moved.writeBigUInt64LE(0x1000n, ph + 0x18);
+writeFileSync(`${tmp}/outside.elf`, moved);
+
+const cases = [
+  { name: 'unknown flag', args: ['-bogus'], msg: /unknown option '-bogus'/ },
+  { name: 'flag without value', args: ['-kernel'], msg: /needs a value/ },
+  { name: 'missing file', args: ['-bios', 'none', '-kernel', `${tmp}/nope.elf`], msg: /cannot open/ },
+  { name: 'truncated ELF', args: ['-bios', 'none', '-kernel', `${tmp}/truncated.elf`], msg: /outside the file|truncated/ },
+  { name: 'foreign ELF', args: ['-bios', 'none', '-kernel', '/bin/true'], msg: /not RISC-V/ },
+  { name: 'segment outside RAM', args: ['-bios', 'none', '-kernel', `${tmp}/outside.elf`], msg: /does not fit in RAM/ },
+  { name: 'bad -m', args: ['-m', 'lots', '-kernel', `${tmp}/fail7.elf`], msg: /bad -m value/ },
+];
+
+for (const engine of Object.keys(engines)) {
+  test(`${engine}: tohost failure n exits with status n`, async () => {
+    const r = await runCli(engine, ['-bios', 'none', '-kernel', `${tmp}/fail7.elf`]);
+    assert.equal(r.code, 7, r.stderr);
+  });
+  test(`${engine}: --help`, async () => {
+    const r = await runCli(engine, ['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /-kernel FILE/);
+  });
+  for (const c of cases) {
+    test(`${engine}: ${c.name} is a one-line error`, async () => {
+      const r = await runCli(engine, c.args);
+      assert.equal(r.code, 1, `status ${r.code}\n${r.stderr}`);
+      assert.match(r.stderr, c.msg);
+      assert.match(r.stderr, /^wvm: [^\n]*\n$/, `not one line:\n${r.stderr}`);
+    });
+  }
+}

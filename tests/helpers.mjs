@@ -1,0 +1,39 @@
+// Shared helpers of the node --test suites: paths of the builds and a way to
+// run the CLIs as a user would.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+export const guestDir = `${root}build/guest`;
+
+/** The CLIs under test: argv prefix per engine. */
+export const engines = {
+  native: [`${root}build/native/wvm`],
+  asan: [`${root}build/asan/wvm`],
+  wasm: [process.execPath, `${root}src/js/cli.mjs`],
+};
+
+/** Names of the self-checking guest tests (TESTS_CHECK of tests/guest/Makefile). */
+export function guestTests() {
+  const mk = readFileSync(`${root}tests/guest/Makefile`, 'utf8');
+  return /^TESTS_CHECK\s*:=\s*(.*)$/m.exec(mk)[1].trim().split(/\s+/);
+}
+
+/**
+ * Run an engine's CLI with `args`; resolves {code, stdout, stderr} when it
+ * exits, or rejects after `timeoutMs`.
+ */
+export function runCli(engine, args, { timeoutMs = 120000, input } = {}) {
+  return new Promise((resolve, reject) => {
+    const [cmd, ...pre] = engines[engine];
+    const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1' };
+    const p = spawn(cmd, [...pre, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`${engine} ${args.join(' ')}: timed out\n${stdout}\n${stderr}`)); }, timeoutMs);
+    p.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    if (input !== undefined) p.stdin.end(input); else p.stdin.end();
+  });
+}
