@@ -8,4 +8,7 @@
 /* Monotonic host time in nanoseconds (arbitrary epoch). */
 uint64_t host_time_ns(void);
 
+/* Wall-clock time in nanoseconds since the Unix epoch (for the guest RTC). */
+uint64_t host_wall_ns(void);
+
 #endif

@@ -32,7 +32,17 @@ export async function loadCore(opts = {}) {
 
 /** One instantiated core module; it may run several machines. */
 export class Core {
-  constructor(mod) { this.mod = mod; }
+  /**
+   * Called by JS-backed disks: (diskId, req, op, offset, buf, len); op 0 read,
+   * 1 write, 2 flush; buf/len in bytes of module memory. The request must be
+   * completed later with diskComplete(req, status).
+   */
+  onDiskRequest = null;
+
+  constructor(mod) {
+    this.mod = mod;
+    mod.wvmBlkSubmit = (...args) => this.onDiskRequest(...args);
+  }
 
   #error(what) {
     return new Error(`${what}: ${this.mod.UTF8ToString(this.mod._wvm_last_error())}`);
@@ -46,27 +56,56 @@ export class Core {
     return p;
   }
 
+  #check(rc) {
+    if (rc !== 0) throw new Error(this.mod.UTF8ToString(this.mod._wvm_last_error()));
+  }
+
   /**
-   * Create a machine with `memMiB` MiB of RAM and `harts` harts.
+   * Create a machine with `memMiB` MiB of RAM, `harts` harts and firmware
+   * choice `bios` (a Bios value).
    * @returns {number} machine handle
    * @throws Error with the core's message on bad arguments or out of memory
    */
-  create(memMiB, harts) {
-    const m = this.mod._wvm_create(memMiB, harts);
+  create(memMiB, harts, bios) {
+    const m = this.mod._wvm_create(memMiB, harts, bios);
     if (!m) throw this.#error('cannot create machine');
     return m;
   }
 
+  /** Load raw firmware bytes (Bios.file machines). Throws with the core's message. */
+  loadBios(m, bytes) { this.#check(this.mod._wvm_load_bios(m, this.#copyIn(bytes), bytes.length)); }
+
   /** Load a kernel image (ELF or raw bytes). Throws with the core's message. */
-  loadKernel(m, bytes) {
-    if (this.mod._wvm_load_kernel(m, this.#copyIn(bytes), bytes.length) !== 0)
-      throw this.#error('cannot load kernel');
+  loadKernel(m, bytes) { this.#check(this.mod._wvm_load_kernel(m, this.#copyIn(bytes), bytes.length)); }
+
+  /** Load an initrd (after the kernel). Throws if it does not fit in RAM. */
+  loadInitrd(m, bytes) { this.#check(this.mod._wvm_load_initrd(m, this.#copyIn(bytes), bytes.length)); }
+
+  /** Set the kernel command line. */
+  setCmdline(m, s) {
+    const bytes = new TextEncoder().encode(`${s}\0`);
+    this.#check(this.mod._wvm_set_cmdline(m, this.#copyIn(bytes)));
   }
 
-  /** Start the machine with firmware `bios` (a Bios value). Throws with the core's message. */
-  boot(m, bios) {
-    if (this.mod._wvm_boot(m, bios) !== 0) throw this.#error('cannot boot');
+  /** Attach a JS-backed virtio-blk disk `id` of `size` bytes; requests arrive at onDiskRequest. */
+  addJsDisk(m, id, size, readonly) {
+    if (this.mod._wvm_add_js_disk(m, id, size, readonly ? 1 : 0) < 0) throw this.#error('cannot add disk');
   }
+
+  /** Complete a disk request with status 0 (ok) or 1 (I/O error). */
+  diskComplete(req, status) { this.mod._wvm_blk_complete(req, status); }
+
+  /** Build the device tree and start the harts. Throws with the core's message. */
+  boot(m) { this.#check(this.mod._wvm_boot(m)); }
+
+  /** Queue keyboard bytes for the guest console; returns how many were taken. */
+  consoleWrite(m, bytes) {
+    if (!bytes.length) return 0;
+    return this.mod._wvm_console_write(m, this.#copyIn(bytes), bytes.length);
+  }
+
+  /** After Status.HALTED: true if the guest asked for a reboot. */
+  resetRequested(m) { return this.mod._wvm_reset_requested(m) !== 0; }
 
   /** Run for about `us` microseconds of host time; returns a Status. */
   run(m, us) { return this.mod._wvm_run(m, us); }

@@ -125,6 +125,16 @@
   FRES \n, t2, t3, \exp, \flags
 .endm
 
+/* integer -> float, no rm operand (fcvt.d.w / fcvt.d.wu are exact) */
+.macro FFROMINTNR n, op, x, exp, flags
+  li t0, \x
+  csrwi fflags, 0
+  \op ft2, t0
+  frflags t3
+  fmv.x.d t2, ft2
+  FRES \n, t2, t3, \exp, \flags
+.endm
+
 /* dynamic rounding mode: frm = \frm, instruction rm = dyn */
 .macro FDYN2 n, op, frm, t, a, b, exp, flags
   FLOAD \t, ft0, t0, \a

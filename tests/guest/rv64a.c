@@ -7,7 +7,9 @@
  *  - a second sc after that (no new lr) fails (rd != 0), memory untouched
  *  - sc with no preceding lr fails
  *  - lr.w sign-extends; sc.w stores only 32 bits
- *  - an sc to an address other than the lr's fails (different 4 KiB pages)
+ *  - an sc to an address other than the lr's fails (the spec lets the
+ *    reservation set be larger than the access; it is assumed to be
+ *    smaller than a page, so addresses in different 4 KiB pages are used)
  *  - a store by the same hart to the reserved address between lr and sc:
  *    the spec only requires sc failure for stores by OTHER harts, so
  *    either outcome is accepted here, but it must be consistent (sc

@@ -92,7 +92,11 @@ main:
   CHECK_IMM 16, t1, FL_NX | FL_DZ
   csrwi fflags, 0
 
-  /* ----------------------------------------- reserved rounding modes */
+  /* ----------------------------------------- reserved rounding modes
+     An op with rm = DYN while frm holds 5..7 raises illegal instruction
+     (unprivileged spec 20191213, 11.2); the same holds for the reserved
+     static encodings 5 and 6 on QEMU and wvm (newer spec editions call
+     both cases "reserved" behaviour). */
   fsrmi 5
   EXPECT_ILLEGAL 17, fadd.s ft0, ft1, ft2, dyn
   fsrmi 7

@@ -130,20 +130,19 @@ static inline uint8_t xd(uint32_t insn) /* destination register, x0 -> sink */
 }
 static inline uint8_t xs1(uint32_t insn) { return (insn >> 15) & 31; }
 static inline uint8_t xs2(uint32_t insn) { return (insn >> 20) & 31; }
-static inline int32_t imm_i(uint32_t insn) { return (int32_t)insn >> 20; }
-static inline int32_t imm_s(uint32_t insn)
+static inline int32_t sext(uint32_t v, int bits) /* sign-extend the low `bits` */
 {
-    return ((int32_t)insn >> 25 << 5) | ((insn >> 7) & 31);
+    return (int32_t)(v << (32 - bits)) >> (32 - bits);
 }
+static inline int32_t imm_i(uint32_t insn) { return sext(insn >> 20, 12); }
+static inline int32_t imm_s(uint32_t insn) { return sext((insn >> 25) << 5 | ((insn >> 7) & 31), 12); }
 static inline int32_t imm_b(uint32_t insn)
 {
-    return ((int32_t)insn >> 31 << 12) | ((insn & 0x80) << 4) | ((insn >> 20) & 0x7e0) |
-           ((insn >> 7) & 0x1e);
+    return sext((insn >> 31) << 12 | (insn & 0x80) << 4 | ((insn >> 20) & 0x7e0) | ((insn >> 7) & 0x1e), 13);
 }
 static inline int32_t imm_j(uint32_t insn)
 {
-    return ((int32_t)insn >> 31 << 20) | (insn & 0xff000) | ((insn >> 9) & 0x800) |
-           ((insn >> 20) & 0x7fe);
+    return sext((insn >> 31) << 20 | (insn & 0xff000) | ((insn >> 9) & 0x800) | ((insn >> 20) & 0x7fe), 21);
 }
 
 /* Emit the ops of one instruction at byte offset `off` of the block. Returns

@@ -147,6 +147,14 @@ static inline int round_up(int rm, int sign, int lsb, int round, int sticky)
     }
 }
 
+/* x = kept bits, then a round bit (bit 1) and a sticky bit (bit 0):
+ * returns the kept bits rounded per rm (may carry into a new top bit). */
+static inline uint64_t round_kept(uint64_t x, int rm, int sign)
+{
+    return (x >> 2) +
+           (uint64_t)round_up(rm, sign, (int)((x >> 2) & 1), (int)((x >> 1) & 1), (int)(x & 1));
+}
+
 static uint64_t overflow(const fmt_t *f, int sign, int rm, uint32_t *flags)
 {
     int to_inf = rm == FPU_RNE || rm == FPU_RMM || (rm == FPU_RDN && sign) ||
@@ -180,15 +188,13 @@ static uint64_t round_pack(const fmt_t *f, int sign, int32_t exp, uint64_t sig, 
         if (exp == emin - 1) {
             /* Tininess after rounding: does rounding to full precision with
              * an unbounded exponent carry up to 2^emin? */
-            x = jam64(sig, 63 - fb - 2);
-            kept = (x >> 2) + round_up(rm, sign, (int)((x >> 2) & 1), (int)((x >> 1) & 1), (int)(x & 1));
-            if (kept >> (fb + 1))
+            if (round_kept(jam64(sig, 63 - fb - 2), rm, sign) >> (fb + 1))
                 tiny = 0;
         }
     }
     /* Keep the result bits plus a round bit and a sticky bit. */
     x = jam64(sig, shift - 2);
-    kept = (x >> 2) + round_up(rm, sign, (int)((x >> 2) & 1), (int)((x >> 1) & 1), (int)(x & 1));
+    kept = round_kept(x, rm, sign);
     if (exp < emin) {
         bits = kept; /* subnormal; a carry into bit fb gives the smallest normal */
     } else {
@@ -477,7 +483,7 @@ static uint32_t g_classify(const fmt_t *f, uint64_t a)
     }
 }
 
-/* Float to integer of 'width' bits (11.7 Table 11.4): round per rm; NaN
+/* Float to integer of 'width' bits (11.7): round per rm; NaN
  * and out-of-range values saturate and raise NV only; otherwise NX if
  * inexact.  Returns the two's complement result in 64 bits. */
 static uint64_t g_to_int(const fmt_t *f, uint64_t a, int rm, int is_signed, int width,
@@ -502,7 +508,7 @@ static uint64_t g_to_int(const fmt_t *f, uint64_t a, int rm, int is_signed, int 
     /* v = integer part, then a round bit and a sticky bit. */
     v = jam128((u128)x.sig << 2, 63 - x.exp);
     ip = (uint64_t)(v >> 2);
-    mag = (u128)ip + round_up(rm, x.sign, (int)(ip & 1), (int)((v >> 1) & 1), (int)(v & 1));
+    mag = (u128)ip + (u128)round_up(rm, x.sign, (int)(ip & 1), (int)((v >> 1) & 1), (int)(v & 1));
     if (mag > limit)
         goto invalid;
     if (v & 3)
@@ -539,7 +545,7 @@ static uint64_t g_convert(const fmt_t *from, const fmt_t *to, uint64_t a, int rm
 static inline uint64_t abs_i64(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; }
 
 /* ---------------------------------------------------------------------- */
-/* Public API: binary32 (chapter 11)                                      */
+/* Public API: binary32 (chapter 11); documented in fpu.h                 */
 /* ---------------------------------------------------------------------- */
 
 uint32_t fpu_f32_add(uint32_t a, uint32_t b, int rm, uint32_t *flags)
@@ -651,7 +657,7 @@ uint32_t fpu_f64_to_f32(uint64_t a, int rm, uint32_t *flags)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Public API: binary64 (chapter 12)                                      */
+/* Public API: binary64 (chapter 12); documented in fpu.h                 */
 /* ---------------------------------------------------------------------- */
 
 uint64_t fpu_f64_add(uint64_t a, uint64_t b, int rm, uint32_t *flags)

@@ -22,11 +22,11 @@ enum { FPU_RNE = 0, FPU_RTZ = 1, FPU_RDN = 2, FPU_RUP = 3, FPU_RMM = 4 };
 /* fflags bits (11.2) */
 enum { FPU_NX = 1, FPU_UF = 2, FPU_OF = 4, FPU_DZ = 8, FPU_NV = 16 };
 
-/* Canonical quiet NaNs (11.3, 12.3). */
+/* Canonical quiet NaNs (11.3). */
 #define FPU_F32_CANONICAL_NAN 0x7fc00000u
 #define FPU_F64_CANONICAL_NAN 0x7ff8000000000000ull
 
-/* fclass result bits (11.9 Table 11.5, 12.7) */
+/* fclass result bits (11.9, 12.7) */
 enum {
     FPU_CLASS_NEG_INF = 1 << 0,
     FPU_CLASS_NEG_NORMAL = 1 << 1,

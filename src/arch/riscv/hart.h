@@ -65,7 +65,8 @@ enum { SATP_BARE = 0, SATP_SV39 = 8, SATP_SV48 = 9, SATP_SV57 = 10 };
 typedef struct rv_hart {
     ir_cpu cpu; /* must be first */
     int priv;
-    int wfi;    /* waiting for an interrupt */
+    int wfi;     /* waiting for an interrupt */
+    int stopped; /* not started (SBI HSM): does not run */
     uint64_t mhartid;
     uint64_t mstatus, misa, medeleg, mideleg, mie;
     uint64_t mip;     /* software-writable pending bits (SSIP, STIP, SEIP) */
@@ -84,6 +85,10 @@ typedef struct rv_hart {
     uint64_t (*mtime)(void *opaque);
     void *mtime_opaque;
     int sstc;   /* Sstc (stimecmp) implemented */
+    /* Built-in SBI: called for ecall from S-mode instead of trapping to M;
+     * returns nonzero if it handled the call (a0/a1 set). */
+    int (*sbi_call)(struct rv_hart *h, void *opaque);
+    void *sbi_opaque;
     int satp_max_mode; /* largest supported satp mode (SATP_SV39/48/57) */
 } rv_hart;
 

@@ -26,7 +26,10 @@ static int next(ir_cpu *cpu, const ir_op *op)
 static int h_ecall(ir_cpu *cpu, const ir_op *op)
 {
     static const uint8_t cause[4] = {CAUSE_ECALL_U, CAUSE_ECALL_S, 0, CAUSE_ECALL_M};
-    return rv_trap(HART(cpu), cause[HART(cpu)->priv], 0, rv_op_pc(cpu, op));
+    rv_hart *h = HART(cpu);
+    if (h->priv == PRV_S && h->sbi_call && h->sbi_call(h, h->sbi_opaque))
+        return next(cpu, op);
+    return rv_trap(h, cause[h->priv], 0, rv_op_pc(cpu, op));
 }
 
 static int h_ebreak(ir_cpu *cpu, const ir_op *op)

@@ -94,6 +94,8 @@ void rv_set_irq(rv_hart *h, int irq, int level)
 int64_t rv_hart_run(rv_hart *h, int64_t budget)
 {
     ir_cpu *c = &h->cpu;
+    if (h->stopped)
+        return 0;
     if (h->wfi) {
         if (!rv_wfi_wakeup(h))
             return 0;
@@ -102,7 +104,7 @@ int64_t rv_hart_run(rv_hart *h, int64_t budget)
     c->exit_req = 0;
     c->budget = budget;
     int64_t done = 0;
-    while (c->budget > 0 && !h->wfi) {
+    while (c->budget > 0 && !h->wfi && !h->stopped) {
         c->exit_req = 0;
         rv_take_interrupt(h, c->pc);
         done += ir_run(c);

@@ -92,6 +92,11 @@ class Gen:
 
     def fromint(self, op, rm, x, bits, signed, com=None):
         r, fl = m.from_int(self.f, x, rm, bits, signed)
+        if self.f is D and bits == 32:
+            # always exact; the assembler does not take an rm operand here
+            self.emit(com, '  FFROMINTNR %%d, %s, 0x%x, 0x%x, 0x%02x' %
+                      (op, x & 0xffffffffffffffff, self.box(r), fl))
+            return
         self.emit(com, '  FFROMINT %%d, %s, %s, 0x%x, 0x%x, 0x%02x' %
                   (op, rm, x & 0xffffffffffffffff, self.box(r), fl))
 

@@ -1,0 +1,181 @@
+// class Machine: the embedding API shared by Node and the browser. It runs a
+// wvm machine in time slices on the current thread (in the browser: inside a
+// Web Worker), forwards console bytes both ways, and serves virtio-blk
+// requests from JavaScript disk backends.
+import { Bios, Status, loadCore } from './core.mjs';
+
+/**
+ * @typedef {object} DiskBackend  storage behind one virtio-blk disk
+ * @property {number} size            bytes, a multiple of 512
+ * @property {boolean} [readonly]
+ * @property {(offset: number, length: number) => Uint8Array|Promise<Uint8Array>} read   bytes at offset
+ * @property {(offset: number, data: Uint8Array) => void|Promise<void>} write
+ * @property {() => void|Promise<void>} flush   resolves once earlier writes are durable
+ */
+
+/**
+ * @typedef {object} MachineOptions  mirrors the CLI flags
+ * @property {number} [mem=256]        RAM in MiB (16..2048)
+ * @property {number} [smp=1]          harts (1..8)
+ * @property {'builtin'|'none'|Uint8Array} [bios='builtin']  firmware image bytes, or a built-in choice
+ * @property {Uint8Array} kernel       ELF or raw kernel image
+ * @property {Uint8Array} [initrd]
+ * @property {string} [append='']      kernel command line
+ * @property {DiskBackend[]} [disks]   virtio-blk disks, in slot order
+ * @property {number} [sliceMs=10]     host time per run slice (ms) before yielding to the event loop
+ */
+
+const OP_READ = 0, OP_WRITE = 1;
+
+/** A running guest. Events: 'output' (detail: Uint8Array), 'state' (detail: state string). */
+export class Machine extends EventTarget {
+  /** @type {'created'|'running'|'paused'|'halted'|'error'} */
+  state = 'created';
+  #core; #m; #opts; #disks; #done = []; #pendingIo = 0; #timer = null; #wake = null; #started = 0;
+
+  /**
+   * Create a machine and load its images (does not start it).
+   * @param {MachineOptions} opts
+   * @param {object} [coreOpts] passed to loadCore (moduleUrl, wasmBinary)
+   * @returns {Promise<Machine>}
+   * @throws Error with the core's one-line message for bad options or images
+   */
+  static async create(opts, coreOpts) {
+    return new Machine(await loadCore(coreOpts), opts);
+  }
+
+  constructor(core, opts) {
+    super();
+    if (!(opts?.kernel instanceof Uint8Array)) throw new Error('a kernel image (Uint8Array) is required');
+    this.#core = core;
+    this.#opts = { mem: 256, smp: 1, bios: 'builtin', append: '', disks: [], sliceMs: 10, ...opts };
+    const o = this.#opts;
+    const bios = o.bios instanceof Uint8Array ? Bios.file : Bios[o.bios];
+    if (bios === undefined) throw new Error(`unknown bios '${o.bios}'`);
+    this.#m = core.create(o.mem, o.smp, bios);
+    if (bios === Bios.file) core.loadBios(this.#m, o.bios);
+    core.loadKernel(this.#m, o.kernel);
+    if (o.initrd) core.loadInitrd(this.#m, o.initrd);
+    core.setCmdline(this.#m, o.append);
+    this.#disks = o.disks;
+    core.onDiskRequest = (id, req, op, offset, buf, len) => this.#diskRequest(id, req, op, offset, buf, len);
+    o.disks.forEach((d, i) => {
+      if (d.size % 512) throw new Error(`disk ${i}: size ${d.size} is not a multiple of 512`);
+      core.addJsDisk(this.#m, i, d.size, !!d.readonly);
+    });
+    core.boot(this.#m);
+  }
+
+  #setState(s) {
+    if (this.state === s) return;
+    this.state = s;
+    this.dispatchEvent(new CustomEvent('state', { detail: s }));
+  }
+
+  /** Start (or resume) running. */
+  start() {
+    if (this.state === 'halted' || this.state === 'running') return;
+    if (!this.#started) this.#started = performance.now();
+    this.#setState('running');
+    this.#schedule(0);
+  }
+
+  /** Stop running at the next slice boundary; start() resumes. */
+  pause() {
+    if (this.state !== 'running') return;
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#setState('paused');
+  }
+
+  /** Stop for good and release the machine's memory. */
+  stop() {
+    clearTimeout(this.#timer);
+    if (this.#m) this.#core.destroy(this.#m);
+    this.#m = 0;
+    if (this.state !== 'halted') this.#setState('halted');
+  }
+
+  /** Send bytes (Uint8Array or string) to the guest console. */
+  write(data) {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    this.#core.consoleWrite(this.#m, bytes);
+    this.#kick();
+  }
+
+  /** {instret: BigInt, seconds: number, exitCode: number|null} */
+  get stats() {
+    return {
+      instret: this.#m ? this.#core.instret(this.#m) : 0n,
+      seconds: this.#started ? (performance.now() - this.#started) / 1000 : 0,
+      exitCode: this.exitCode,
+    };
+  }
+
+  /** Guest exit status once halted (0 = poweroff), else null. */
+  exitCode = null;
+  /** True if the guest asked for a reboot rather than poweroff. */
+  resetRequested = false;
+
+  /** Resolves with the exit status when the guest halts. */
+  halted() {
+    if (this.state === 'halted') return Promise.resolve(this.exitCode);
+    return new Promise((resolve) => {
+      const on = () => { if (this.state === 'halted') { this.removeEventListener('state', on); resolve(this.exitCode); } };
+      this.addEventListener('state', on);
+    });
+  }
+
+  #schedule(ms) {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#slice(), ms);
+  }
+
+  // Wake a machine sleeping in WFI (input or I/O completion).
+  #kick() {
+    if (this.state === 'running' && this.#wake) { this.#wake = null; this.#schedule(0); }
+  }
+
+  #slice() {
+    this.#timer = null;
+    if (this.state !== 'running') return;
+    const core = this.#core, m = this.#m;
+    for (const [req, status] of this.#done.splice(0)) core.diskComplete(req, status);
+    let st;
+    try {
+      st = core.run(m, this.#opts.sliceMs * 1000);
+    } catch (e) {
+      this.#setState('error');
+      this.dispatchEvent(new CustomEvent('error', { detail: e }));
+      return;
+    }
+    const out = core.consoleRead(m);
+    if (out.length) this.dispatchEvent(new CustomEvent('output', { detail: out }));
+    if (st === Status.HALTED) {
+      this.exitCode = core.exitCode(m);
+      this.resetRequested = core.resetRequested(m);
+      this.#setState('halted');
+      return;
+    }
+    if (st === Status.IDLE && !this.#done.length) {
+      this.#wake = true;
+      this.#schedule(this.#pendingIo ? 50 : core.idleUs(m) / 1000);
+    } else {
+      this.#schedule(0);
+    }
+  }
+
+  #diskRequest(id, req, op, offset, buf, len) {
+    const disk = this.#disks[id];
+    const heap = () => this.#core.mod.HEAPU8;
+    this.#pendingIo++;
+    const finish = (status) => { this.#pendingIo--; this.#done.push([req, status]); this.#kick(); };
+    Promise.resolve()
+      .then(async () => {
+        if (op === OP_READ) heap().set(await disk.read(offset, len), buf);
+        else if (op === OP_WRITE) await disk.write(offset, heap().slice(buf, buf + len));
+        else await disk.flush();
+      })
+      .then(() => finish(0), (e) => { this.dispatchEvent(new CustomEvent('diskerror', { detail: e })); finish(1); });
+  }
+}

@@ -1,0 +1,81 @@
+// QEMU-style command-line options, as the native CLI takes them
+// (src/cli/options.c holds the same rules and wording).
+
+export const usage = `usage: wvm [options]
+  -m SIZE           guest RAM in MiB (default 256; M/G suffixes accepted)
+  -smp N            number of harts, 1..8 (default 1)
+  -bios FILE|none|builtin
+                    firmware: an OpenSBI image such as fw_dynamic.bin or
+                    fw_jump.bin; 'none' runs the kernel in machine mode from
+                    its entry (bare metal); 'builtin' (default) boots an S-mode
+                    kernel with the built-in SBI
+  -kernel FILE      kernel: ELF executable or raw image (Linux Image)
+  -initrd FILE      initial RAM disk
+  -append STRING    kernel command line
+  -drive file=FILE,format=raw,if=virtio[,readonly=on][,snapshot=on]
+                    a virtio-blk disk (up to 4)
+  -nographic        console on stdio (the default)
+  -h, --help        this text
+Keys: Ctrl-A x quits, Ctrl-A h lists keys.
+An ELF with a \`tohost\` symbol ends the run when it writes it: 1 = pass (exit 0),
+(n << 1) | 1 = failure n (exit status n). Guest poweroff exits 0.
+`;
+
+export const escapeHelp = '\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  send C-a\r\n';
+
+/** A bad command line; its message is one line. */
+export class UsageError extends Error {}
+
+function parseDrive(spec) {
+  const d = { file: null, readonly: false, snapshot: false };
+  for (const kv of spec.split(',')) {
+    const eq = kv.indexOf('=');
+    if (eq < 0) throw new UsageError(`bad -drive option '${kv}' (expected key=value)`);
+    const k = kv.slice(0, eq), v = kv.slice(eq + 1);
+    if (k === 'file') d.file = v;
+    else if (k === 'format') { if (v !== 'raw') throw new UsageError(`-drive format '${v}' is not supported (only raw)`); }
+    else if (k === 'if') { if (v !== 'virtio') throw new UsageError(`-drive if='${v}' is not supported (only virtio)`); }
+    else if (k === 'readonly' || k === 'snapshot') {
+      if (v !== 'on' && v !== 'off') throw new UsageError(`-drive value '${v}' must be on or off`);
+      d[k] = v === 'on';
+    } else throw new UsageError(`unknown -drive option '${k}'`);
+  }
+  if (!d.file) throw new UsageError('-drive needs file=FILE');
+  return d;
+}
+
+/**
+ * Parse argv (without node and the script) into options.
+ * @returns {{mem:number, smp:number, bios:string, kernel:string|null, initrd:string|null,
+ *            append:string, drives:{file:string, readonly:boolean, snapshot:boolean}[], help:boolean}}
+ * @throws UsageError
+ */
+export function parseArgs(argv) {
+  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false };
+  const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive']);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-h' || a === '--help') { o.help = true; continue; }
+    if (a === '-nographic') continue;
+    if (!valued.has(a)) throw new UsageError(`unknown option '${a}' (try --help)`);
+    const v = argv[++i];
+    if (v === undefined) throw new UsageError(`option '${a}' needs a value`);
+    if (a === '-m') {
+      const m = /^(\d+)([MmGg]?)$/.exec(v);
+      o.mem = m ? Number(m[1]) * (/[Gg]/.test(m[2]) ? 1024 : 1) : NaN;
+      if (!(o.mem >= 16 && o.mem <= 2048)) throw new UsageError(`bad -m value '${v}' (16..2048 MiB)`);
+    } else if (a === '-smp') {
+      o.smp = /^\d+$/.test(v) ? Number(v) : NaN;
+      if (!(o.smp >= 1 && o.smp <= 8)) throw new UsageError(`bad -smp value '${v}' (1..8)`);
+    } else if (a === '-bios') o.bios = v;
+    else if (a === '-kernel') o.kernel = v;
+    else if (a === '-initrd') o.initrd = v;
+    else if (a === '-append') o.append = v;
+    else {
+      if (o.drives.length === 4) throw new UsageError('too many -drive options (at most 4)');
+      o.drives.push(parseDrive(v));
+    }
+  }
+  if (!o.help && !o.kernel) throw new UsageError('no -kernel given (try --help)');
+  return o;
+}
