@@ -105,12 +105,12 @@ int main(int argc, char **argv)
     if (bios && strcmp(bios, "none"))
         die("-bios '%s' is not supported (only 'none')", bios);
 
-    wvm_machine *m = wvm_create(mem, smp);
+    wvm_machine *m = wvm_create(mem, smp, WVM_BIOS_NONE);
     if (!m)
         die("%s", wvm_last_error());
     size_t len;
     uint8_t *data = read_file(kernel, &len);
-    if (wvm_load_kernel(m, data, len) != 0 || wvm_boot(m, WVM_BIOS_NONE) != 0)
+    if (wvm_load_kernel(m, data, len) != 0 || wvm_boot(m) != 0)
         die("%s", wvm_last_error());
     free(data);
 

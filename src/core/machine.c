@@ -1,5 +1,5 @@
 /* Machine lifecycle and the run loop: harts interleaved deterministically in
- * fixed instruction quanta on one host thread. */
+ * fixed instruction quanta on one host thread, devices polled between rounds. */
 #include "core/machine.h"
 
 #include <stdarg.h>
@@ -33,14 +33,73 @@ static uint64_t mtime_now(void *opaque)
     return (host_time_ns() - m->start_ns) / (1000000000ull / CLINT_FREQ_HZ);
 }
 
-wvm_machine *wvm_create(uint32_t ram_mib, int nharts)
+static uint64_t wall_ns(void *opaque)
 {
-    if (ram_mib < 1 || ram_mib > 2048) {
-        wvm_fail("RAM size %u MiB is out of range (1-2048)", ram_mib);
+    (void)opaque;
+    return host_wall_ns();
+}
+
+static void uart_tx(void *opaque, uint8_t c) { machine_console_out(opaque, &c, 1); }
+
+static void console_tx(void *opaque, const uint8_t *p, size_t n) { machine_console_out(opaque, p, n); }
+
+static void syscon_action(void *opaque, int kind, int code)
+{
+    wvm_machine *m = opaque;
+    machine_halt(m, code);
+    m->reset_requested = kind == SYSCON_RESET;
+}
+
+static uint64_t mrom_read(void *opaque, uint64_t off, unsigned size)
+{
+    wvm_machine *m = opaque;
+    uint64_t v = 0;
+    if (off + size <= sizeof(m->mrom))
+        memcpy(&v, m->mrom + off, size);
+    return v;
+}
+
+static const mmio_ops mrom_ops = {mrom_read, NULL};
+
+/* An empty virtio-mmio slot, as QEMU maps them: magic, version 2, device
+ * id 0 ("no device"), everything else zero (VIRTIO 1.2, 4.2.2). */
+static uint64_t empty_slot_read(void *opaque, uint64_t off, unsigned size)
+{
+    (void)opaque;
+    (void)size;
+    return off == 0 ? 0x74726976 : off == 4 ? 2 : off == 0xc ? 0x554d4551 : 0;
+}
+
+static const mmio_ops empty_slot_ops = {empty_slot_read, NULL};
+
+static irq_line plic_line(wvm_machine *m, int irq)
+{
+    return (irq_line){plic_set_irq, &m->plic, irq};
+}
+
+/* The next free virtio-mmio slot's base and interrupt line; -1 if none. */
+static int virtio_slot(wvm_machine *m, uint64_t *base, irq_line *irq)
+{
+    if (m->nslots == VIRT_VIRTIO_SLOTS)
+        return -1;
+    *base = VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)m->nslots;
+    *irq = plic_line(m, 1 + m->nslots);
+    m->nslots++;
+    return 0;
+}
+
+wvm_machine *wvm_create(uint32_t ram_mib, int nharts, int bios)
+{
+    if (ram_mib < 16 || ram_mib > 2048) {
+        wvm_fail("RAM size %u MiB is out of range (16-2048)", ram_mib);
         return NULL;
     }
     if (nharts < 1 || nharts > IR_MAX_CPUS) {
         wvm_fail("hart count %d is out of range (1-%d)", nharts, IR_MAX_CPUS);
+        return NULL;
+    }
+    if (bios < WVM_BIOS_NONE || bios > WVM_BIOS_BUILTIN) {
+        wvm_fail("unknown firmware choice %d", bios);
         return NULL;
     }
     wvm_machine *m = calloc(1, sizeof(*m));
@@ -49,23 +108,40 @@ wvm_machine *wvm_create(uint32_t ram_mib, int nharts)
         wvm_fail("out of host memory for %u MiB of guest RAM", ram_mib);
         return NULL;
     }
+    m->bios = bios;
     if (ir_cache_init(&m->cache, &m->pm, ARENA_BYTES) != 0) {
         wvm_destroy(m);
         wvm_fail("out of host memory for the translation cache");
         return NULL;
     }
-    m->start_ns = host_time_ns();
     m->nharts = nharts;
     for (int i = 0; i < nharts; i++) {
-        m->harts[i] = malloc(sizeof(rv_hart));
-        if (!m->harts[i]) {
+        if (!(m->harts[i] = malloc(sizeof(rv_hart)))) {
             wvm_destroy(m);
             wvm_fail("out of host memory for harts");
             return NULL;
         }
         rv_hart_init(m->harts[i], i, &m->pm, &m->cache, VIRT_RAM_BASE);
+        m->harts[i]->sstc = 1;
     }
-    clint_init(&m->clint, &m->pm, m->harts, nharts, mtime_now, m);
+    uint64_t base;
+    irq_line irq;
+    int err = phys_add_io(&m->pm, VIRT_MROM_BASE, sizeof(m->mrom), &mrom_ops, m);
+    err |= clint_init(&m->clint, &m->pm, m->harts, nharts, mtime_now, m);
+    err |= plic_init(&m->plic, &m->pm, PLIC_BASE, m->harts, nharts);
+    err |= uart_init(&m->uart, &m->pm, VIRT_UART_BASE, plic_line(m, VIRT_UART_IRQ), uart_tx, m);
+    err |= syscon_init(&m->test, &m->pm, VIRT_TEST_BASE, syscon_action, m);
+    err |= goldfish_rtc_init(&m->rtc, &m->pm, VIRT_RTC_BASE, plic_line(m, VIRT_RTC_IRQ), wall_ns, m);
+    /* virtio slots 0..3 are kept for disks; console and rng follow them */
+    m->nslots = VIRT_MAX_DISKS;
+    err |= virtio_slot(m, &base, &irq) || virtio_console_init(&m->vcon, &m->pm, base, irq, console_tx, NULL, m);
+    err |= virtio_slot(m, &base, &irq) || virtio_rng_init(&m->rng, &m->pm, base, irq);
+    if (err) {
+        wvm_destroy(m);
+        wvm_fail("cannot map the machine's devices");
+        return NULL;
+    }
+    m->start_ns = host_time_ns();
     return m;
 }
 
@@ -80,60 +156,159 @@ void wvm_destroy(wvm_machine *m)
     free(m);
 }
 
+int wvm_add_disk(wvm_machine *m, blk_backend *b)
+{
+    if (m->ndisks == VIRT_MAX_DISKS)
+        return wvm_fail("too many disks (at most %d)", VIRT_MAX_DISKS);
+    int n = m->ndisks;
+    irq_line irq = plic_line(m, 1 + n);
+    if (virtio_blk_init(&m->disks[n], &m->pm, VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)n, irq, b) != 0)
+        return wvm_fail("cannot map disk %d", n);
+    m->backends[n] = b;
+    return m->ndisks++;
+}
+
+/* Copy `len` bytes to guest-physical `pa`; -1 if they do not fit in RAM. */
+static int load_at(wvm_machine *m, uint64_t pa, const uint8_t *data, size_t len)
+{
+    uint8_t *dst = phys_ram_ptr(&m->pm, pa, len);
+    if (!dst)
+        return -1;
+    memcpy(dst, data, len);
+    return 0;
+}
+
+int wvm_load_bios(wvm_machine *m, const uint8_t *data, size_t len)
+{
+    if (m->bios != WVM_BIOS_FILE)
+        return wvm_fail("firmware: this machine was created without a firmware file");
+    if (len == 0 || len > VIRT_KERNEL_BASE - VIRT_RAM_BASE)
+        return wvm_fail("firmware: %zu bytes (it must be 1 byte to 2 MiB)", len);
+    if (elf_is_elf(data, len))
+        return wvm_fail("firmware: give the raw .bin image (e.g. fw_dynamic.bin), not the ELF");
+    load_at(m, VIRT_RAM_BASE, data, len);
+    m->bios_loaded = 1;
+    return 0;
+}
+
 int wvm_load_kernel(wvm_machine *m, const uint8_t *data, size_t len)
 {
     char err[200];
+    if (len == 0)
+        return wvm_fail("kernel: the file is empty");
     if (elf_is_elf(data, len)) {
         elf_info info;
         if (elf_load(&m->pm, data, len, &info, err, sizeof(err)) != 0)
             return wvm_fail("kernel: %s", err);
         m->kernel_entry = info.entry;
+        m->kernel_end = info.highest;
         m->tohost = info.tohost;
         m->fromhost = info.fromhost;
-        m->kernel_kind = "elf";
-        return 0;
+    } else {
+        uint64_t at = m->bios == WVM_BIOS_NONE ? VIRT_RAM_BASE : VIRT_KERNEL_BASE;
+        if (load_at(m, at, data, len) != 0)
+            return wvm_fail("kernel: %zu bytes do not fit in RAM at 0x%llx", len, (unsigned long long)at);
+        m->kernel_entry = at;
+        m->kernel_end = at + len;
     }
-    if (len == 0)
-        return wvm_fail("kernel: the file is empty");
-    uint8_t *dst = phys_ram_ptr(&m->pm, VIRT_RAM_BASE, len);
-    if (!dst)
-        return wvm_fail("kernel: %zu bytes do not fit in RAM", len);
-    memcpy(dst, data, len);
-    m->kernel_entry = VIRT_RAM_BASE;
-    m->kernel_kind = "raw";
+    m->kernel_loaded = 1;
     return 0;
 }
 
-int wvm_boot(wvm_machine *m, int bios)
+int wvm_load_initrd(wvm_machine *m, const uint8_t *data, size_t len)
 {
-    if (bios != WVM_BIOS_NONE)
-        return wvm_fail("only -bios none is supported by this build");
-    if (!m->kernel_kind)
+    /* As QEMU: far enough above the kernel that it is not clobbered when the
+     * kernel unpacks itself, below the device tree at the top of RAM. */
+    uint64_t ram = m->pm.ram_size, half = ram / 2 < (128ull << 20) ? ram / 2 : (128ull << 20);
+    uint64_t start = (VIRT_RAM_BASE + half) & PAGE_MASK;
+    uint64_t limit = VIRT_RAM_BASE + ram - (2ull << 20); /* device tree area */
+    if (start < m->kernel_end)
+        start = (m->kernel_end + PAGE_SIZE - 1) & PAGE_MASK;
+    if (len == 0)
+        return wvm_fail("initrd: the file is empty");
+    if (len > limit || start > limit - len)
+        return wvm_fail("initrd: %zu bytes do not fit in RAM (%llu MiB; try a larger -m)", len,
+                        (unsigned long long)(ram >> 20));
+    load_at(m, start, data, len);
+    m->initrd_start = start;
+    m->initrd_end = start + len;
+    return 0;
+}
+
+int wvm_set_cmdline(wvm_machine *m, const char *cmdline)
+{
+    if (strlen(cmdline) >= sizeof(m->cmdline))
+        return wvm_fail("kernel command line longer than %zu bytes", sizeof(m->cmdline) - 1);
+    strcpy(m->cmdline, cmdline);
+    m->hvc_console = strstr(cmdline, "console=hvc0") != NULL;
+    return 0;
+}
+
+int wvm_boot(wvm_machine *m)
+{
+    if (!m->kernel_loaded)
         return wvm_fail("nothing to run: no kernel was loaded");
+    if (m->bios == WVM_BIOS_FILE && !m->bios_loaded)
+        return wvm_fail("no firmware was loaded");
     if (m->tohost && htif_init(m, m->tohost, m->fromhost) != 0)
         return wvm_fail("cannot map the HTIF tohost device");
-    for (int i = 0; i < m->nharts; i++) {
-        m->harts[i]->cpu.pc = m->kernel_entry;
-        m->harts[i]->cpu.r[10] = (uint64_t)i; /* a0 = hartid */
-    }
+    for (int i = m->ndisks; i < VIRT_MAX_DISKS; i++)
+        phys_add_io(&m->pm, VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)i, 0x1000, &empty_slot_ops, NULL);
+    for (int i = m->nslots; i < VIRT_VIRTIO_SLOTS; i++)
+        phys_add_io(&m->pm, VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)i, 0x1000, &empty_slot_ops, NULL);
+    if (virt_boot(m) != 0)
+        return -1;
     m->start_ns = host_time_ns();
     return 0;
 }
 
 void machine_console_out(wvm_machine *m, const uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n && m->con_len < CONSOLE_BUF; i++, m->con_len++)
-        m->console[(m->con_head + m->con_len) % CONSOLE_BUF] = p[i];
+    for (size_t i = 0; i < n && m->out_len < CONSOLE_BUF; i++, m->out_len++)
+        m->out[(m->out_head + m->out_len) % CONSOLE_BUF] = p[i];
+}
+
+/* Move up to `max` bytes out of a ring buffer. */
+static size_t ring_take(const uint8_t *ring, size_t *head, size_t *len, uint8_t *dst, size_t max)
+{
+    size_t n = 0;
+    for (; n < max && *len; n++, (*len)--) {
+        dst[n] = ring[*head];
+        *head = (*head + 1) % CONSOLE_BUF;
+    }
+    return n;
 }
 
 size_t wvm_console_read(wvm_machine *m, uint8_t *buf, size_t max)
 {
+    return ring_take(m->out, &m->out_head, &m->out_len, buf, max);
+}
+
+size_t machine_console_in(wvm_machine *m, uint8_t *p, size_t n)
+{
+    return ring_take(m->in, &m->in_head, &m->in_len, p, n);
+}
+
+size_t wvm_console_write(wvm_machine *m, const uint8_t *buf, size_t len)
+{
     size_t n = 0;
-    for (; n < max && m->con_len; n++, m->con_len--) {
-        buf[n] = m->console[m->con_head];
-        m->con_head = (m->con_head + 1) % CONSOLE_BUF;
-    }
+    for (; n < len && m->in_len < CONSOLE_BUF; n++, m->in_len++)
+        m->in[(m->in_head + m->in_len) % CONSOLE_BUF] = buf[n];
     return n;
+}
+
+/* Hand waiting host input to the console device, as much as it takes. */
+static void pump_input(wvm_machine *m)
+{
+    while (m->in_len) {
+        size_t chunk = CONSOLE_BUF - m->in_head < m->in_len ? CONSOLE_BUF - m->in_head : m->in_len;
+        const uint8_t *p = m->in + m->in_head;
+        size_t took = m->hvc_console ? virtio_console_rx_push(&m->vcon, p, chunk) : uart_rx_push(&m->uart, p, chunk);
+        if (!took)
+            break;
+        m->in_head = (m->in_head + took) % CONSOLE_BUF;
+        m->in_len -= took;
+    }
 }
 
 void machine_halt(wvm_machine *m, int code)
@@ -144,21 +319,36 @@ void machine_halt(wvm_machine *m, int code)
         m->harts[i]->cpu.exit_req = 2;
 }
 
+/* Nonzero while a disk request that the next poll may complete is pending
+ * (backends without poll complete from the host side: the host wakes us). */
+static int io_in_flight(wvm_machine *m)
+{
+    for (int i = 0; i < m->ndisks; i++)
+        if (m->disks[i].inflight && m->backends[i]->poll)
+            return 1;
+    return 0;
+}
+
 int wvm_run(wvm_machine *m, uint32_t slice_us)
 {
     uint64_t end = host_time_ns() + (uint64_t)slice_us * 1000;
     while (!m->halted) {
+        for (int i = 0; i < m->ndisks; i++)
+            if (m->backends[i]->poll)
+                m->backends[i]->poll(m->backends[i]);
+        pump_input(m);
+        goldfish_rtc_update(&m->rtc);
         clint_update(&m->clint);
         int idle = 1;
         for (int i = 0; i < m->nharts && !m->halted; i++) {
             rv_hart *h = m->harts[i];
             rv_hart_run(h, QUANTUM);
-            if (!h->wfi)
+            if (!h->wfi && !h->stopped)
                 idle = 0;
         }
         if (m->halted)
             break;
-        if (idle)
+        if (idle && !io_in_flight(m))
             return WVM_IDLE;
         if (host_time_ns() >= end)
             return WVM_RUNNING;
@@ -174,6 +364,8 @@ uint32_t wvm_idle_us(wvm_machine *m)
 }
 
 int wvm_exit_code(wvm_machine *m) { return m->exit_code; }
+
+int wvm_reset_requested(wvm_machine *m) { return m->reset_requested; }
 
 uint64_t wvm_instret(wvm_machine *m)
 {

@@ -1,14 +1,33 @@
-/* The riscv64 virt machine: RAM, harts and devices (internal). */
+/* The riscv64 virt machine: RAM, harts and devices (internal). Memory map
+ * compatible with QEMU's virt board (hw/riscv/virt.c). */
 #ifndef WVM_MACHINE_H
 #define WVM_MACHINE_H
 
 #include "arch/riscv/hart.h"
 #include "core/wvm.h"
 #include "dev/clint.h"
+#include "dev/goldfish_rtc.h"
+#include "dev/plic.h"
+#include "dev/syscon.h"
+#include "dev/uart16550.h"
+#include "dev/virtio_blk.h"
+#include "dev/virtio_console.h"
+#include "dev/virtio_rng.h"
+#include "host/blk.h"
 #include "ir/cache.h"
 #include "mem/phys.h"
 
+#define VIRT_MROM_BASE 0x1000ull        /* boot ROM: fw_dynamic_info */
+#define VIRT_TEST_BASE 0x100000ull      /* sifive_test / syscon */
+#define VIRT_RTC_BASE 0x101000ull
+#define VIRT_UART_BASE 0x10000000ull
+#define VIRT_VIRTIO_BASE 0x10001000ull  /* slot n at + n * 0x1000, irq 1 + n */
+#define VIRT_VIRTIO_SLOTS 8
 #define VIRT_RAM_BASE 0x80000000ull
+#define VIRT_KERNEL_BASE 0x80200000ull  /* S-mode kernel when firmware is present */
+#define VIRT_UART_IRQ 10
+#define VIRT_RTC_IRQ 11
+#define VIRT_MAX_DISKS 4
 #define CONSOLE_BUF 65536
 
 struct wvm_machine {
@@ -16,25 +35,46 @@ struct wvm_machine {
     ir_cache cache;
     rv_hart *harts[IR_MAX_CPUS];
     int nharts;
+    int bios;                  /* enum wvm_bios */
     clint clint;
-    uint64_t start_ns;        /* host time of mtime == 0 */
-    /* kernel */
-    const char *kernel_kind;  /* "elf" or "raw", NULL if none */
-    uint64_t kernel_entry;
+    plic plic;
+    uart16550 uart;
+    syscon test;
+    goldfish_rtc rtc;
+    virtio_console vcon;
+    virtio_rng rng;
+    virtio_blk disks[VIRT_MAX_DISKS];
+    blk_backend *backends[VIRT_MAX_DISKS];
+    int ndisks, nslots;        /* virtio-mmio slots in use */
+    uint8_t mrom[64];          /* reset ROM contents (fw_dynamic_info) */
+    uint64_t start_ns;         /* host time of mtime == 0 */
+    /* boot inputs */
+    int kernel_loaded, bios_loaded;
+    uint64_t kernel_entry, kernel_end;
+    uint64_t initrd_start, initrd_end;
+    char cmdline[1024];
     uint64_t tohost, fromhost; /* HTIF addresses (0: none) */
     /* state */
-    int halted, exit_code;
-    uint8_t console[CONSOLE_BUF];
-    size_t con_head, con_len;
+    int halted, exit_code, reset_requested;
+    int hvc_console;           /* host input goes to virtio-console (console=hvc0) */
+    uint8_t out[CONSOLE_BUF], in[CONSOLE_BUF];
+    size_t out_head, out_len, in_head, in_len;
 };
 
-/* Append guest console output. */
+/* Append guest console output (bytes the host should display). */
 void machine_console_out(wvm_machine *m, const uint8_t *p, size_t n);
+
+/* Take up to `n` bytes of host console input; returns the count. */
+size_t machine_console_in(wvm_machine *m, uint8_t *p, size_t n);
 
 /* Stop the machine with exit status `code` (guest poweroff, HTIF exit). */
 void machine_halt(wvm_machine *m, int code);
 
 /* Set the thread's last-error message (printf-style). Returns -1. */
 int wvm_fail(const char *fmt, ...);
+
+/* Boot-time setup (boot/virt_boot.c): place the device tree, set the harts'
+ * entry registers for m->bios. Returns 0 or -1 (wvm_last_error set). */
+int virt_boot(wvm_machine *m);
 
 #endif

@@ -26,23 +26,44 @@ enum wvm_bios {
 /* The last error message of this thread (one line, no newline). */
 const char *wvm_last_error(void);
 
-/* Create a riscv64 virt machine with `ram_mib` MiB of RAM at guest-physical
- * 0x8000_0000 and `nharts` harts (1..8). Returns NULL (see wvm_last_error)
- * for bad arguments or when the host is out of memory. */
-wvm_machine *wvm_create(uint32_t ram_mib, int nharts);
+/* Create a riscv64 virt machine with `ram_mib` MiB of RAM (16..2048) at
+ * guest-physical 0x8000_0000, `nharts` harts (1..8) and firmware choice
+ * `bios` (enum wvm_bios). Returns NULL (see wvm_last_error) for bad
+ * arguments or when the host is out of memory. */
+wvm_machine *wvm_create(uint32_t ram_mib, int nharts, int bios);
 
 /* Release everything the machine owns. */
 void wvm_destroy(wvm_machine *m);
 
-/* Load the kernel image `data` (len bytes): an ELF64 RISC-V executable or a
- * raw image (placed at 0x8020_0000 with firmware, 0x8000_0000 without).
- * Returns 0, or -1 with wvm_last_error set (truncated/malformed ELF, wrong
- * machine, does not fit in RAM). Call before wvm_boot. */
+/* Load raw firmware (e.g. OpenSBI fw_dynamic.bin or fw_jump.bin) at
+ * 0x8000_0000. Only for WVM_BIOS_FILE machines. Returns 0, or -1 with
+ * wvm_last_error set (wrong machine kind, empty, larger than 2 MiB, ELF). */
+int wvm_load_bios(wvm_machine *m, const uint8_t *data, size_t len);
+
+/* Load the kernel image `data` (len bytes): an ELF64 RISC-V executable
+ * (at its physical addresses) or a raw image (at 0x8020_0000 with firmware,
+ * 0x8000_0000 without). Returns 0, or -1 with wvm_last_error set
+ * (truncated/malformed ELF, wrong machine, does not fit in RAM). Load the
+ * kernel before the initrd. */
 int wvm_load_kernel(wvm_machine *m, const uint8_t *data, size_t len);
 
-/* Start the machine with firmware `bios` (enum wvm_bios). Returns 0, or -1
- * with wvm_last_error set (nothing to run, unsupported choice). */
-int wvm_boot(wvm_machine *m, int bios);
+/* Load an initial RAM disk above the kernel (as QEMU places it) and
+ * announce it in the device tree. Returns 0, or -1 if it does not fit. */
+int wvm_load_initrd(wvm_machine *m, const uint8_t *data, size_t len);
+
+/* Set the kernel command line (/chosen/bootargs). "console=hvc0" routes
+ * host input to the virtio console instead of the UART. Returns 0, or -1 if
+ * longer than 1023 bytes. */
+int wvm_set_cmdline(wvm_machine *m, const char *cmdline);
+
+/* Attach a virtio-blk disk over `backend` (host/blk.h) in the next free
+ * virtio-mmio slot (0..3). Returns the disk index, or -1 if all are used. */
+struct blk_backend;
+int wvm_add_disk(wvm_machine *m, struct blk_backend *backend);
+
+/* Build the device tree and start the harts as the firmware choice needs.
+ * Returns 0, or -1 with wvm_last_error set (nothing to run, no firmware). */
+int wvm_boot(wvm_machine *m);
 
 /* Run guest code for about `slice_us` microseconds of host time. Returns an
  * enum wvm_status. */
@@ -54,6 +75,13 @@ uint32_t wvm_idle_us(wvm_machine *m);
 /* After WVM_HALTED: the guest's exit status (0 = success; HTIF tohost
  * failure n gives n). */
 int wvm_exit_code(wvm_machine *m);
+
+/* Queue `len` bytes of host keyboard input for the guest console; returns
+ * how many were accepted (the rest: retry later). */
+size_t wvm_console_write(wvm_machine *m, const uint8_t *buf, size_t len);
+
+/* After WVM_HALTED: nonzero if the guest asked for a reboot, not poweroff. */
+int wvm_reset_requested(wvm_machine *m);
 
 /* Copy up to `max` bytes of pending console output into `buf`; returns the
  * count. Console output is buffered between calls (64 KiB; older bytes are

@@ -15,4 +15,26 @@ uint64_t host_wall_ns(void)
 {
     return (uint64_t)(wall_ms() * 1e6);
 }
+
+/* crypto.getRandomValues fills at most 65536 bytes per call. */
+EM_JS(int, wvm_js_random, (uint8_t *buf, size_t len), {
+    try {
+        crypto.getRandomValues(HEAPU8.subarray(buf, buf + len));
+        return 0;
+    } catch (e) {
+        return -1;
+    }
+});
+
+int host_random(uint8_t *buf, size_t len)
+{
+    while (len > 0) {
+        size_t n = len < 65536 ? len : 65536;
+        if (wvm_js_random(buf, n) != 0)
+            return -1;
+        buf += n;
+        len -= n;
+    }
+    return 0;
+}
 #endif

@@ -1,0 +1,64 @@
+/* virtio-console device, single port (VIRTIO 1.2 section 5.3). */
+#include "dev/virtio_console.h"
+
+#include <string.h>
+
+enum { RXQ = 0, TXQ = 1 };
+
+size_t virtio_console_rx_push(virtio_console *c, const uint8_t *p, size_t n)
+{
+    size_t done = 0;
+    while (done < n && virtio_pop(&c->mmio, RXQ, &c->rx_chain) > 0) {
+        uint64_t k = virtio_chain_write(&c->mmio, &c->rx_chain, 0, p + done, n - done);
+        virtio_push(&c->mmio, RXQ, c->rx_chain.head, (uint32_t)k);
+        done += (size_t)k;
+    }
+    return done;
+}
+
+static void rx_notify(void *dev, unsigned q)
+{
+    virtio_console *c = dev;
+    (void)q;
+    if (c->rx_ready)
+        c->rx_ready(c->opaque);
+}
+
+static void tx_notify(void *dev, unsigned q)
+{
+    virtio_console *c = dev;
+    virtio_chain *ch = &c->tx_chain;
+    while (virtio_pop(&c->mmio, q, ch) > 0) {
+        for (unsigned k = 0; k < ch->nr; k++)
+            if (c->tx)
+                c->tx(c->opaque, ch->iov[k].p, ch->iov[k].len);
+        virtio_push(&c->mmio, q, ch->head, 0);
+    }
+}
+
+/* Config (section 5.3.4): cols, rows, max_nr_ports, emerg_wr; none of the
+ * features that give them meaning is offered, so all read 0. */
+static uint64_t console_config_read(void *dev, uint32_t off, unsigned size)
+{
+    (void)dev, (void)off, (void)size;
+    return 0;
+}
+
+int virtio_console_init(virtio_console *c, phys_map *pm, uint64_t base, irq_line irq,
+                        void (*tx)(void *opaque, const uint8_t *p, size_t n),
+                        void (*rx_ready)(void *opaque), void *opaque)
+{
+    memset(c, 0, sizeof(*c));
+    c->tx = tx;
+    c->rx_ready = rx_ready;
+    c->opaque = opaque;
+    c->ops = (virtio_device_ops){
+        .device_id = 3,
+        .config_size = 12,
+        .config_read = console_config_read,
+        .num_queues = 2,
+        .queue_max = VIRTIO_CONSOLE_QUEUE_SIZE,
+        .notify = {rx_notify, tx_notify},
+    };
+    return virtio_mmio_init(&c->mmio, pm, base, irq, &c->ops, c);
+}

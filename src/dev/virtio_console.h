@@ -1,0 +1,41 @@
+/* virtio-console (VIRTIO 1.2 section 5.3) with a single port and no
+ * multiport support: receiveq 0 (host to guest) and transmitq 1 (guest to
+ * host). Linux binds it to /dev/hvc0. */
+#ifndef WVM_VIRTIO_CONSOLE_H
+#define WVM_VIRTIO_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dev/virtio_mmio.h"
+
+#define VIRTIO_CONSOLE_QUEUE_SIZE 64
+
+typedef struct virtio_console {
+    virtio_mmio mmio;
+    virtio_device_ops ops;
+    /* Guest output: `n` bytes at `p` (valid during the call only). */
+    void (*tx)(void *opaque, const uint8_t *p, size_t n);
+    /* The guest posted receive buffers: input held back may be pushed now.
+     * May be NULL. */
+    void (*rx_ready)(void *opaque);
+    void *opaque;
+    virtio_chain rx_chain, tx_chain; /* scratch, one per direction */
+} virtio_console;
+
+/* Map a virtio-console device at guest-physical `base` (VIRTIO_MMIO_SIZE
+ * bytes) interrupting through `irq`. Guest output goes to `tx(opaque, ...)`;
+ * `rx_ready(opaque)` (may be NULL) is called when the guest adds receive
+ * buffers. Returns 0, or -1 if the address map is full. */
+int virtio_console_init(virtio_console *c, phys_map *pm, uint64_t base, irq_line irq,
+                        void (*tx)(void *opaque, const uint8_t *p, size_t n),
+                        void (*rx_ready)(void *opaque), void *opaque);
+
+/* Deliver up to `n` bytes at `p` to the guest through the receive buffers it
+ * has posted (one used buffer per chain filled, then an interrupt). Returns
+ * the number of bytes delivered, in bytes, from 0 (no buffer posted, driver
+ * not ready, device broken) to `n`; the caller keeps the rest for later,
+ * e.g. until rx_ready is called. */
+size_t virtio_console_rx_push(virtio_console *c, const uint8_t *p, size_t n);
+
+#endif
