@@ -1,28 +1,27 @@
-/* wvm native CLI: QEMU-style flags over the C API (same flags as the Node
- * CLI in src/js/cli.mjs). */
-#define _POSIX_C_SOURCE 200809L
+/* wvm native CLI: QEMU-style flags over the C API (same flags and messages as
+ * the Node CLI in src/js/cli.mjs). */
+#define _DEFAULT_SOURCE
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/options.h"
 #include "core/wvm.h"
+#include "host/posix_blk.h"
 
-static const char usage[] =
-    "usage: wvm [options]\n"
-    "  -m MiB            guest RAM in MiB (default 128; QEMU's M/G suffixes accepted)\n"
-    "  -smp N            number of harts (default 1)\n"
-    "  -bios none        run the kernel in machine mode from its entry (bare metal)\n"
-    "  -kernel FILE      kernel: ELF executable or raw image\n"
-    "  -nographic        console on stdio (the default)\n"
-    "  -h, --help        this text\n"
-    "An ELF with a `tohost` symbol ends the run when it writes it: 1 = pass (exit 0),\n"
-    "(n << 1) | 1 = failure n (exit status n).\n";
+static struct termios saved_tty;
+static int tty_raw;
 
 static void die(const char *fmt, const char *arg)
 {
+    if (tty_raw)
+        tcsetattr(0, TCSANOW, &saved_tty);
     fprintf(stderr, "wvm: ");
     fprintf(stderr, fmt, arg);
     fputc('\n', stderr);
@@ -33,7 +32,7 @@ static uint8_t *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        die("cannot open '%s'", path), (void)0;
+        die("cannot open '%s'", path);
     size_t cap = 1 << 20, n = 0;
     uint8_t *buf = malloc(cap);
     for (;;) {
@@ -51,84 +50,110 @@ static uint8_t *read_file(const char *path, size_t *len)
     return buf;
 }
 
-/* "-m" value: plain MiB, or with an M/G suffix as in QEMU. */
-static uint32_t parse_mem(const char *s)
+typedef int (*loader)(wvm_machine *, const uint8_t *, size_t);
+
+static void load(wvm_machine *m, loader fn, const char *path)
 {
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || end == s)
-        die("bad -m value '%s'", s);
-    if (*end == 'G' || *end == 'g')
-        v *= 1024, end++;
-    else if (*end == 'M' || *end == 'm')
-        end++;
-    if (*end || v == 0 || v > 2048)
-        die("bad -m value '%s' (1..2048 MiB)", s);
-    return (uint32_t)v;
+    size_t len;
+    uint8_t *data = read_file(path, &len);
+    if (fn(m, data, len) != 0)
+        die("%s", wvm_last_error());
+    free(data);
+}
+
+static void restore_tty(void)
+{
+    if (tty_raw)
+        tcsetattr(0, TCSANOW, &saved_tty);
+}
+
+/* Raw terminal mode on a TTY, so keys reach the guest unchanged. */
+static void raw_tty(void)
+{
+    if (!isatty(0) || tcgetattr(0, &saved_tty) != 0)
+        return;
+    struct termios t = saved_tty;
+    cfmakeraw(&t);
+    t.c_oflag |= OPOST | ONLCR;
+    tcsetattr(0, TCSANOW, &t);
+    tty_raw = 1;
+    atexit(restore_tty);
+}
+
+/* Forward host keyboard input; Ctrl-A starts an escape (x quits, h helps). */
+static int pump_stdin(wvm_machine *m, int *escape, int *eof)
+{
+    struct pollfd p = {0, POLLIN, 0};
+    if (*eof || poll(&p, 1, 0) <= 0)
+        return 0;
+    uint8_t buf[256];
+    ssize_t n = read(0, buf, sizeof(buf));
+    if (n <= 0) {
+        *eof = 1;
+        return 0;
+    }
+    for (ssize_t i = 0; i < n; i++) {
+        int action = cli_escape(escape, buf[i], tty_raw);
+        if (action == CLI_QUIT)
+            return 1;
+        if (action == CLI_HELP)
+            fputs(cli_escape_help, stderr);
+        else if (action == CLI_FORWARD)
+            wvm_console_write(m, &buf[i], 1);
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    uint32_t mem = 128;
-    int smp = 1;
-    const char *kernel = NULL, *bios = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (!strcmp(a, "-nographic")) {
-            continue;
-        } else if (!strcmp(a, "-m") || !strcmp(a, "-smp") || !strcmp(a, "-kernel") ||
-                   !strcmp(a, "-bios")) {
-            if (!v)
-                die("option '%s' needs a value", a);
-            i++;
-            if (!strcmp(a, "-m"))
-                mem = parse_mem(v);
-            else if (!strcmp(a, "-smp")) {
-                smp = atoi(v);
-                if (smp < 1 || smp > 8)
-                    die("bad -smp value '%s' (1..8)", v);
-            } else if (!strcmp(a, "-kernel"))
-                kernel = v;
-            else
-                bios = v;
-        } else {
-            die("unknown option '%s' (try --help)", a);
-        }
+    cli_options o;
+    char err[256];
+    if (cli_parse(argc - 1, argv + 1, &o, err, sizeof(err)) != 0)
+        die("%s", err);
+    if (o.help) {
+        fputs(cli_usage, stdout);
+        return 0;
     }
-    if (!kernel)
-        die("%s", "no -kernel given (try --help)");
-    if (bios && strcmp(bios, "none"))
-        die("-bios '%s' is not supported (only 'none')", bios);
-
-    wvm_machine *m = wvm_create(mem, smp, WVM_BIOS_NONE);
+    wvm_machine *m = wvm_create(o.mem_mib, o.smp, o.bios);
     if (!m)
         die("%s", wvm_last_error());
-    size_t len;
-    uint8_t *data = read_file(kernel, &len);
-    if (wvm_load_kernel(m, data, len) != 0 || wvm_boot(m) != 0)
+    if (o.bios == WVM_BIOS_FILE)
+        load(m, wvm_load_bios, o.bios_file);
+    load(m, wvm_load_kernel, o.kernel);
+    if (o.initrd)
+        load(m, wvm_load_initrd, o.initrd);
+    if (wvm_set_cmdline(m, o.append) != 0)
         die("%s", wvm_last_error());
-    free(data);
+    for (int i = 0; i < o.ndrives; i++) {
+        cli_drive *d = &o.drives[i];
+        blk_backend *b = posix_blk_open(d->file, d->readonly, d->snapshot, err, sizeof(err));
+        if (!b)
+            die("%s", err);
+        if (wvm_add_disk(m, b) < 0)
+            die("%s", wvm_last_error());
+    }
+    if (wvm_boot(m) != 0)
+        die("%s", wvm_last_error());
 
+    signal(SIGPIPE, SIG_IGN);
+    raw_tty();
     uint8_t out[4096];
-    int st;
+    int st = WVM_RUNNING, escape = 0, eof = 0;
     do {
-        st = wvm_run(m, 20000);
+        if (pump_stdin(m, &escape, &eof))
+            break;
+        st = wvm_run(m, 10000);
         size_t n;
         while ((n = wvm_console_read(m, out, sizeof(out))) > 0)
             fwrite(out, 1, n, stdout);
         fflush(stdout);
         if (st == WVM_IDLE) {
-            uint32_t us = wvm_idle_us(m);
-            struct timespec ts = {us / 1000000, (long)(us % 1000000) * 1000};
-            nanosleep(&ts, NULL);
+            struct pollfd p = {0, POLLIN, 0};
+            int ms = (int)(wvm_idle_us(m) / 1000);
+            poll(&p, eof ? 0 : 1, ms); /* sleep until the next timer or a key */
         }
     } while (st != WVM_HALTED);
-    int code = wvm_exit_code(m);
+    int code = st == WVM_HALTED ? wvm_exit_code(m) : 0;
     wvm_destroy(m);
     return code;
 }

@@ -61,17 +61,6 @@ static uint64_t mrom_read(void *opaque, uint64_t off, unsigned size)
 
 static const mmio_ops mrom_ops = {mrom_read, NULL};
 
-/* An empty virtio-mmio slot, as QEMU maps them: magic, version 2, device
- * id 0 ("no device"), everything else zero (VIRTIO 1.2, 4.2.2). */
-static uint64_t empty_slot_read(void *opaque, uint64_t off, unsigned size)
-{
-    (void)opaque;
-    (void)size;
-    return off == 0 ? 0x74726976 : off == 4 ? 2 : off == 0xc ? 0x554d4551 : 0;
-}
-
-static const mmio_ops empty_slot_ops = {empty_slot_read, NULL};
-
 static irq_line plic_line(wvm_machine *m, int irq)
 {
     return (irq_line){plic_set_irq, &m->plic, irq};
@@ -252,10 +241,12 @@ int wvm_boot(wvm_machine *m)
         return wvm_fail("no firmware was loaded");
     if (m->tohost && htif_init(m, m->tohost, m->fromhost) != 0)
         return wvm_fail("cannot map the HTIF tohost device");
-    for (int i = m->ndisks; i < VIRT_MAX_DISKS; i++)
-        phys_add_io(&m->pm, VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)i, 0x1000, &empty_slot_ops, NULL);
-    for (int i = m->nslots; i < VIRT_VIRTIO_SLOTS; i++)
-        phys_add_io(&m->pm, VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)i, 0x1000, &empty_slot_ops, NULL);
+    /* Empty slots read DeviceID 0, as QEMU's do. */
+    for (int i = 0; i < VIRT_VIRTIO_SLOTS; i++) {
+        uint64_t base = VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)i;
+        if ((i >= m->ndisks && i < VIRT_MAX_DISKS) || i >= m->nslots)
+            virtio_mmio_init(&m->empty[i], &m->pm, base, plic_line(m, 1 + i), &virtio_empty_ops, NULL);
+    }
     if (virt_boot(m) != 0)
         return -1;
     m->start_ns = host_time_ns();

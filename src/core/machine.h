@@ -44,6 +44,7 @@ struct wvm_machine {
     virtio_console vcon;
     virtio_rng rng;
     virtio_blk disks[VIRT_MAX_DISKS];
+    virtio_mmio empty[VIRT_VIRTIO_SLOTS]; /* slots without a device */
     blk_backend *backends[VIRT_MAX_DISKS];
     int ndisks, nslots;        /* virtio-mmio slots in use */
     uint8_t mrom[64];          /* reset ROM contents (fw_dynamic_info) */

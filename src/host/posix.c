@@ -37,7 +37,7 @@ int host_random(uint8_t *buf, size_t len)
 #endif
         if (n < 0) { /* no getrandom: /dev/urandom, kept open */
             if (fd < 0)
-                fd = open("/dev/urandom", O_RDONLY);
+                fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
             if (fd < 0)
                 return -1;
             n = read(fd, buf, len);

@@ -120,7 +120,10 @@ static int h_csr(ir_cpu *cpu, const ir_op *op)
     if (rv_csr_read(h, csr, &old, op) != 0)
         return illegal(cpu, op);
     if (rw || rs1 != 0) {
-        uint64_t v = rw ? src : (f3 & 3) == 2 ? old | src : old & ~src;
+        /* csrrs/csrrc of mip modify the software-writable SEIP bit, not the
+         * value read (which ORs in the PLIC's line): Privileged Spec 3.1.9. */
+        uint64_t base = csr == 0x344 ? (old & ~MIP_SEIP) | (h->mip & MIP_SEIP) : old;
+        uint64_t v = rw ? src : (f3 & 3) == 2 ? base | src : base & ~src;
         if (rv_csr_write(h, csr, v, op) != 0)
             return illegal(cpu, op);
     }

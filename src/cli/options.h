@@ -1,0 +1,40 @@
+/* Command-line options of the native CLI (QEMU-style), shared wording with
+ * the Node CLI (src/js/options.mjs). */
+#ifndef WVM_CLI_OPTIONS_H
+#define WVM_CLI_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLI_MAX_DRIVES 4
+
+typedef struct cli_drive {
+    const char *file;
+    int readonly, snapshot;
+} cli_drive;
+
+typedef struct cli_options {
+    uint32_t mem_mib;
+    int smp;
+    int bios;              /* enum wvm_bios */
+    const char *bios_file; /* for WVM_BIOS_FILE */
+    const char *kernel, *initrd, *append;
+    cli_drive drives[CLI_MAX_DRIVES];
+    int ndrives;
+    int help;
+} cli_options;
+
+extern const char cli_usage[];
+extern const char cli_escape_help[];
+
+/* Parse `argc` arguments (without the program name) into *o. Returns 0, or
+ * -1 with a one-line message in err (unknown flag, missing value, bad
+ * number, bad -drive). */
+int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen);
+
+/* Ctrl-A escape handling for one input byte: returns what to do with it.
+ * *state carries whether the previous byte was Ctrl-A. */
+enum { CLI_FORWARD, CLI_SWALLOW, CLI_QUIT, CLI_HELP };
+int cli_escape(int *state, uint8_t byte, int enabled);
+
+#endif

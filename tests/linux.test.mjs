@@ -1,0 +1,115 @@
+// Real Linux in the wasm build under Node: boot Debian's OpenSBI (or the
+// built-in SBI) with the recipe's kernel, initramfs and an ext2 virtio disk,
+// wait for the shell prompt, type commands and read their output; write a
+// file to the disk, power off, boot again and read it back.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Machine } from '../src/js/machine.mjs';
+import { openFileDisk } from '../src/js/file-disk.mjs';
+import { guestImages } from './images.mjs';
+
+const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic';
+const PROMPT = /~ # $/;
+let img, kernel, initrd;
+
+before(() => {
+  img = guestImages();
+  kernel = readFileSync(`${img}/Image`);
+  initrd = readFileSync(`${img}/initramfs.cpio.gz`);
+});
+
+/** A booted guest with a transcript and a way to wait for output. */
+class Session {
+  constructor(machine) {
+    this.machine = machine;
+    this.text = '';
+    this.waiters = [];
+    machine.addEventListener('output', (e) => {
+      this.text += new TextDecoder().decode(e.detail);
+      this.waiters = this.waiters.filter((w) => !w());
+    });
+  }
+
+  /** Resolve when `re` matches the transcript after `from`; reject after `ms`. */
+  waitFor(re, ms = 60000, from = 0) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; transcript:\n${this.text.slice(-3000)}`)), ms);
+      const check = () => {
+        const m = re.exec(this.text.slice(from));
+        if (m) { clearTimeout(timer); resolve(m); return true; }
+        return false;
+      };
+      if (!check()) this.waiters.push(check);
+    });
+  }
+
+  /** Type a command line and return its output (the text before the next prompt). */
+  async run(cmd, ms = 60000) {
+    const from = this.text.length;
+    this.machine.write(`${cmd}\n`);
+    await this.waitFor(/\n[^\n]*~ # $/, ms, from);
+    const out = this.text.slice(from);
+    return out.slice(out.indexOf('\n') + 1, out.lastIndexOf('\n')).replace(/\r/g, '');
+  }
+}
+
+async function boot(opts) {
+  const machine = await Machine.create({ mem: 256, kernel, initrd, append: 'console=ttyS0', ...opts });
+  const s = new Session(machine);
+  machine.start();
+  await s.waitFor(PROMPT, 120000);
+  return s;
+}
+
+test('OpenSBI fw_dynamic: shell commands, then a file survives poweroff on the ext2 disk', async () => {
+  const dir = mkdtempSync(`${tmpdir()}/wvm-linux-`);
+  copyFileSync(`${img}/disk.ext2`, `${dir}/disk.ext2`);
+  const bios = readFileSync(`${OPENSBI}/fw_dynamic.bin`);
+
+  let disk = openFileDisk(`${dir}/disk.ext2`);
+  let s = await boot({ bios, disks: [disk] });
+  assert.match(s.text, /OpenSBI v/);
+  assert.equal(await s.run('uname -m'), 'riscv64');
+  assert.equal(await s.run('echo $((6*7))'), '42');
+  const cpuinfo = await s.run('cat /proc/cpuinfo');
+  assert.match(cpuinfo, /isa\s*: rv64imafdc/);
+  assert.match(cpuinfo, /mmu\s*: sv(39|48|57)/);
+  assert.match(await s.run('mount'), /\/dev\/vda on \/mnt type ext2/);
+  await s.run('echo hello-from-wvm-$((40+2)) > /mnt/persist.txt && sync');
+  s.machine.write('poweroff -f\n');
+  assert.equal(await s.machine.halted(), 0);
+  disk.close();
+
+  disk = openFileDisk(`${dir}/disk.ext2`);
+  s = await boot({ bios, disks: [disk] });
+  assert.equal(await s.run('cat /mnt/persist.txt'), 'hello-from-wvm-42');
+  s.machine.write('poweroff -f\n');
+  assert.equal(await s.machine.halted(), 0);
+  disk.close();
+});
+
+test('built-in SBI boots to a shell', async () => {
+  const s = await boot({ bios: 'builtin' });
+  assert.doesNotMatch(s.text, /OpenSBI/);
+  assert.equal(await s.run('echo $((6*7))'), '42');
+  s.machine.write('poweroff -f\n');
+  assert.equal(await s.machine.halted(), 0);
+});
+
+test('OpenSBI fw_jump boots to a shell', async () => {
+  const s = await boot({ bios: readFileSync(`${OPENSBI}/fw_jump.bin`) });
+  assert.match(s.text, /OpenSBI v/);
+  assert.equal(await s.run('uname -m'), 'riscv64');
+  s.machine.write('poweroff -f\n');
+  assert.equal(await s.machine.halted(), 0);
+});
+
+test('-smp 2 brings up both harts', async () => {
+  const s = await boot({ bios: readFileSync(`${OPENSBI}/fw_dynamic.bin`), smp: 2 });
+  assert.equal(await s.run('grep -c ^processor /proc/cpuinfo'), '2');
+  assert.match(s.text, /Brought up 1 node, 2 CPUs/);
+  s.machine.write('poweroff -f\n');
+  assert.equal(await s.machine.halted(), 0);
+});
