@@ -36,6 +36,9 @@ while (moved.readUInt32LE(ph) !== 1) ph += moved.readUInt16LE(0x36);
 moved.writeBigUInt64LE(0x1000n, ph + 0x18);
 writeFileSync(`${tmp}/outside.elf`, moved);
 
+writeFileSync(`${tmp}/odd.img`, Buffer.alloc(1000));
+writeFileSync(`${tmp}/big.cpio`, Buffer.alloc(20 << 20));
+
 const cases = [
   { name: 'unknown flag', args: ['-bogus'], msg: /unknown option '-bogus'/ },
   { name: 'flag without value', args: ['-kernel'], msg: /needs a value/ },
@@ -44,6 +47,12 @@ const cases = [
   { name: 'foreign ELF', args: ['-bios', 'none', '-kernel', '/bin/true'], msg: /not RISC-V/ },
   { name: 'segment outside RAM', args: ['-bios', 'none', '-kernel', `${tmp}/outside.elf`], msg: /does not fit in RAM/ },
   { name: 'bad -m', args: ['-m', 'lots', '-kernel', `${tmp}/fail7.elf`], msg: /bad -m value/ },
+  { name: 'bad -smp', args: ['-smp', '9', '-kernel', `${tmp}/fail7.elf`], msg: /bad -smp value/ },
+  { name: 'initrd larger than RAM', args: ['-m', '16', '-kernel', `${tmp}/fail7.elf`, '-initrd', `${tmp}/big.cpio`], msg: /initrd: .* do not fit in RAM/ },
+  { name: 'disk size not a multiple of 512', args: ['-kernel', `${tmp}/fail7.elf`, '-drive', `file=${tmp}/odd.img,format=raw,if=virtio`], msg: /not a multiple of 512/ },
+  { name: 'missing disk', args: ['-kernel', `${tmp}/fail7.elf`, '-drive', `file=${tmp}/none.img,format=raw,if=virtio`], msg: /none\.img/ },
+  { name: 'unknown -drive key', args: ['-kernel', `${tmp}/fail7.elf`, '-drive', `file=${tmp}/odd.img,cache=none`], msg: /unknown -drive option 'cache'/ },
+  { name: 'firmware that is an ELF', args: ['-bios', `${tmp}/fail7.elf`, '-kernel', `${tmp}/fail7.elf`], msg: /raw \.bin image/ },
 ];
 
 for (const engine of Object.keys(engines)) {

@@ -8,19 +8,19 @@ import { openSync, closeSync, fstatSync, readSync, writeSync, fdatasyncSync } fr
  * @param {string} path
  * @param {{readonly?: boolean, snapshot?: boolean}} [opts]
  * @returns {import('./machine.mjs').DiskBackend & {close(): void}}
- * @throws Error with a one-line message: missing file, size not a multiple of 512
+ * @throws Error with a one-line message (as the native CLI's): missing file, size not a multiple of 512
  */
 export function openFileDisk(path, { readonly = false, snapshot = false } = {}) {
   let fd;
   try {
     fd = openSync(path, readonly || snapshot ? 'r' : 'r+');
   } catch (e) {
-    throw new Error(`cannot open disk '${path}' (${e.code ?? e.message})`);
+    throw new Error(`${path}: ${e.code ?? e.message}`);
   }
   const size = fstatSync(fd).size;
-  if (size % 512 !== 0 || size === 0) {
+  if (size % 512 !== 0) {
     closeSync(fd);
-    throw new Error(`disk '${path}' is ${size} bytes, not a non-zero multiple of 512`);
+    throw new Error(`${path}: size ${size} bytes is not a multiple of 512`);
   }
   const overlay = snapshot ? new Map() : null; // 512-byte sector -> bytes
   return {
