@@ -135,6 +135,8 @@ int main(int argc, char **argv)
     if (wvm_boot(m) != 0)
         die("%s", wvm_last_error());
 
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     signal(SIGPIPE, SIG_IGN);
     raw_tty();
     uint8_t out[4096];
@@ -154,6 +156,12 @@ int main(int argc, char **argv)
         }
     } while (st != WVM_HALTED);
     int code = st == WVM_HALTED ? wvm_exit_code(m) : 0;
+    if (o.stats) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+        double n = (double)wvm_instret(m);
+        fprintf(stderr, "wvm: %.0f instructions in %.3f s (%.1f M instr/s)\n", n, s, n / s / 1e6);
+    }
     wvm_destroy(m);
     return code;
 }

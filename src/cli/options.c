@@ -23,6 +23,7 @@ const char cli_usage[] =
     "  -drive file=FILE,format=raw,if=virtio[,readonly=on][,snapshot=on]\n"
     "                    a virtio-blk disk (up to 4)\n"
     "  -nographic        console on stdio (the default)\n"
+    "  --stats           at exit, print guest instructions retired and run time\n"
     "  -h, --help        this text\n"
     "Keys: Ctrl-A x quits, Ctrl-A h lists keys.\n"
     "An ELF with a `tohost` symbol ends the run when it writes it: 1 = pass (exit 0),\n"
@@ -100,6 +101,10 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
         }
         if (!strcmp(a, "-nographic"))
             continue;
+        if (!strcmp(a, "--stats")) {
+            o->stats = 1;
+            continue;
+        }
         int known = 0;
         for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
             known |= !strcmp(a, valued[k]);

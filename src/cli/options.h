@@ -22,6 +22,7 @@ typedef struct cli_options {
     cli_drive drives[CLI_MAX_DRIVES];
     int ndrives;
     int help;
+    int stats; /* --stats: print instructions and time at exit */
 } cli_options;
 
 extern const char cli_usage[];

@@ -46,9 +46,11 @@ async function main() {
   machine.start();
   const code = await machine.halted();
   if (tty) process.stdin.setRawMode(false);
-  process.stdin.pause();
-  process.stdin.unref();
   disks.forEach((d) => d.close());
+  if (o.stats) {
+    const { instret, seconds } = machine.stats;
+    process.stderr.write(`wvm: ${instret} instructions in ${seconds.toFixed(3)} s (${(Number(instret) / seconds / 1e6).toFixed(1)} M instr/s)\n`);
+  }
   return code ?? 0;
 }
 

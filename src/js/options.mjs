@@ -15,6 +15,7 @@ export const usage = `usage: wvm [options]
   -drive file=FILE,format=raw,if=virtio[,readonly=on][,snapshot=on]
                     a virtio-blk disk (up to 4)
   -nographic        console on stdio (the default)
+  --stats           at exit, print guest instructions retired and run time
   -h, --help        this text
 Keys: Ctrl-A x quits, Ctrl-A h lists keys.
 An ELF with a \`tohost\` symbol ends the run when it writes it: 1 = pass (exit 0),
@@ -47,16 +48,17 @@ function parseDrive(spec) {
 /**
  * Parse argv (without node and the script) into options.
  * @returns {{mem:number, smp:number, bios:string, kernel:string|null, initrd:string|null,
- *            append:string, drives:{file:string, readonly:boolean, snapshot:boolean}[], help:boolean}}
+ *            append:string, drives:{file:string, readonly:boolean, snapshot:boolean}[], help:boolean, stats:boolean}}
  * @throws UsageError
  */
 export function parseArgs(argv) {
-  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false };
+  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false };
   const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { o.help = true; continue; }
     if (a === '-nographic') continue;
+    if (a === '--stats') { o.stats = true; continue; }
     if (!valued.has(a)) throw new UsageError(`unknown option '${a}' (try --help)`);
     const v = argv[++i];
     if (v === undefined) throw new UsageError(`option '${a}' needs a value`);

@@ -1,5 +1,6 @@
 /* Guest-physical address map: RAM and MMIO dispatch. */
 #include "mem/phys.h"
+#include "mem/tlb.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +45,12 @@ phys_region *phys_find_io(phys_map *pm, uint64_t pa)
     return NULL;
 }
 
-int phys_page_has_io(phys_map *pm, uint64_t pa)
+int phys_page_has_io(phys_map *pm, uint64_t pa, int access)
 {
     uint64_t page = pa & PAGE_MASK;
     for (int i = 0; i < pm->nio; i++)
-        if (pm->io[i].base < page + PAGE_SIZE && page < pm->io[i].base + pm->io[i].size)
+        if (pm->io[i].base < page + PAGE_SIZE && page < pm->io[i].base + pm->io[i].size &&
+            (access != ACC_READ || pm->io[i].ops->read))
             return 1;
     return 0;
 }
@@ -77,7 +79,7 @@ uint8_t *phys_dma_write_ptr(phys_map *pm, uint64_t pa, uint64_t len)
 int phys_read(phys_map *pm, uint64_t pa, unsigned size, uint64_t *val)
 {
     phys_region *r = phys_find_io(pm, pa);
-    if (r) {
+    if (r && (r->ops->read || !phys_is_ram(pm, pa))) {
         *val = r->ops->read ? r->ops->read(r->opaque, pa - r->base, size) : 0;
         return 0;
     }

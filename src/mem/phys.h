@@ -13,7 +13,9 @@
 
 /* Device register callbacks. `offset` is in bytes from the region base,
  * `size` is the access width in bytes (1, 2, 4 or 8). A read returns the
- * value zero-extended; unimplemented registers read as 0 and ignore writes. */
+ * value zero-extended; unimplemented registers read as 0 and ignore writes.
+ * A region over RAM with no read callback is a write watch: reads see the
+ * RAM (and keep the fast path), writes go to the callback. */
 typedef struct mmio_ops {
     uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
     void (*write)(void *opaque, uint64_t offset, uint64_t value, unsigned size);
@@ -53,8 +55,9 @@ int phys_add_io(phys_map *pm, uint64_t base, uint64_t size, const mmio_ops *ops,
 /* The MMIO region containing guest-physical `pa`, or NULL. */
 phys_region *phys_find_io(phys_map *pm, uint64_t pa);
 
-/* Nonzero if any MMIO region overlaps the page containing `pa`. */
-int phys_page_has_io(phys_map *pm, uint64_t pa);
+/* Nonzero if an MMIO region that handles `access` (ACC_READ: regions with a
+ * read callback; ACC_WRITE: any) overlaps the page containing `pa`. */
+int phys_page_has_io(phys_map *pm, uint64_t pa, int access);
 
 /* Host pointer for guest-physical [pa, pa+len) if it lies wholly in RAM,
  * else NULL. For loaders and DMA reads; DMA writes use phys_dma_write_ptr. */

@@ -37,10 +37,11 @@ static void tlb_fill(ir_cpu *cpu, int idx, int access, uint64_t va, uint64_t pa)
         e->pa_page = pa_page;
     }
     /* Fetches may use a RAM page that an MMIO region partly overlays (the
-     * HTIF words sit in a test program's RAM); data accesses may not. */
+     * HTIF words sit in a test program's RAM), and so may reads when the
+     * region only watches writes. */
     int ram = phys_is_ram(pm, pa_page);
     uint64_t tag = page;
-    if (!ram || (access != ACC_EXEC && phys_page_has_io(pm, pa_page)) ||
+    if (!ram || (access != ACC_EXEC && phys_page_has_io(pm, pa_page, access)) ||
         (access == ACC_WRITE && pm->code_pages[(pa_page - pm->ram_base) >> PAGE_BITS]))
         tag |= TLB_SLOW;
     if (ram)
