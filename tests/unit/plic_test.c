@@ -10,19 +10,7 @@
 #include "dev/plic.h"
 #include "ir/cache.h"
 
-static int passed, failed;
-
-#define EQ(a, b)                                                                          \
-    do {                                                                                  \
-        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);   \
-        if (a_ == b_) {                                                                   \
-            passed++;                                                                     \
-        } else {                                                                          \
-            failed++;                                                                     \
-            printf("FAIL %s:%d: %s = 0x%llx, expected %s = 0x%llx\n", __FILE__, __LINE__, \
-                   #a, a_, #b, b_);                                                       \
-        }                                                                                 \
-    } while (0)
+#include "check.h"
 
 static phys_map pm;
 static ir_cache cache;

@@ -10,19 +10,7 @@
 
 #include "dev/uart16550.h"
 
-static int passed, failed;
-
-#define EQ(a, b)                                                                          \
-    do {                                                                                  \
-        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);   \
-        if (a_ == b_) {                                                                   \
-            passed++;                                                                     \
-        } else {                                                                          \
-            failed++;                                                                     \
-            printf("FAIL %s:%d: %s = 0x%llx, expected %s = 0x%llx\n", __FILE__, __LINE__, \
-                   #a, a_, #b, b_);                                                       \
-        }                                                                                 \
-    } while (0)
+#include "check.h"
 
 enum { RBR = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
 
