@@ -4,11 +4,13 @@
 // file to the disk, power off, boot again and read it back.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Machine } from '../src/js/machine.mjs';
 import { openFileDisk } from '../src/js/file-disk.mjs';
 import { guestImages } from './images.mjs';
+import { engines } from './helpers.mjs';
 
 const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic';
 const PROMPT = /~ # $/;
@@ -113,3 +115,33 @@ test('-smp 2 brings up both harts', async () => {
   s.machine.write('poweroff -f\n');
   assert.equal(await s.machine.halted(), 0);
 });
+
+/** Drive a CLI process: wait for the prompt, then type `line`; repeat. */
+function driveCli(engine, args, lines) {
+  return new Promise((resolve, reject) => {
+    const [cmd, ...pre] = engines[engine];
+    const p = spawn(cmd, [...pre, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let text = '', seen = 0;
+    const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`${engine}: timed out\n${text.slice(-2000)}`)); }, 120000);
+    p.stdout.on('data', (d) => {
+      text += d;
+      const prompts = text.split('~ # ').length - 1;
+      if (prompts > seen && /~ # $/.test(text) && lines.length) {
+        seen = prompts;
+        p.stdin.write(`${lines.shift()}\n`);
+      }
+    });
+    p.stderr.on('data', (d) => (text += d));
+    p.on('close', (code) => { clearTimeout(timer); resolve({ code, text }); });
+  });
+}
+
+for (const engine of ['native', 'wasm']) {
+  test(`${engine} CLI: guest reboot restarts the machine, poweroff exits 0`, async () => {
+    const r = await driveCli(engine, ['-m', '128', '-bios', 'builtin', '-kernel', `${img}/Image`,
+      '-initrd', `${img}/initramfs.cpio.gz`, '-append', 'console=ttyS0'], ['reboot -f', 'poweroff -f']);
+    assert.equal(r.code, 0, r.text.slice(-2000));
+    assert.equal(r.text.split('Linux version').length - 1, 2, 'two boots');
+    assert.match(r.text, /reboot: Power down/);
+  });
+}

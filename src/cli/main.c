@@ -104,6 +104,28 @@ static int pump_stdin(wvm_machine *m, int *escape, int *eof)
     return 0;
 }
 
+/* Create the machine of `o` with the opened disks and boot it; exits with a
+ * message on any error. */
+static wvm_machine *start_machine(const cli_options *o, blk_backend **disks)
+{
+    wvm_machine *m = wvm_create(o->mem_mib, o->smp, o->bios);
+    if (!m)
+        die("%s", wvm_last_error());
+    if (o->bios == WVM_BIOS_FILE)
+        load(m, wvm_load_bios, o->bios_file);
+    load(m, wvm_load_kernel, o->kernel);
+    if (o->initrd)
+        load(m, wvm_load_initrd, o->initrd);
+    if (wvm_set_cmdline(m, o->append) != 0)
+        die("%s", wvm_last_error());
+    for (int i = 0; i < o->ndrives; i++)
+        if (wvm_add_disk(m, disks[i]) < 0)
+            die("%s", wvm_last_error());
+    if (wvm_boot(m) != 0)
+        die("%s", wvm_last_error());
+    return m;
+}
+
 int main(int argc, char **argv)
 {
     cli_options o;
@@ -114,26 +136,13 @@ int main(int argc, char **argv)
         fputs(cli_usage, stdout);
         return 0;
     }
-    wvm_machine *m = wvm_create(o.mem_mib, o.smp, o.bios);
-    if (!m)
-        die("%s", wvm_last_error());
-    if (o.bios == WVM_BIOS_FILE)
-        load(m, wvm_load_bios, o.bios_file);
-    load(m, wvm_load_kernel, o.kernel);
-    if (o.initrd)
-        load(m, wvm_load_initrd, o.initrd);
-    if (wvm_set_cmdline(m, o.append) != 0)
-        die("%s", wvm_last_error());
+    blk_backend *disks[CLI_MAX_DRIVES];
     for (int i = 0; i < o.ndrives; i++) {
         cli_drive *d = &o.drives[i];
-        blk_backend *b = posix_blk_open(d->file, d->readonly, d->snapshot, err, sizeof(err));
-        if (!b)
+        if (!(disks[i] = posix_blk_open(d->file, d->readonly, d->snapshot, err, sizeof(err))))
             die("%s", err);
-        if (wvm_add_disk(m, b) < 0)
-            die("%s", wvm_last_error());
     }
-    if (wvm_boot(m) != 0)
-        die("%s", wvm_last_error());
+    wvm_machine *m = start_machine(&o, disks);
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -141,7 +150,8 @@ int main(int argc, char **argv)
     raw_tty();
     uint8_t out[4096];
     int st = WVM_RUNNING, escape = 0, eof = 0;
-    do {
+    uint64_t instret = 0;
+    for (;;) {
         if (pump_stdin(m, &escape, &eof))
             break;
         st = wvm_run(m, 10000);
@@ -154,14 +164,23 @@ int main(int argc, char **argv)
             int ms = (int)(wvm_idle_us(m) / 1000);
             poll(&p, eof ? 0 : 1, ms); /* sleep until the next timer or a key */
         }
-    } while (st != WVM_HALTED);
+        if (st == WVM_HALTED && wvm_reset_requested(m)) { /* guest reboot: start afresh */
+            instret += wvm_instret(m);
+            wvm_destroy(m);
+            m = start_machine(&o, disks);
+        } else if (st == WVM_HALTED) {
+            break;
+        }
+    }
     int code = st == WVM_HALTED ? wvm_exit_code(m) : 0;
     if (o.stats) {
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-        double n = (double)wvm_instret(m);
+        double n = (double)(instret + wvm_instret(m));
         fprintf(stderr, "wvm: %.0f instructions in %.3f s (%.1f M instr/s)\n", n, s, n / s / 1e6);
     }
     wvm_destroy(m);
+    for (int i = 0; i < o.ndrives; i++)
+        posix_blk_close(disks[i]);
     return code;
 }

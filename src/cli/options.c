@@ -27,7 +27,7 @@ const char cli_usage[] =
     "  -h, --help        this text\n"
     "Keys: Ctrl-A x quits, Ctrl-A h lists keys.\n"
     "An ELF with a `tohost` symbol ends the run when it writes it: 1 = pass (exit 0),\n"
-    "(n << 1) | 1 = failure n (exit status n). Guest poweroff exits 0.\n";
+    "(n << 1) | 1 = failure n (exit status n). Guest poweroff exits 0; reboot restarts.\n";
 
 const char cli_escape_help[] =
     "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  send C-a\r\n";

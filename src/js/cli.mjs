@@ -25,9 +25,8 @@ async function main() {
   const kernel = readInput(o.kernel);
   const initrd = o.initrd ? readInput(o.initrd) : undefined;
   const disks = o.drives.map((d) => openFileDisk(d.file, d));
-  const machine = await Machine.create({ mem: o.mem, smp: o.smp, bios, kernel, initrd, append: o.append, disks });
-
-  machine.addEventListener('output', (e) => process.stdout.write(e.detail));
+  const options = { mem: o.mem, smp: o.smp, bios, kernel, initrd, append: o.append, disks };
+  let machine, instret = 0n, quit = false;
   const tty = process.stdin.isTTY;
   if (tty) process.stdin.setRawMode(true);
   let escape = false;
@@ -35,7 +34,7 @@ async function main() {
     for (const b of buf) {
       if (tty && escape) {
         escape = false;
-        if (b === 0x78) { machine.stop(); return; } // 'x'
+        if (b === 0x78) { quit = true; machine.stop(); return; } // 'x'
         if (b === 0x68) { process.stderr.write(escapeHelp); continue; } // 'h'
         if (b !== 1) continue;
       } else if (tty && b === 1) { escape = true; continue; }
@@ -43,13 +42,20 @@ async function main() {
     }
   });
   process.stdin.on('error', () => {});
-  machine.start();
-  const code = await machine.halted();
+  const t0 = performance.now();
+  let code;
+  do { // a guest reboot starts a fresh machine with the same images and disks
+    if (machine) instret += machine.stats.instret;
+    machine = await Machine.create(options);
+    machine.addEventListener('output', (e) => process.stdout.write(e.detail));
+    machine.start();
+    code = await machine.halted();
+  } while (!quit && machine.resetRequested);
   if (tty) process.stdin.setRawMode(false);
   disks.forEach((d) => d.close());
   if (o.stats) {
-    const { instret, seconds } = machine.stats;
-    process.stderr.write(`wvm: ${instret} instructions in ${seconds.toFixed(3)} s (${(Number(instret) / seconds / 1e6).toFixed(1)} M instr/s)\n`);
+    const n = instret + machine.stats.instret, seconds = (performance.now() - t0) / 1000;
+    process.stderr.write(`wvm: ${n} instructions in ${seconds.toFixed(3)} s (${(Number(n) / seconds / 1e6).toFixed(1)} M instr/s)\n`);
   }
   return code ?? 0;
 }

@@ -19,7 +19,7 @@ export const usage = `usage: wvm [options]
   -h, --help        this text
 Keys: Ctrl-A x quits, Ctrl-A h lists keys.
 An ELF with a \`tohost\` symbol ends the run when it writes it: 1 = pass (exit 0),
-(n << 1) | 1 = failure n (exit status n). Guest poweroff exits 0.
+(n << 1) | 1 = failure n (exit status n). Guest poweroff exits 0; reboot restarts.
 `;
 
 export const escapeHelp = '\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  send C-a\r\n';
