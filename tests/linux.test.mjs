@@ -5,6 +5,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Machine } from '../src/js/machine.mjs';
@@ -136,12 +137,23 @@ function driveCli(engine, args, lines) {
   });
 }
 
-for (const engine of ['native', 'wasm']) {
-  test(`${engine} CLI: guest reboot restarts the machine, poweroff exits 0`, async () => {
-    const r = await driveCli(engine, ['-m', '128', '-bios', 'builtin', '-kernel', `${img}/Image`,
-      '-initrd', `${img}/initramfs.cpio.gz`, '-append', 'console=ttyS0'], ['reboot -f', 'poweroff -f']);
+const sha256 = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
+let diskHash;
+before(() => { diskHash = sha256(`${img}/disk.ext2`); });
+
+for (const engine of ['native', 'asan', 'wasm']) {
+  test(`${engine} CLI: disk (snapshot), rng, guest reboot restarts the machine, poweroff exits 0`, async () => {
+    const r = await driveCli(engine, ['-m', '128', '-smp', '2', '-bios', 'builtin', '-kernel', `${img}/Image`,
+      '-initrd', `${img}/initramfs.cpio.gz`, '-append', 'console=ttyS0',
+      '-drive', `file=${img}/disk.ext2,format=raw,if=virtio,snapshot=on`],
+    ['echo x > /mnt/scratch && sync && cat /mnt/README >/dev/null && echo disk-ok', 'head -c 16 /dev/hwrng | wc -c', 'reboot -f', 'ls /mnt', 'poweroff -f']);
     assert.equal(r.code, 0, r.text.slice(-2000));
+    assert.match(r.text, /\ndisk-ok\r?\n/);
+    assert.match(r.text, /\n16\r?\n/);
     assert.equal(r.text.split('Linux version').length - 1, 2, 'two boots');
+    assert.match(r.text.split('Linux version')[2], /scratch/, 'the snapshot overlay lives as long as the process');
+    assert.equal(sha256(`${img}/disk.ext2`), diskHash, 'snapshot=on never writes the image file');
     assert.match(r.text, /reboot: Power down/);
+    assert.doesNotMatch(r.text, /Sanitizer|runtime error/);
   });
 }

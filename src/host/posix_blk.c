@@ -188,8 +188,10 @@ static void pb_poll(blk_backend *b)
     pblk *p = b->opaque;
     if (p->polling)
         return;
-    p->polling = 1;
     size_t n = p->n;
+    if (!n)
+        return;
+    p->polling = 1;
     for (size_t i = 0; i < n; i++) {
         blk_req *r = p->queue[i]; /* re-read: done may grow the queue */
         int st = execute(p, r) == 0 ? BLK_OK : BLK_IOERR;
