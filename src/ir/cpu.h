@@ -43,7 +43,7 @@ struct ir_cpu {
     uint64_t r[IR_NREGS];
     uint64_t pc;          /* guest-virtual; during a block, the block's start */
     uint64_t instret;     /* guest instructions retired */
-    int64_t budget;       /* guest instructions left before ir_run returns */
+    uint64_t instret_limit; /* ir_run returns once instret reaches this */
     uint32_t block_flags; /* mode bits that change decoding (keys blocks) */
     uint8_t fetch_idx;    /* MMU_* index for instruction fetch */
     uint8_t data_idx;     /* MMU_* index for loads and stores */

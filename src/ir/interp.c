@@ -67,11 +67,11 @@ int64_t ir_run(ir_cpu *cpu)
     int link = 0;
     uint64_t prev_flushes = 0;
 
-    while (cpu->budget > 0 && !cpu->exit_req) {
+    while (cpu->instret < cpu->instret_limit && !cpu->exit_req) {
         b = ir_cache_get(cpu);
         if (!b) { /* exception while fetching: cpu->pc is the handler */
             prev = NULL;
-            cpu->budget--; /* a trap loop must still end the run */
+            cpu->instret_limit--; /* a fetch-fault loop must still end the run */
             continue;
         }
         /* Cache the successor in the predecessor when both are on one page
@@ -82,9 +82,7 @@ int64_t ir_run(ir_cpu *cpu)
             prev->chain[link] = b;
     enter:
         prev = NULL;
-        cpu->budget -= b->ninsns;
         cpu->instret += b->ninsns;
-        b->exec_count++;
         const ir_op *op = b->ops;
         tlb_entry *dtlb = cpu->tlb[cpu->data_idx];
         for (;;) {
@@ -229,16 +227,14 @@ int64_t ir_run(ir_cpu *cpu)
         }
     trapped: /* the instruction at op did not retire; cpu->pc is the handler */
         cpu->instret -= op->insns_after;
-        cpu->budget += op->insns_after;
         continue;
     end_store: /* the store at op retired; leave the block after it */
         cpu->pc += op->pc_off + op->aux;
     end_after: /* the instruction at op retired and cpu->pc is set: leave */
         cpu->instret -= op->insns_after - 1u;
-        cpu->budget += op->insns_after - 1u;
         continue;
     next_block:
-        if (cpu->budget <= 0 || cpu->exit_req)
+        if (cpu->instret >= cpu->instret_limit || cpu->exit_req)
             break;
         if (b->chain[link]) {
             b = b->chain[link];

@@ -78,7 +78,6 @@ typedef struct ir_block {
     uint16_t len;          /* guest bytes covered */
     uint16_t ninsns;       /* guest instructions */
     uint32_t nops;
-    uint32_t exec_count;   /* executions (hotness, for the JIT) */
     struct ir_block *hash_next;
     struct ir_block *chain[2]; /* cached successors in the same page: taken, not taken */
     ir_op ops[];

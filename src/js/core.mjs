@@ -12,20 +12,29 @@ export const Bios = Object.freeze({ none: 0, file: 1, builtin: 2 });
 /**
  * Load and instantiate the core.
  * @param {object} [opts]
- * @param {URL|string} [opts.moduleUrl] URL of wvm.mjs (default: build/wasm/ of this repository)
+ * @param {URL|string} [opts.moduleUrl] URL of wvm.mjs, wvm.wasm being next to it (default:
+ *   build/wasm/ of this repository; a relative string is resolved against this file)
  * @param {Uint8Array} [opts.wasmBinary] the .wasm bytes (Node reads them from disk by default)
  * @returns {Promise<Core>}
  * @throws if the build is missing or WebAssembly is unavailable
  */
 export async function loadCore(opts = {}) {
-  const moduleUrl = opts.moduleUrl ?? new URL('../../build/wasm/wvm.mjs', import.meta.url);
-  const { default: factory } = await import(moduleUrl.toString());
+  if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available');
+  const moduleUrl = new URL(opts.moduleUrl ?? '../../build/wasm/wvm.mjs', import.meta.url);
+  const { default: factory } = await import(moduleUrl.href);
   const args = {};
+  const wasmUrl = new URL('wvm.wasm', moduleUrl);
   if (opts.wasmBinary) args.wasmBinary = opts.wasmBinary;
   else if (isNode) {
     // emscripten 3.1.6's loader fetch()es in Node 20, which fails for file URLs.
     const { readFile } = await import('node:fs/promises');
-    args.wasmBinary = await readFile(new URL('wvm.wasm', moduleUrl));
+    args.wasmBinary = await readFile(wasmUrl);
+  } else {
+    // Fetched here rather than by the loader, which does not recognise a module
+    // worker as a browser environment and would hide an HTTP error.
+    const res = await fetch(wasmUrl);
+    if (!res.ok) throw new Error(`cannot load ${wasmUrl}: HTTP ${res.status} ${res.statusText}`);
+    args.wasmBinary = new Uint8Array(await res.arrayBuffer());
   }
   return new Core(await factory(args));
 }

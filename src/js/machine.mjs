@@ -32,6 +32,7 @@ export class Machine extends EventTarget {
   /** @type {'created'|'running'|'paused'|'halted'|'error'} */
   state = 'created';
   #core; #m; #opts; #disks; #done = []; #pendingIo = 0; #timer = null; #wake = null; #started = 0;
+  #generation = 0; // bumped by reset(): completions of an older machine's disk requests are dropped
 
   /**
    * Create a machine and load its images (does not start it).
@@ -49,20 +50,25 @@ export class Machine extends EventTarget {
     if (!(opts?.kernel instanceof Uint8Array)) throw new Error('a kernel image (Uint8Array) is required');
     this.#core = core;
     this.#opts = { mem: 256, smp: 1, bios: 'builtin', append: '', disks: [], sliceMs: 10, ...opts };
-    const o = this.#opts;
-    const bios = o.bios instanceof Uint8Array ? Bios.file : Bios[o.bios];
-    if (bios === undefined) throw new Error(`unknown bios '${o.bios}'`);
+    const bios = this.#opts.bios instanceof Uint8Array ? Bios.file : Bios[this.#opts.bios];
+    if (bios === undefined) throw new Error(`unknown bios '${this.#opts.bios}'`);
+    this.#disks = this.#opts.disks;
+    this.#disks.forEach((d, i) => {
+      if (d.size % 512) throw new Error(`disk ${i}: size ${d.size} is not a multiple of 512`);
+    });
+    core.onDiskRequest = (id, req, op, offset, buf, len) => this.#diskRequest(id, req, op, offset, buf, len);
+    this.#build(bios);
+  }
+
+  // Create the core's machine from the options, load the images, attach the disks and boot.
+  #build(bios) {
+    const core = this.#core, o = this.#opts;
     this.#m = core.create(o.mem, o.smp, bios);
     if (bios === Bios.file) core.loadBios(this.#m, o.bios);
     core.loadKernel(this.#m, o.kernel);
     if (o.initrd) core.loadInitrd(this.#m, o.initrd);
     core.setCmdline(this.#m, o.append);
-    this.#disks = o.disks;
-    core.onDiskRequest = (id, req, op, offset, buf, len) => this.#diskRequest(id, req, op, offset, buf, len);
-    o.disks.forEach((d, i) => {
-      if (d.size % 512) throw new Error(`disk ${i}: size ${d.size} is not a multiple of 512`);
-      core.addJsDisk(this.#m, i, d.size, !!d.readonly);
-    });
+    o.disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
     core.boot(this.#m);
   }
 
@@ -88,9 +94,38 @@ export class Machine extends EventTarget {
     this.#setState('paused');
   }
 
+  /** Same as start(): continue after pause(). */
+  resume() { this.start(); }
+
+  /**
+   * Power-cycle: discard the running machine and boot a new one with the same
+   * options, images and disk backends, then run it (also after stop() or a halt).
+   * Disk requests still in flight are not completed into the new machine.
+   * @throws Error with the core's message if the machine cannot be created again
+   */
+  reset() {
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#wake = null;
+    if (this.#m) this.#core.destroy(this.#m);
+    this.#m = 0;
+    this.#generation++;
+    this.#done = [];
+    this.#pendingIo = 0;
+    this.#started = 0;
+    this.exitCode = null;
+    this.resetRequested = false;
+    this.state = 'created';
+    this.#core.onDiskRequest = (id, req, op, offset, buf, len) => this.#diskRequest(id, req, op, offset, buf, len);
+    const o = this.#opts;
+    this.#build(o.bios instanceof Uint8Array ? Bios.file : Bios[o.bios]);
+    this.start();
+  }
+
   /** Stop for good and release the machine's memory. */
   stop() {
     clearTimeout(this.#timer);
+    this.#generation++;
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
     if (this.state !== 'halted') this.#setState('halted');
@@ -168,13 +203,24 @@ export class Machine extends EventTarget {
   #diskRequest(id, req, op, offset, buf, len) {
     const disk = this.#disks[id];
     const heap = () => this.#core.mod.HEAPU8;
+    const gen = this.#generation;
     this.#pendingIo++;
-    const finish = (status) => { this.#pendingIo--; this.#done.push([req, status]); this.#kick(); };
+    const finish = (status) => {
+      if (gen !== this.#generation) return; // the machine was reset meanwhile
+      this.#pendingIo--;
+      this.#done.push([req, status]);
+      this.#kick();
+    };
     Promise.resolve()
       .then(async () => {
-        if (op === OP_READ) heap().set(await disk.read(offset, len), buf);
-        else if (op === OP_WRITE) await disk.write(offset, heap().slice(buf, buf + len));
-        else await disk.flush();
+        if (op === OP_READ) {
+          const data = await disk.read(offset, len);
+          if (gen === this.#generation) heap().set(data, buf);
+        } else if (op === OP_WRITE) {
+          await disk.write(offset, heap().slice(buf, buf + len));
+        } else {
+          await disk.flush();
+        }
       })
       .then(() => finish(0), (e) => { this.dispatchEvent(new CustomEvent('diskerror', { detail: e })); finish(1); });
   }

@@ -102,9 +102,9 @@ int64_t rv_hart_run(rv_hart *h, int64_t budget)
         h->wfi = 0;
     }
     c->exit_req = 0;
-    c->budget = budget;
+    c->instret_limit = c->instret + (uint64_t)budget;
     int64_t done = 0;
-    while (c->budget > 0 && !h->wfi && !h->stopped) {
+    while (c->instret < c->instret_limit && !h->wfi && !h->stopped) {
         c->exit_req = 0;
         rv_take_interrupt(h, c->pc);
         done += ir_run(c);
