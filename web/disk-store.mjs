@@ -149,11 +149,13 @@ export class Overlay {
       error = e;
       try { tx.abort(); } catch { /* already finished */ }
     }
-    for (const p of puts) p.catch(() => {}); // the transaction's outcome is what counts
+    const settled = Promise.allSettled(puts);
     try {
       await tx.done;
     } catch (e) {
-      throw error ?? e;
+      // The failed put names the cause (e.g. QuotaExceededError); the transaction may say only AbortError.
+      const cause = (await settled).find((r) => r.status === 'rejected' && r.reason?.name !== 'AbortError')?.reason;
+      throw error ?? cause ?? tx.error ?? e;
     }
     if (error) throw error;
   }

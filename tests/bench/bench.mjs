@@ -1,104 +1,153 @@
-// `npm run bench`: performance figures measured in one run.
-//  1. Guest compute loops (tests/guest/bench_alu, bench_crc): guest M instr/s
-//     of the native build and of the wasm build in Node, and their ratio.
-//  2. Boot to the shell prompt of the default Linux guest (OpenSBI + Linux +
-//     busybox initramfs): seconds and guest instructions, wasm and native.
-// Each figure is the median of 3 runs (1 with --quick). Timings are printed,
-// never asserted.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { Machine } from '../../src/js/machine.mjs';
+// `npm run bench [-- --quick]`: wvm's performance in one run, against QEMU
+// and against the host itself.
+//  1. Bare-metal compute loops (tests/guest/bench_alu, bench_crc): guest
+//     M instr/s of wvm's native and wasm builds (micro.mjs).
+//  2. The default riscv64 Linux guest on every target of targets.mjs (wvm
+//     wasm in this process, wvm native, QEMU; the host's own busybox for the
+//     workloads): boot to the prompt, then the workloads of workloads.mjs,
+//     each timed inside the guest and by the host.
+// Each figure has 3 samples (1 with --quick); tables on stdout, progress on
+// stderr, every sample in build/bench/bench-<date>.json and latest.json, and
+// the change vs the previous latest.json. Timings are printed, never
+// asserted: the exit status is non-zero only if something breaks (a guest
+// does not boot, a workload fails or prints the wrong result).
+import os from 'node:os';
 import { guestImages } from '../images.mjs';
-import { engines, guestDir, root } from '../helpers.mjs';
+import { root } from '../helpers.mjs';
+import { benchInitrd, RANDOM_SIZE } from './bench-initrd.mjs';
+import { machineInfo } from './machine-info.mjs';
+import { microEngines, microPrograms, runMicro } from './micro.mjs';
+import { compareTable, hostWallTable, mainTable, microTable, saveResult, sessionLine } from './report.mjs';
+import { liveChildren, targets } from './targets.mjs';
+import { guestPaths, workloads } from './workloads.mjs';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 1 : 3;
-const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const outDir = `${root}build/bench`;
 const progress = (s) => process.stderr.write(`bench: ${s}\n`);
+const fmtS = (x) => `${x.toFixed(3)} s`;
 
-/** Run a bare-metal ELF with --stats; returns {instret, seconds}. */
-function runStats(engine, elf) {
-  return new Promise((resolve, reject) => {
-    const [cmd, ...pre] = engines[engine];
-    const p = spawn(cmd, [...pre, '--stats', '-bios', 'none', '-kernel', elf], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => {
-      const m = /wvm: (\d+) instructions in ([\d.]+) s/.exec(err);
-      if (code !== 0 || !m) reject(new Error(`${engine} ${elf}: status ${code}\n${err}`));
-      else resolve({ instret: Number(m[1]), seconds: Number(m[2]) });
-    });
-  });
-}
-
-/** Boot the default guest in the wasm build in this process; seconds and instructions to the prompt. */
-async function bootWasm(img) {
-  const machine = await Machine.create({
-    mem: 256, bios: readFileSync(OPENSBI), kernel: readFileSync(`${img}/Image`),
-    initrd: readFileSync(`${img}/initramfs.cpio.gz`), append: 'console=ttyS0',
-  });
-  let text = '';
-  const t0 = performance.now();
-  const result = await new Promise((resolve) => {
-    machine.addEventListener('output', (e) => {
-      text += new TextDecoder().decode(e.detail);
-      if (/~ # $/.test(text)) resolve({ seconds: (performance.now() - t0) / 1000, instret: Number(machine.stats.instret) });
-    });
-    machine.start();
-  });
-  machine.stop();
-  return result;
-}
-
-/** Boot the default guest with the native CLI; seconds from spawn to the prompt. */
-function bootNative(img) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const p = spawn(engines.native[0], ['-m', '256', '-bios', OPENSBI, '-kernel', `${img}/Image`,
-      '-initrd', `${img}/initramfs.cpio.gz`, '-append', 'console=ttyS0'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let text = '', seconds = 0;
-    p.stdout.on('data', (d) => {
-      text += d;
-      if (!seconds && /~ # $/.test(text)) {
-        seconds = (performance.now() - t0) / 1000;
-        p.stdin.write('poweroff -f\n');
+/** Bare-metal MIPS, wvm native vs wasm. */
+async function measureMicro() {
+  const micro = {};
+  for (const name of microPrograms) {
+    micro[name] = {};
+    for (const engine of microEngines) {
+      micro[name][engine] = [];
+      for (let i = 0; i < runs; i++) {
+        const s = await runMicro(engine, name);
+        progress(`${name} on wvm ${engine} (${i + 1}/${runs}): ${s.mips.toFixed(0)} M instr/s`);
+        micro[name][engine].push(s);
       }
-    });
-    p.on('close', (code) => (seconds ? resolve({ seconds }) : reject(new Error(`native boot failed (${code})\n${text}`))));
-  });
-}
-
-const rows = [];
-for (const name of ['bench_alu', 'bench_crc']) {
-  const mips = {};
-  for (const engine of ['native', 'wasm']) {
-    const samples = [];
-    for (let i = 0; i < runs; i++) {
-      progress(`${name} on ${engine} (${i + 1}/${runs})`);
-      const r = await runStats(engine, `${guestDir}/${name}.elf`);
-      samples.push(r.instret / r.seconds / 1e6);
     }
-    mips[engine] = median(samples);
   }
-  rows.push([`${name}: guest M instr/s`, mips.wasm.toFixed(0), mips.native.toFixed(0), (mips.wasm / mips.native).toFixed(2)]);
+  return micro;
 }
 
-progress('building or finding the guest images');
-const img = guestImages();
-const wasmBoots = [], nativeBoots = [];
-for (let i = 0; i < runs; i++) {
-  progress(`boot to prompt, wasm (${i + 1}/${runs})`);
-  wasmBoots.push(await bootWasm(img));
-  progress(`boot to prompt, native (${i + 1}/${runs})`);
-  nativeBoots.push(await bootNative(img));
+/** A boot as a row sample: measured by the host, so seconds = hostSeconds. */
+function bootSample({ seconds, instret, createSeconds }) {
+  return { seconds, hostSeconds: seconds, instret, ...(createSeconds != null && { createSeconds }) };
 }
-const wb = median(wasmBoots.map((b) => b.seconds)), nb = median(nativeBoots.map((b) => b.seconds));
-rows.push(['boot to prompt: seconds', wb.toFixed(2), nb.toFixed(2), (wb / nb).toFixed(2)]);
-rows.push(['boot to prompt: guest M instructions', (median(wasmBoots.map((b) => b.instret)) / 1e6).toFixed(0), '', '']);
 
-const widths = [40, 10, 10, 12];
-const line = (cells) => cells.map((c, i) => (i ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join(' ');
-console.log(`wvm bench (${runs === 1 ? '1 run' : `median of ${runs} runs`}; ${root})`);
-console.log(line(['measure', 'wasm', 'native', 'wasm/native']));
-for (const r of rows) console.log(line(r));
+/**
+ * Boots and workloads on every available target, sample by sample (each
+ * sample visits every target in turn, so a drift of the host's speed spreads
+ * over all of them).
+ */
+async function measureTargets(available, images) {
+  const samples = {}, sessions = {};
+  const add = (t, row, s) => ((samples[t.id] ??= {})[row] ??= []).push(s);
+  let guestKernel = null;
+  for (let i = 0; i < runs; i++) {
+    for (const t of available) {
+      const tag = `[${t.label} ${i + 1}/${runs}]`;
+      if (t.guest) {
+        progress(`${tag} boot to prompt`);
+        const plain = await t.open(images.plain);
+        add(t, 'boot', bootSample(plain.boot));
+        guestKernel ??= plain.boot.kernel;
+        await plain.close();
+        progress(`${tag} boot to prompt: ${fmtS(plain.boot.seconds)}; boot with the bench cpio`);
+      }
+      const r = await t.open(t.guest ? images.bench : images.host);
+      if (r.boot) {
+        add(t, 'boot-bench', bootSample(r.boot));
+        progress(`${tag} boot with the bench cpio: ${fmtS(r.boot.seconds)}`);
+      }
+      for (const w of workloads) {
+        progress(`${tag} ${w.title} ...`);
+        const s = await r.run(w);
+        add(t, w.id, s);
+        const instr = s.instret != null ? `, ${(s.instret / 1e9).toFixed(3)} G instr` : '';
+        progress(`${tag} ${w.title}: ${fmtS(s.seconds)} (host wall ${fmtS(s.hostSeconds)}${instr})`);
+      }
+      const totals = await r.close();
+      if (totals) (sessions[t.id] ??= []).push(totals);
+    }
+  }
+  return { samples, sessions, guestKernel };
+}
+
+async function main() {
+  const date = new Date().toISOString();
+  const loadBefore = os.loadavg()[0];
+  if (loadBefore > os.cpus().length - 1) progress(`the host is busy (load average ${loadBefore.toFixed(2)} on ${os.cpus().length} CPUs): figures will be noisy`);
+  const micro = await measureMicro();
+
+  progress('building or finding the guest images');
+  const imageDir = guestImages();
+  progress('building or finding the bench initrd (default initramfs + 16 MiB random file)');
+  const bench = benchInitrd(imageDir);
+  const kernel = `${imageDir}/Image`;
+  const images = {
+    plain: { kernel, initrd: `${imageDir}/initramfs.cpio.gz`, paths: null },
+    bench: { kernel, initrd: bench.initrd, paths: guestPaths },
+    host: { paths: { random: bench.randomFile } },
+  };
+
+  const status = targets.map((t) => ({ t, skipped: t.unavailable() }));
+  for (const { t, skipped } of status) if (skipped) progress(`skipping ${t.label}: ${skipped}`);
+  const available = status.filter((s) => !s.skipped).map((s) => s.t);
+  if (!available.some((t) => t.wvm)) throw new Error('no wvm build to measure (run scripts/build.sh)');
+  const measured = await measureTargets(available, images);
+
+  const result = {
+    schema: 'wvm-bench/1',
+    date,
+    quick,
+    runs,
+    machine: {
+      ...machineInfo(targets, imageDir),
+      guestKernel: measured.guestKernel,
+      benchRandomSha256: bench.randomSha256,
+      loadAverage: { start: loadBefore, end: os.loadavg()[0] },
+    },
+    micro,
+    targets: status.map(({ t, skipped }) => ({ id: t.id, label: t.label, short: t.short, wvm: t.wvm, guest: t.guest, skipped })),
+    rows: [
+      { id: 'boot', title: 'boot to prompt', kind: 'boot' },
+      { id: 'boot-bench', title: `boot, +${RANDOM_SIZE >> 20} MiB bench cpio`, kind: 'boot' },
+      ...workloads.map((w) => ({ id: w.id, title: w.title, kind: 'workload', command: w.command(guestPaths) })),
+    ],
+    samples: measured.samples,
+    sessions: measured.sessions,
+  };
+  const { path, previous } = saveResult(result, outDir);
+
+  const m = result.machine;
+  console.log(`wvm bench ${date} (${runs === 1 ? '1 run' : `${runs} runs`}): commit ${m.wvmCommit?.slice(0, 12) ?? '?'}${m.wvmDirty ? '+dirty' : ''}, ` +
+    `${m.cpu} x${m.cpus}, node ${m.node}, ${m.versions.qemu ?? 'no QEMU'}, guest Linux ${m.guestKernel ?? '?'}, ` +
+    `load average ${m.loadAverage.start.toFixed(2)} -> ${m.loadAverage.end.toFixed(2)}`);
+  console.log(`\n${microTable(result)}\n\n${mainTable(result)}\n${sessionLine(result)}\n\n${hostWallTable(result)}`);
+  if (previous) console.log(`\n${compareTable(previous, result)}`);
+  console.log(`\nresults: ${path} (and ${outDir}/latest.json)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    for (const child of liveChildren) child.kill('SIGKILL');
+    process.stderr.write(`bench: FAILED: ${e.message ?? e}\n`);
+    process.exit(1);
+  },
+);

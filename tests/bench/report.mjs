@@ -1,0 +1,187 @@
+// Turning bench results into text tables and JSON files, and comparing a run
+// with the previous one (build/bench/latest.json).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+/**
+ * @typedef {object} BenchResult  what bench.mjs measured (also the JSON file's content)
+ * @property {string} schema   'wvm-bench/1'
+ * @property {string} date     ISO time of the start of the run
+ * @property {number} runs     samples per figure
+ * @property {object} machine  see machine-info.mjs
+ * @property {Object<string, Object<string, {instret: number, seconds: number, mips: number}[]>>} micro
+ *   bare-metal program -> wvm engine -> samples
+ * @property {{id: string, label: string, short: string, wvm: boolean, guest: boolean, skipped: string|null}[]} targets
+ * @property {{id: string, title: string, kind: 'boot'|'workload'}[]} rows
+ * @property {Object<string, Object<string, import('./targets.mjs').WorkloadSample[]>>} samples
+ *   target -> row -> samples; for boot rows seconds = hostSeconds = spawn (or create) to prompt
+ * @property {Object<string, {instret: number, seconds: number}[]>} sessions
+ *   target -> totals the target reported when powered off, one per workload session
+ */
+
+/** Median (upper median for an even count); NaN for no values. */
+export const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+const min = (xs) => (xs.length ? Math.min(...xs) : NaN);
+
+/**
+ * Per target and row: median and min of the measured seconds, median host
+ * seconds and median guest instructions.
+ * @param {BenchResult} r
+ * @returns {Object<string, Object<string, {median: number, min: number, host: number, instret: number}>>}
+ */
+export function summarize(r) {
+  const out = {};
+  for (const [target, rows] of Object.entries(r.samples)) {
+    out[target] = {};
+    for (const [row, samples] of Object.entries(rows)) {
+      const instrets = samples.map((s) => s.instret).filter((x) => x != null);
+      out[target][row] = {
+        median: median(samples.map((s) => s.seconds)),
+        min: min(samples.map((s) => s.seconds)),
+        host: median(samples.map((s) => s.hostSeconds)),
+        instret: instrets.length ? median(instrets) : NaN,
+      };
+    }
+  }
+  return out;
+}
+
+const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+const secs = (x) => (!Number.isFinite(x) ? '–' : x < 10 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(1));
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : '–');
+
+/** Lay out rows of cells: first column left-aligned, the rest right-aligned. */
+function layout(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i ? String(c ?? '').padStart(widths[i]) : String(c ?? '').padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+}
+
+/**
+ * The bare-metal MIPS table (median of the samples).
+ * @param {BenchResult} r
+ * @returns {string}
+ */
+export function microTable(r) {
+  const engines = Object.keys(Object.values(r.micro)[0] ?? {});
+  const rows = [['bare metal: guest M instr/s', ...engines, engines.length === 2 ? `${engines[0]}/${engines[1]}` : '']];
+  for (const [name, byEngine] of Object.entries(r.micro)) {
+    const m = engines.map((e) => median(byEngine[e].map((s) => s.mips)));
+    rows.push([name, ...m.map((x) => fmt(x, 0)), engines.length === 2 ? fmt(m[0] / m[1]) : '']);
+  }
+  return layout(rows);
+}
+
+/**
+ * The main table: seconds per target (median, and min for the first target),
+ * ratios of each wvm target to each reference (QEMU, host), guest
+ * instructions and guest MIPS.
+ * @param {BenchResult} r
+ * @returns {string}
+ */
+export function mainTable(r) {
+  const sum = summarize(r);
+  const ts = r.targets.filter((t) => !t.skipped);
+  const [first] = ts;
+  const wvm = ts.filter((t) => t.wvm), refs = ts.filter((t) => !t.wvm);
+  const guests = ts.filter((t) => t.guest);
+  const counter = guests.find((t) => r.rows.some((row) => Number.isFinite(sum[t.id]?.[row.id]?.instret)));
+  const header = ['seconds' + (r.runs > 1 ? ` (median of ${r.runs})` : ''), first.short, `${first.short} min`, ...ts.slice(1).map((t) => t.short)];
+  for (const a of wvm) for (const b of refs) header.push(`${a.short}/${b.short}`);
+  header.push('G instr', ...guests.map((t) => `MIPS ${t.short}${t === counter ? '' : '*'}`));
+  const rows = [header];
+  for (const row of r.rows) {
+    const get = (t) => sum[t.id]?.[row.id];
+    const cells = [row.title, secs(get(first)?.median), secs(get(first)?.min), ...ts.slice(1).map((t) => secs(get(t)?.median))];
+    for (const a of wvm) for (const b of refs) cells.push(ratio(get(a)?.median, get(b)?.median));
+    const instret = counter ? get(counter)?.instret : NaN;
+    cells.push(fmt(instret / 1e9, 3));
+    for (const t of guests) cells.push(fmt(instret / get(t)?.host / 1e6, 0));
+    rows.push(cells);
+  }
+  const creates = Object.values(r.samples[first.id] ?? {}).flat().map((s) => s.createSeconds).filter((x) => x != null);
+  const notes = [
+    'Workload seconds are measured by the shell that runs them (guest CLOCK_MONOTONIC from /proc/timer_list);',
+    'boot seconds by the host from process spawn (wasm: Machine.create) to the first prompt' +
+      (creates.length ? ` (Machine.create alone: ${secs(median(creates))} s median).` : '.'),
+    `G instr: guest instructions retired (${counter ? counter.label : 'none'}'s counter) from typing the command to the next prompt;`,
+    'MIPS = G instr / host seconds over that interval; * = estimated from that same instruction count.',
+  ];
+  return `${layout(rows)}\n${notes.map((n) => `  ${n}`).join('\n')}`;
+}
+
+/**
+ * Totals each target reported at power-off (guest instructions over the
+ * session's run time), one line; empty if none did.
+ * @param {BenchResult} r
+ * @returns {string}
+ */
+export function sessionLine(r) {
+  const parts = Object.entries(r.sessions ?? {}).map(([id, xs]) => {
+    const instret = xs.reduce((a, x) => a + x.instret, 0), seconds = xs.reduce((a, x) => a + x.seconds, 0);
+    const t = r.targets.find((x) => x.id === id);
+    return `${t?.short ?? id} ${(instret / 1e9).toFixed(2)} G instr in ${seconds.toFixed(1)} s = ${fmt(instret / seconds / 1e6, 0)} MIPS`;
+  });
+  return parts.length ? `  Whole workload sessions (boot + workloads, own counters at power-off): ${parts.join('; ')}.` : '';
+}
+
+/**
+ * Host wall time from typing each command to the next prompt (median), per target.
+ * @param {BenchResult} r
+ * @returns {string}
+ */
+export function hostWallTable(r) {
+  const sum = summarize(r);
+  const ts = r.targets.filter((t) => !t.skipped);
+  const rows = [['host wall s, typing to prompt (median)', ...ts.map((t) => t.short)]];
+  for (const row of r.rows.filter((x) => x.kind === 'workload')) rows.push([row.title, ...ts.map((t) => secs(sum[t.id]?.[row.id]?.host))]);
+  return layout(rows);
+}
+
+/**
+ * Change of every median vs a previous result: new/old - 1 in percent
+ * (negative = faster now).
+ * @param {BenchResult} prev
+ * @param {BenchResult} cur
+ * @returns {string}
+ */
+export function compareTable(prev, cur) {
+  const a = summarize(prev), b = summarize(cur);
+  const ts = cur.targets.filter((t) => !t.skipped);
+  const pct = (o, n) => (Number.isFinite(o) && Number.isFinite(n) && o > 0 ? `${n >= o ? '+' : ''}${((n / o - 1) * 100).toFixed(1)}%` : '–');
+  const rows = [['time change vs previous (- = faster)', ...ts.map((t) => t.short)]];
+  for (const row of cur.rows) rows.push([row.title, ...ts.map((t) => pct(a[t.id]?.[row.id]?.median, b[t.id]?.[row.id]?.median))]);
+  const engines = Object.keys(Object.values(cur.micro)[0] ?? {});
+  for (const [name, byEngine] of Object.entries(cur.micro)) {
+    const cells = [`${name} M instr/s (+ = faster)`];
+    for (const t of ts) {
+      const e = engines.find((x) => t.id === `wvm-${x}`);
+      const o = e && prev.micro?.[name]?.[e] ? median(prev.micro[name][e].map((s) => s.mips)) : NaN;
+      cells.push(e ? pct(o, median(byEngine[e].map((s) => s.mips))) : '');
+    }
+    rows.push(cells);
+  }
+  const m = prev.machine ?? {};
+  const header = `previous: ${prev.date} (commit ${m.wvmCommit?.slice(0, 12) ?? '?'}${m.wvmDirty ? '+dirty' : ''}, ${prev.runs} run${prev.runs === 1 ? '' : 's'})`;
+  return `${header}\n${layout(rows)}`;
+}
+
+/**
+ * Read the previous latest.json of `dir` (null if none or unreadable), then
+ * write `r` to dir/bench-<date>.json and dir/latest.json.
+ * @param {BenchResult} r
+ * @param {string} dir
+ * @returns {{path: string, previous: BenchResult|null}}
+ */
+export function saveResult(r, dir) {
+  mkdirSync(dir, { recursive: true });
+  let previous = null;
+  if (existsSync(`${dir}/latest.json`)) {
+    try {
+      previous = JSON.parse(readFileSync(`${dir}/latest.json`, 'utf8'));
+    } catch { /* unreadable: nothing to compare against */ }
+  }
+  const json = `${JSON.stringify(r, null, 1)}\n`;
+  const path = `${dir}/bench-${r.date.replace(/:/g, '-')}.json`;
+  writeFileSync(path, json);
+  writeFileSync(`${dir}/latest.json`, json);
+  return { path, previous };
+}

@@ -1,0 +1,249 @@
+// What the workloads run on. Each target opens a "runner": for a guest, a
+// booted default Linux guest with a shell session (boot time measured on the
+// way); for the host, Debian's busybox-static started once per workload.
+// To add a mode (e.g. a JIT build), add an entry to `targets`.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readSync, closeSync, readFileSync, symlinkSync, renameSync, rmSync } from 'node:fs';
+import { Machine } from '../../src/js/machine.mjs';
+import { root } from '../helpers.mjs';
+import { RANDOM_SIZE, benchCacheDir } from './bench-initrd.mjs';
+import { PROMPT, machineSession, processSession } from './guest-session.mjs';
+import { clockSetup, clockWorks, guestPaths, parseTimed, timedCommand } from './workloads.mjs';
+
+/** Debian's OpenSBI, the firmware every guest target boots. */
+export const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
+const HOST_BUSYBOX = '/bin/busybox';
+const QEMU = 'qemu-system-riscv64';
+const BOOT_TIMEOUT_MS = 600000;
+const WORKLOAD_TIMEOUT_MS = 1800000;
+
+/**
+ * @typedef {object} GuestImages  host paths of what a guest boots
+ * @property {string} kernel
+ * @property {string} initrd
+ * @property {{random: string}|null} paths  where the workloads find their files
+ *   in that guest (null: the initrd lacks the bench files; run no workload)
+ */
+
+/**
+ * @typedef {object} WorkloadSample
+ * @property {number} seconds       time measured by the shell that ran the workload (guest clock, or the host's)
+ * @property {number} hostSeconds   host wall time: typing the command (or spawning the shell) to the next prompt (or exit)
+ * @property {number|null} instret  guest instructions retired over hostSeconds, if the target can tell
+ */
+
+/**
+ * @typedef {object} Runner
+ * @property {{seconds: number, instret: number|null, createSeconds: number|null, kernel: string|null}|null} boot
+ *   spawn (wasm: Machine.create) to the first prompt, guest instructions to
+ *   get there, the part of it Machine.create took (wasm only), the guest's kernel release
+ * @property {(w: import('./workloads.mjs').Workload) => Promise<WorkloadSample>} run
+ * @property {() => Promise<{instret: number, seconds: number}|null>} close  power off; totals if the target reports them
+ */
+
+/**
+ * @typedef {object} Target
+ * @property {string} id        key in JSON
+ * @property {string} label     name in messages
+ * @property {string} short     column title
+ * @property {boolean} wvm      a wvm build (the tables give its ratios to the others)
+ * @property {boolean} guest    true if it boots the guest (has a boot time)
+ * @property {() => string|null} unavailable  why it cannot run here, or null
+ * @property {() => string|null} version      version string for the JSON's machine info
+ * @property {(images: GuestImages) => Promise<Runner>} open
+ */
+
+/** Child processes still running, so a failing bench can end them. */
+export const liveChildren = new Set();
+
+function track(child) {
+  liveChildren.add(child);
+  child.on('close', () => liveChildren.delete(child));
+  return child;
+}
+
+/** Boot-to-prompt, clock check and workload runs on a guest session. */
+async function guestRunner({ session, images, name, t0, shutdown, instretNow = () => null, createSeconds = null }) {
+  await session.waitFor(PROMPT, { timeoutMs: BOOT_TIMEOUT_MS, what: `${name}: the shell prompt after boot` });
+  const boot = {
+    seconds: (performance.now() - t0) / 1000,
+    instret: instretNow(),
+    createSeconds,
+    kernel: /Linux version (\S+)/.exec(session.text)?.[1] ?? null,
+  };
+  if (images.paths) {
+    const { output } = await session.command(`${clockSetup()}; wc -c <${images.paths.random}`);
+    if (!clockWorks(output)) throw new Error(`${name}: cannot read the clock from /proc/timer_list:\n${output}`);
+    if (!new RegExp(`^${RANDOM_SIZE}$`, 'm').test(output)) throw new Error(`${name}: ${images.paths.random} is missing or truncated in the guest:\n${output}`);
+  }
+  return {
+    boot,
+    async run(w) {
+      const r = await session.command(timedCommand(w, images.paths), { timeoutMs: WORKLOAD_TIMEOUT_MS });
+      const { seconds } = parseTimed(w, r.output);
+      if (w.verify) {
+        const v = await session.command(w.verify.command);
+        if (!w.verify.expect.test(v.output)) throw new Error(`${name} ${w.id}: '${w.verify.command}' printed '${v.output}', expected ${w.verify.expect}`);
+      }
+      return { seconds, hostSeconds: r.seconds, instret: r.instret };
+    },
+    close: shutdown,
+  };
+}
+
+/** QEMU-style flags shared by the native wvm and QEMU. */
+function guestArgs(images) {
+  return ['-m', '256M', '-nographic', '-bios', OPENSBI, '-kernel', images.kernel, '-initrd', images.initrd, '-append', 'console=ttyS0'];
+}
+
+/** Spawn an emulator on the guest images and drive it over stdio. */
+async function processRunner(name, cmd, args, images, parseStats = () => null) {
+  const t0 = performance.now();
+  const child = track(spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const session = processSession(child, name);
+  try {
+    const shutdown = async () => {
+      child.stdin.write('poweroff -f\n');
+      const code = await session.exited;
+      if (code !== 0) throw new Error(`${name} exited with status ${code} after poweroff; stderr:\n${session.stderr}`);
+      return parseStats(session.stderr);
+    };
+    return await guestRunner({ session, images, name, t0, shutdown });
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+}
+
+const fileExists = (p, what) => (existsSync(p) ? null : `${what} not found (${p})`);
+
+/** wvm's wasm build in this Node process, through the embedding API (the product). */
+const wvmWasm = {
+  id: 'wvm-wasm',
+  label: 'wvm wasm',
+  short: 'wasm',
+  wvm: true,
+  guest: true,
+  unavailable: () => fileExists(`${root}build/wasm/wvm.wasm`, 'wasm build') ?? fileExists(OPENSBI, 'OpenSBI'),
+  version: () => null,
+  async open(images) {
+    const bios = readFileSync(OPENSBI), kernel = readFileSync(images.kernel), initrd = readFileSync(images.initrd);
+    const t0 = performance.now();
+    const machine = await Machine.create({ mem: 256, bios, kernel, initrd, append: 'console=ttyS0' });
+    const createSeconds = (performance.now() - t0) / 1000;
+    const session = machineSession(machine);
+    machine.start();
+    const shutdown = async () => {
+      const { instret, seconds } = machine.stats;
+      machine.write('poweroff -f\n');
+      const code = await machine.halted();
+      machine.stop();
+      if (code !== 0) throw new Error(`wvm wasm: the guest halted with status ${code} after poweroff`);
+      return { instret: Number(instret), seconds };
+    };
+    try {
+      return await guestRunner({ session, images, name: 'wvm wasm', t0, shutdown, instretNow: () => Number(machine.stats.instret), createSeconds });
+    } catch (e) {
+      machine.stop();
+      throw e;
+    }
+  },
+};
+
+/** wvm's native build (build/native/wvm), spawned with QEMU's flags. */
+const wvmNative = {
+  id: 'wvm-native',
+  label: 'wvm native',
+  short: 'native',
+  wvm: true,
+  guest: true,
+  unavailable: () => fileExists(`${root}build/native/wvm`, 'native build') ?? fileExists(OPENSBI, 'OpenSBI'),
+  version: () => null,
+  open: (images) => processRunner('wvm native', `${root}build/native/wvm`, ['--stats', ...guestArgs(images)], images, (stderr) => {
+    const m = /wvm: (\d+) instructions in ([\d.]+) s/.exec(stderr);
+    return m ? { instret: Number(m[1]), seconds: Number(m[2]) } : null;
+  }),
+};
+
+/** QEMU TCG on the same kernel, initrd and RAM size. */
+const qemu = {
+  id: 'qemu',
+  label: 'QEMU',
+  short: 'QEMU',
+  wvm: false,
+  guest: true,
+  unavailable: () => (spawnSync(QEMU, ['--version']).status === 0 ? fileExists(OPENSBI, 'OpenSBI') : `${QEMU} not found (apt-get install qemu-system-misc)`),
+  version: () => spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? null,
+  open: (images) => processRunner('QEMU', QEMU, ['-M', 'virt', ...guestArgs(images)], images),
+};
+
+/** A directory whose only entries are links to the host busybox's applets, for PATH. */
+function hostAppletDir() {
+  const dir = `${benchCacheDir()}/host-busybox-bin`;
+  if (!existsSync(dir)) {
+    const tmp = `${dir}.tmp${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    const list = spawnSync(HOST_BUSYBOX, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    for (const applet of list) symlinkSync(HOST_BUSYBOX, `${tmp}/${applet}`);
+    renameSync(tmp, dir);
+  }
+  return dir;
+}
+
+/** True if this host's /proc/timer_list can be read (root; not masked by a container). */
+function hostHasTimerList() {
+  try {
+    const fd = openSync('/proc/timer_list', 'r');
+    const buf = Buffer.alloc(256);
+    const n = readSync(fd, buf, 0, 256, null);
+    closeSync(fd);
+    return /now at \d+ nsecs/.test(buf.toString('latin1', 0, n));
+  } catch {
+    return false;
+  }
+}
+
+/** The host itself: the same workloads in Debian's busybox-static sh, with its applets only. */
+const host = {
+  id: 'host',
+  label: 'host busybox',
+  short: 'host',
+  wvm: false,
+  guest: false,
+  unavailable: () => fileExists(HOST_BUSYBOX, 'busybox-static (apt-get install busybox-static)'),
+  version: () => spawnSync(HOST_BUSYBOX, [], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? null,
+  async open(images) {
+    const env = { PATH: hostAppletDir(), HOME: process.env.HOME ?? '/', LC_ALL: 'C' };
+    const setup = clockSetup(!hostHasTimerList());
+    return {
+      boot: null,
+      run: (w) => new Promise((resolve, reject) => {
+        const script = `${setup}; ${timedCommand(w, images.paths)}${w.verify ? `; ${w.verify.command}` : ''}`;
+        const t0 = performance.now();
+        const child = track(spawn(HOST_BUSYBOX, ['sh', '-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (out += d));
+        child.on('error', reject);
+        child.on('close', (code) => {
+          const hostSeconds = (performance.now() - t0) / 1000;
+          try {
+            if (code !== 0) throw new Error(`host busybox sh exited with status ${code}:\n${out}`);
+            const { seconds } = parseTimed(w, out);
+            const tail = out.slice(out.indexOf('WVMBENCH'));
+            if (w.verify && !w.verify.expect.test(tail.slice(tail.indexOf('\n') + 1))) throw new Error(`host ${w.id}: verification failed:\n${out}`);
+            resolve({ seconds, hostSeconds, instret: null });
+          } catch (e) {
+            reject(e);
+          }
+        });
+      }),
+      close: async () => null,
+    };
+  },
+};
+
+/** @type {Target[]} every target, in column order; the first is the one the ratios are about */
+export const targets = [wvmWasm, wvmNative, qemu, host];
+

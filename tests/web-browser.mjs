@@ -1,0 +1,79 @@
+// Helpers of tests/web.test.mjs: headless Chromium (Debian's /usr/bin/chromium
+// through playwright-core) with a fresh profile, and the page's terminal read
+// through window.wvm.term (xterm.js).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/**
+ * Launch Chromium with a new profile directory (kept across reloads, so
+ * IndexedDB survives them; deleted by close()).
+ * @returns {Promise<{page: import('playwright-core').Page, errors: string[], close(): Promise<void>}>}
+ *   errors: uncaught page errors, console errors and HTTP errors seen so far
+ */
+export async function openBrowser() {
+  const profile = mkdtempSync(`${tmpdir()}/wvm-chromium-`);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1100, height: 640 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} for ${r.url()}`); });
+  return {
+    page,
+    errors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The page's terminal: its text, and commands typed on the keyboard. */
+export class Screen {
+  constructor(page) { this.page = page; }
+
+  /** Every line of the terminal's buffer (scrollback included), right-trimmed. */
+  text() {
+    return this.page.evaluate(() => {
+      const b = window.wvm.term.buffer.active, lines = [];
+      for (let i = 0; i < b.length; i++) lines.push(b.getLine(i).translateToString(true));
+      return lines.join('\n').trimEnd();
+    });
+  }
+
+  /** The status line's state (window.wvm.state). */
+  state() { return this.page.evaluate(() => window.wvm.state); }
+
+  /** Wait until `pred(text)` holds; throws with the screen's text after `ms`. */
+  async waitFor(pred, what, ms = 60000) {
+    const end = Date.now() + ms;
+    for (;;) {
+      const text = await this.text().catch(() => '');
+      if (pred(text)) return text;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; terminal:\n${text.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Wait for the guest's shell prompt ("~ # ") at the end of the terminal. */
+  waitForPrompt(ms) { return this.waitFor((t) => /~ #$/.test(t), 'the shell prompt', ms); }
+
+  /** Type `cmd` and Enter; resolves with its output (the lines before the next prompt). */
+  async run(cmd, ms = 30000) {
+    const before = (await this.text()).length;
+    await this.page.locator('#terminal').click();
+    await this.page.keyboard.type(`${cmd}\n`);
+    const text = await this.waitFor((t) => t.length > before && /\n[^\n]*~ #$/.test(t.slice(before)), `the output of ${cmd}`, ms);
+    const out = text.slice(before);
+    return out.slice(out.indexOf('\n') + 1, out.lastIndexOf('\n'));
+  }
+}

@@ -1,0 +1,150 @@
+// The web page (web/) in headless Chromium (Debian's chromium, driven by
+// playwright-core), served by web/serve.mjs on 127.0.0.1: boot the default
+// guest, type a command into the xterm.js terminal and read the answer,
+// write a file on the IndexedDB-backed disk, reload, read it back. Also, in
+// Node: the server's headers and ranges, the lazy HTTP disk, the URL
+// parameters and the recognition of local files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { createServer } from '../web/serve.mjs';
+import { openHttpImage } from '../web/http-disk.mjs';
+import { classifyFile, configFromParams } from '../web/boot-config.mjs';
+import { guestImages } from './images.mjs';
+import { root } from './helpers.mjs';
+import { openBrowser, Screen } from './web-browser.mjs';
+
+const artifacts = `${root}build/test-artifacts`;
+let server, base, img;
+
+before(async () => {
+  img = guestImages();
+  server = createServer({ images: img });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+
+test('the server sends wasm, isolation headers and byte ranges', async () => {
+  const wasm = await fetch(`${base}/build/wasm/wvm.wasm`);
+  assert.equal(wasm.status, 200);
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  assert.equal(wasm.headers.get('cross-origin-opener-policy'), 'same-origin');
+  assert.equal(wasm.headers.get('cross-origin-embedder-policy'), 'require-corp');
+  const part = await fetch(`${base}/images/disk.ext2`, { headers: { Range: 'bytes=1024-2047' } });
+  assert.equal(part.status, 206);
+  assert.deepEqual(new Uint8Array(await part.arrayBuffer()), new Uint8Array(readFileSync(`${img}/disk.ext2`).subarray(1024, 2048)));
+  for (const path of ['/package.json', '/.git/config', '/images/../package.json']) {
+    assert.equal((await fetch(`${base}${path}`)).status, 404, path);
+  }
+});
+
+test('the lazy HTTP disk reads only the chunks asked for', async () => {
+  const file = readFileSync(`${img}/disk.ext2`);
+  const disk = await openHttpImage(`${base}/images/disk.ext2`, { chunkSize: 4096 });
+  assert.equal(disk.size, file.length);
+  assert.deepEqual(await disk.read(3072, 8192), new Uint8Array(file.subarray(3072, 3072 + 8192)));
+  assert.deepEqual(await disk.read(file.length - 512, 512), new Uint8Array(file.subarray(-512)));
+  assert.equal(disk.fetched(), 4 * 4096); // chunk 0 (probe), 1, 2 and the last
+  await assert.rejects(disk.read(file.length, 512), RangeError);
+  await assert.rejects(openHttpImage(`${base}/images/missing.img`), /HTTP 404/);
+  await assert.rejects(openHttpImage(`${base}/web/style.css`), /not a multiple of 512/);
+});
+
+test('URL parameters and local files are checked', () => {
+  const c = configFromParams('?mem=128&disk=&append=console%3DttyS0+quiet&kernel=/k/Image', 'http://h/web/');
+  assert.deepEqual([c.mem, c.smp, c.disk, c.append, c.kernel, c.initrd, c.bios],
+    [128, 1, null, 'console=ttyS0 quiet', 'http://h/k/Image', 'http://h/images/initramfs.cpio.gz', 'builtin']);
+  assert.equal(configFromParams('?bios=fw.bin', 'http://h/web/').bios, 'http://h/web/fw.bin');
+  assert.throws(() => configFromParams('?mem=8', 'http://h/'), /bad mem=8/);
+
+  const head = (bytes, at = 0) => { const h = new Uint8Array(64); h.set(bytes, at); return h; };
+  const image = head([0x52, 0x53, 0x43, 0x05], 56);
+  assert.equal(classifyFile({ name: 'Image', size: 1000, head: image }), 'kernel');
+  const elf = head([0x7f, 0x45, 0x4c, 0x46, 2]);
+  elf[18] = 243;
+  assert.equal(classifyFile({ name: 'vmlinux', size: 1001, head: elf }), 'kernel');
+  assert.equal(classifyFile({ name: 'initrd.gz', size: 999, head: head([0x1f, 0x8b]) }), 'initrd');
+  assert.equal(classifyFile({ name: 'my-image.ext2', size: 4096, head: head([]) }), 'disk');
+  elf[18] = 62; // x86-64
+  assert.throws(() => classifyFile({ name: 'vmlinux', size: 1001, head: elf }), /not RISC-V/);
+  assert.throws(() => classifyFile({ name: 'Image', size: 4096, head: head([]) }), /not an ELF executable nor a RISC-V Linux Image/);
+  assert.throws(() => classifyFile({ name: 'notes.txt', size: 1000, head: head([0x41]) }), /size \(1000 bytes\) must be a multiple of 512/);
+});
+
+test('in Chromium: boot to a shell, run a command, a disk write survives a reload', async (t) => {
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const screen = new Screen(browser.page);
+  await browser.page.goto(`${base}/web/`);
+  await screen.waitForPrompt();
+  assert.equal(await screen.run('echo $((6*7))'), '42');
+  assert.equal(await screen.state(), 'running');
+  await screen.run('echo persisted > /mnt/f.txt && sync');
+
+  await browser.page.reload();
+  await screen.waitForPrompt();
+  assert.equal(await screen.run('cat /mnt/f.txt'), 'persisted');
+  mkdirSync(artifacts, { recursive: true });
+  await browser.page.screenshot({ path: `${artifacts}/web.png` });
+  assert.deepEqual(browser.errors, []);
+});
+
+test('in Chromium: export, discard, a rejected file, a local disk, reboot, poweroff and reset', async (t) => {
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  const screen = new Screen(page);
+  const state = () => page.locator('#status-text').textContent();
+  await page.goto(`${base}/web/`);
+  await screen.waitForPrompt();
+  await screen.run('echo wvm-export-$((40+2)) > /mnt/g.txt && sync');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  assert.equal(download.suggestedFilename(), 'disk.ext2');
+  const exported = readFileSync(await download.path());
+  assert.equal(exported.length, readFileSync(`${img}/disk.ext2`).length);
+  assert.ok(exported.includes('wvm-export-42\n'), 'the export holds the file written by the guest');
+
+  await page.setInputFiles('#files', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.alloc(1000, 65) });
+  assert.match(await page.locator('#error-text').textContent(), /notes.txt is not a usable image: .*multiple of 512/);
+  assert.equal(await page.locator('#retry').isVisible(), false);
+  assert.equal(await state(), 'Running'); // the guest goes on
+  await page.click('#dismiss');
+
+  page.once('dialog', (d) => d.accept());
+  await page.click('#discard');
+  await screen.waitForPrompt();
+  assert.match(await screen.run('cat /mnt/g.txt'), /can't open/);
+
+  await page.setInputFiles('#files', `${img}/disk.ext2`); // a local file as the disk: boots again with it
+  await screen.waitForPrompt();
+  assert.match(await screen.run('mount'), /\/dev\/vda on \/mnt type ext2/);
+  assert.equal(await screen.run('echo $((6*7))'), '42');
+
+  await page.keyboard.type('reboot\n');
+  await screen.waitFor((text) => /reboot\n(.*\n)+.*~ #$/.test(text), 'the prompt after a reboot');
+  await page.keyboard.type('poweroff\n');
+  await page.waitForFunction(() => window.wvm.state === 'off', null, { timeout: 20000 });
+  assert.equal(await state(), 'Powered off');
+  await page.click('#reset');
+  await screen.waitForPrompt();
+  assert.deepEqual(browser.errors, []);
+});
+
+test('in Chromium: a failed download is shown with a retry button; so is a missing browser feature', async (t) => {
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  await browser.page.goto(`${base}/web/?kernel=/images/no-such-Image`);
+  const error = browser.page.locator('#error');
+  await error.waitFor({ state: 'visible', timeout: 20000 });
+  assert.match(await error.textContent(), /cannot download .*no-such-Image: HTTP 404/);
+  assert.equal(await browser.page.locator('#retry').isVisible(), true);
+  assert.equal(await browser.page.locator('#status-text').textContent(), 'Error');
+
+  const page = await browser.page.context().newPage(); // a browser without WebAssembly
+  await page.addInitScript(() => { delete globalThis.WebAssembly; });
+  await page.goto(`${base}/web/`);
+  assert.match(await page.locator('#error-text').textContent(), /This browser cannot run wvm: it lacks WebAssembly/);
+});

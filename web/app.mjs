@@ -1,0 +1,168 @@
+// The web page's UI: starts the emulator worker (worker.mjs) with the guest
+// from the URL parameters or from files chosen or dropped on the page, and
+// shows its progress, state, statistics and errors; the terminal forwards
+// bytes both ways. window.wvm exposes the terminal and state (tests, console).
+import { createTerminal } from './terminal.mjs';
+import { HEAD_BYTES, classifyFile, configFromParams, missingFeatures } from './boot-config.mjs';
+
+const $ = (id) => document.getElementById(id);
+const LABELS = { loading: 'Loading', booting: 'Booting', running: 'Running', paused: 'Paused', off: 'Powered off', error: 'Error' };
+const PROMPT = /(?:[#$>] |login: )$/; // a shell or login prompt ends the boot
+let worker = null, config = null, state = 'loading', booted = false, tail = '', last = null;
+
+const term = createTerminal($('terminal'), (bytes) => worker?.postMessage({ type: 'input', data: bytes }, [bytes.buffer]));
+window.wvm = { term, get state() { return state; }, get config() { return config; } };
+
+/** "1.5 MiB" for a byte count. */
+function bytes(n) {
+  if (n < 1024) return `${n} B`;
+  const [v, u] = n < 1 << 20 ? [n / 1024, 'KiB'] : n < 1 << 30 ? [n / (1 << 20), 'MiB'] : [n / (1 << 30), 'GiB'];
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${u}`;
+}
+
+function clock(seconds) {
+  const s = Math.floor(seconds), h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60;
+  return `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+const nameOf = (src) => (typeof src === 'string' ? decodeURIComponent(new URL(src).pathname.split('/').pop()) : src.name);
+
+function setState(s) {
+  state = s;
+  $('status').dataset.state = s;
+  $('status-text').textContent = LABELS[s];
+  document.title = `wvm — ${LABELS[s]}`;
+  const live = ['booting', 'running', 'paused'].includes(s);
+  $('pause').disabled = !live;
+  $('pause').textContent = s === 'paused' ? 'Resume' : 'Pause';
+  $('reset').disabled = !(live || s === 'off');
+  $('export').disabled = $('discard').disabled = !(config?.disk && (live || s === 'off'));
+  if (s !== 'loading') $('progress').hidden = true;
+}
+
+/** Show an error; `retry` offers to start again (when the guest is not running). */
+function showError(message, retry) {
+  $('error-text').textContent = message;
+  $('retry').hidden = !retry;
+  $('error').hidden = false;
+}
+
+const handlers = {
+  progress({ loaded, total }) {
+    if (state !== 'loading') return;
+    const pct = total ? Math.min(100, Math.floor((loaded / total) * 100)) : 0;
+    $('progress').hidden = false;
+    $('progress-fill').style.width = `${pct}%`;
+    $('progress-text').textContent = `Downloading the guest: ${bytes(loaded)}${total ? ` of ${bytes(total)} (${pct}%)` : ''}`;
+  },
+  state({ state: s }) {
+    if (s === 'booting') { booted = false; tail = ''; }
+    setState(s === 'running' && !booted ? 'booting' : s);
+  },
+  output({ data }) {
+    term.write(data);
+    if (booted) return;
+    tail = (tail + new TextDecoder().decode(data)).slice(-64);
+    booted = PROMPT.test(tail);
+    if (booted && state === 'booting') setState('running');
+  },
+  stats(s) {
+    const dt = last ? s.seconds - last.seconds : 0; // 0 at the first report and after a reset
+    const mips = dt > 0 && state !== 'paused' ? Math.max(0, s.instret - last.instret) / dt / 1e6 : 0;
+    last = s;
+    const parts = [`${mips.toFixed(0)} M instr/s`, `up ${clock(s.seconds)}`];
+    if (config.disk) parts.push(`disk: ${bytes(s.overlayBytes)} changed, ${bytes(s.fetchedBytes)}/${bytes(s.diskBytes)} loaded`);
+    $('stats').textContent = parts.join(' · ');
+  },
+  exported({ blob, name }) {
+    const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+    $('export').textContent = 'Export disk';
+  },
+  error({ message, fatal }) {
+    if (fatal) {
+      worker.terminate(); // the guest is not running: stop downloads too; Retry starts afresh
+      setState('error');
+    }
+    showError(message, fatal);
+    $('export').textContent = 'Export disk';
+  },
+};
+
+/** (Re)start the emulator worker with `config`. */
+function start() {
+  worker?.terminate();
+  $('error').hidden = true;
+  term.reset();
+  last = null;
+  booted = false;
+  const parts = [nameOf(config.kernel), config.initrd && nameOf(config.initrd)].filter(Boolean).join(' + ');
+  $('guest').textContent = `${parts}${config.disk ? ` · ${nameOf(config.disk)}` : ''} · ${config.mem} MiB RAM`;
+  $('stats').textContent = '—';
+  setState('loading');
+  $('progress').hidden = false;
+  worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
+  worker.onmessage = ({ data: m }) => handlers[m.type](m);
+  worker.onerror = (e) => {
+    e.preventDefault();
+    handlers.error({ message: `the emulator failed to start: ${e.message || 'its script did not load'}`, fatal: true });
+  };
+  worker.postMessage({ type: 'boot', config });
+  term.focus();
+}
+
+/** Boot local files: each is recognised as a kernel, initrd or disk (or rejected with a message). */
+async function openFiles(files) {
+  const next = { ...config };
+  try {
+    for (const f of files) {
+      const head = new Uint8Array(await f.slice(0, HEAD_BYTES).arrayBuffer());
+      next[classifyFile({ name: f.name, size: f.size, head })] = f;
+    }
+  } catch (e) {
+    showError(e.message, false);
+    return;
+  }
+  if (!files.length) return;
+  config = next;
+  start();
+}
+
+function wire() {
+  $('pause').onclick = () => worker.postMessage({ type: state === 'paused' ? 'resume' : 'pause' });
+  $('reset').onclick = () => { term.reset(); worker.postMessage({ type: 'reset' }); term.focus(); };
+  $('export').onclick = () => { $('export').textContent = 'Exporting…'; worker.postMessage({ type: 'export' }); };
+  $('discard').onclick = () => {
+    if (!confirm('Discard every change made to the disk in this browser and restart the guest?')) return;
+    term.reset();
+    worker.postMessage({ type: 'discard' });
+  };
+  $('retry').onclick = start;
+  $('dismiss').onclick = () => { $('error').hidden = true; };
+  $('files').onchange = (e) => { openFiles([...e.target.files]); e.target.value = ''; };
+  const drop = $('drop');
+  addEventListener('dragover', (e) => {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    drop.hidden = false;
+  });
+  addEventListener('dragleave', (e) => { if (!e.relatedTarget) drop.hidden = true; });
+  addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.hidden = true;
+    openFiles([...(e.dataTransfer?.files ?? [])]);
+  });
+}
+
+wire();
+const missing = missingFeatures();
+try {
+  if (missing.length) throw new Error(`This browser cannot run wvm: it lacks ${missing.join(', ')}.`);
+  config = configFromParams(location.search, location.href);
+  start();
+} catch (e) {
+  setState('error');
+  $('progress').hidden = true;
+  showError(e.message, false);
+}

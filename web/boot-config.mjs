@@ -1,0 +1,107 @@
+// What the page boots: options from its URL parameters, and local files
+// (chosen or dropped) recognised from their first bytes and size.
+
+/**
+ * @typedef {object} BootConfig  the Machine options, with images as URLs or local files
+ * @property {number} mem        guest RAM in MiB (16..2048)
+ * @property {number} smp        harts (1..8)
+ * @property {string} append     kernel command line
+ * @property {string|Blob} bios  'builtin', 'none', or an OpenSBI firmware URL or file
+ * @property {string|Blob} kernel         ELF or RISC-V Linux Image: URL or file
+ * @property {string|Blob|null} initrd    URL, file or none
+ * @property {string|Blob|null} disk      raw disk image: URL, file or none
+ */
+
+/** Defaults: the images `npm run serve` exposes under /images/, relative to the page. */
+export const DEFAULTS = Object.freeze({
+  mem: 256, smp: 1, append: 'console=ttyS0', bios: 'builtin',
+  kernel: '../images/Image', initrd: '../images/initramfs.cpio.gz', disk: '../images/disk.ext2',
+});
+
+/** Bytes of a file's head that classifyFile needs. */
+export const HEAD_BYTES = 64;
+
+/**
+ * Read the configuration from URL parameters:
+ * ?mem=MiB&smp=N&append=STRING&bios=builtin|none|URL&kernel=URL&initrd=URL&disk=URL
+ * (an empty initrd or disk means none). Relative URLs are resolved against `base`.
+ * @param {string} search  location.search
+ * @param {string} base    location.href
+ * @returns {BootConfig}
+ * @throws Error naming the bad parameter
+ */
+export function configFromParams(search, base) {
+  const p = new URLSearchParams(search);
+  const c = { ...DEFAULTS };
+  const int = (name, lo, hi) => {
+    if (!p.has(name)) return c[name];
+    const v = p.get(name);
+    if (!/^\d+$/.test(v) || +v < lo || +v > hi) throw new Error(`bad ${name}=${v}: expected a number from ${lo} to ${hi}`);
+    return +v;
+  };
+  c.mem = int('mem', 16, 2048);
+  c.smp = int('smp', 1, 8);
+  if (p.has('append')) c.append = p.get('append');
+  const bios = p.get('bios');
+  if (bios) c.bios = bios === 'builtin' || bios === 'none' ? bios : new URL(bios, base).href;
+  for (const k of ['kernel', 'initrd', 'disk']) {
+    if (p.has(k)) c[k] = p.get(k) || null;
+    if (c[k]) c[k] = new URL(c[k], base).href;
+  }
+  if (!c.kernel) throw new Error('kernel= must name a kernel image');
+  return c;
+}
+
+const startsWith = (head, bytes, at = 0) => bytes.every((b, i) => head[at + i] === b);
+const ascii = (s) => [...s].map((ch) => ch.charCodeAt(0));
+
+/**
+ * Decide what a local file is for, from its head and size.
+ * @param {{name: string, size: number, head: Uint8Array}} f  head: its first HEAD_BYTES bytes (fewer if shorter)
+ * @returns {'kernel'|'initrd'|'disk'}  kernel: ELF or RISC-V Linux Image ("RSC\x05" at byte 56);
+ *   initrd: gzip, xz, zstd, lz4 or cpio; disk: anything else whose size is a non-zero multiple of 512
+ * @throws Error "NAME is not a usable image: REASON"
+ */
+export function classifyFile({ name, size, head }) {
+  const bad = (why) => new Error(`${name} is not a usable image: ${why}`);
+  if (startsWith(head, [0x7f, ...ascii('ELF')])) {
+    const machine = head[18] | (head[19] << 8);
+    if (head[4] !== 2 || machine !== 243) throw bad(`an ELF file for another machine (class ${head[4]}, e_machine ${machine}), not RISC-V 64`);
+    return 'kernel';
+  }
+  if (startsWith(head, [...ascii('RSC'), 5], 56)) return 'kernel';
+  const compressed = [[0x1f, 0x8b], [0xfd, ...ascii('7zXZ')], [0x28, 0xb5, 0x2f, 0xfd], [0x02, 0x21, 0x4c, 0x18], ascii('07070')];
+  if (compressed.some((m) => startsWith(head, m))) return 'initrd';
+  if (startsWith(head, [...ascii('QFI'), 0xfb])) throw bad('qcow2 is not supported; convert it to a raw image (qemu-img convert -O raw)');
+  const diskName = /\.(img|raw|ext[234]|iso|disk|bin)$/i.test(name);
+  if (/\.elf$/i.test(name) || (/^(image|vmlinu[xz]|kernel)\b/i.test(name) && !diskName)) {
+    throw bad('not an ELF executable nor a RISC-V Linux Image (no "RSC\\x05" magic at byte 56)');
+  }
+  if (size === 0 || size % 512) {
+    throw bad(`as a disk its size (${size} bytes) must be a multiple of 512; it is not a kernel (ELF or RISC-V Linux Image) nor an initrd (gzip, xz, zstd, lz4 or cpio) either`);
+  }
+  return 'disk';
+}
+
+/**
+ * Check the browser can run the emulator.
+ * @returns {string[]} what is missing (empty if nothing)
+ */
+export function missingFeatures() {
+  const missing = [];
+  if (typeof WebAssembly !== 'object') missing.push('WebAssembly');
+  else {
+    try {
+      // (module (func (export "f") (param i64) (result i64) local.get 0)): i64 <-> BigInt.
+      const wasm = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 126, 1, 126, 3, 2, 1, 0,
+        7, 5, 1, 1, 102, 0, 0, 10, 6, 1, 4, 0, 32, 0, 11);
+      const f = new WebAssembly.Instance(new WebAssembly.Module(wasm)).exports.f;
+      if (f(BigInt(5)) !== BigInt(5)) throw new Error();
+    } catch {
+      missing.push('WebAssembly BigInt integration (i64 as BigInt)');
+    }
+  }
+  if (typeof BigInt !== 'function') missing.push('BigInt');
+  if (typeof Worker !== 'function') missing.push('Web Workers');
+  return missing;
+}
