@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm start`: set everything up (packages, builds, guest images) and boot the
 # default riscv64 Linux guest in the wasm build under Node, on this terminal.
-# The uncompressed initramfs boots faster (no gunzip). The guest's disk is a copy of the recipe's ext2 image kept in the cache, so
-# files written to /mnt survive between runs (delete it to start afresh).
+# It boots the uncompressed initramfs (no gunzip in the guest: faster). The
+# guest's disk is a copy of the recipe's ext2 image kept in the cache, so files
+# written to /mnt survive between runs (delete it to start afresh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
