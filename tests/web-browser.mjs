@@ -67,6 +67,18 @@ export class Screen {
   /** Wait for the guest's shell prompt ("~ # ") at the end of the terminal. */
   waitForPrompt(ms) { return this.waitFor((t) => /~ #$/.test(t), 'the shell prompt', ms); }
 
+  /** How many times the page has started a guest so far (window.wvm.boots). */
+  boots() { return this.page.evaluate(() => window.wvm.boots); }
+
+  /**
+   * Wait for the guest started after `boots` (a count read before the action
+   * that restarts it) to reach its shell prompt: the old prompt does not count.
+   */
+  async waitForReboot(boots, ms = 60000) {
+    await this.page.waitForFunction((n) => window.wvm.boots > n && window.wvm.state === 'running', boots, { timeout: ms });
+    return this.waitForPrompt(ms);
+  }
+
   /** Type `cmd` and Enter; resolves with its output (the lines before the next prompt). */
   async run(cmd, ms = 30000) {
     const before = (await this.text()).length;

@@ -8,10 +8,11 @@ import { HEAD_BYTES, classifyFile, configFromParams, missingFeatures } from './b
 const $ = (id) => document.getElementById(id);
 const LABELS = { loading: 'Loading', booting: 'Booting', running: 'Running', paused: 'Paused', off: 'Powered off', error: 'Error' };
 const PROMPT = /(?:[#$>] |login: )$/; // a shell or login prompt ends the boot
-let worker = null, config = null, state = 'loading', booted = false, tail = '', last = null;
+let worker = null, config = null, state = 'loading', booted = false, tail = '', last = null, boots = 0;
 
 const term = createTerminal($('terminal'), (bytes) => worker?.postMessage({ type: 'input', data: bytes }, [bytes.buffer]));
-window.wvm = { term, get state() { return state; }, get config() { return config; } };
+// boots counts guest starts (boot, reset, reboot, discard, new files): a test waits for it to move.
+window.wvm = { term, get state() { return state; }, get config() { return config; }, get boots() { return boots; } };
 
 /** "1.5 MiB" for a byte count. */
 function bytes(n) {
@@ -56,7 +57,7 @@ const handlers = {
     $('progress-text').textContent = `Downloading the guest: ${bytes(loaded)}${total ? ` of ${bytes(total)} (${pct}%)` : ''}`;
   },
   state({ state: s }) {
-    if (s === 'booting') { booted = false; tail = ''; }
+    if (s === 'booting') { booted = false; tail = ''; boots++; }
     setState(s === 'running' && !booted ? 'booting' : s);
   },
   output({ data }) {
