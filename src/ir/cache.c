@@ -53,6 +53,8 @@ void ir_cache_flush(ir_cache *c)
     memset(c->pm->code_pages, 0, c->pm->ram_size >> PAGE_BITS);
     c->used = 0;
     c->flushes++;
+    for (int i = 0; i < c->ncpus; i++)
+        ir_jmp_cache_clear(c->cpus[i]);
 }
 
 static unsigned hash_pc(const ir_cache *c, uint64_t ppc)

@@ -32,12 +32,27 @@ void ir_cache_free(ir_cache *c);
 /* Register a hart with the cache (its TLB is kept coherent with code pages). */
 void ir_cache_attach(ir_cache *c, ir_cpu *cpu);
 
-/* Drop every block and every code-page mark. */
+/* Drop every block and every code-page mark (and every hart's jump cache). */
 void ir_cache_flush(ir_cache *c);
 
 /* The block at cpu->pc for the current mode, translating it if needed.
  * Returns NULL if an exception was taken while fetching (cpu->pc is then the
  * trap handler). */
 ir_block *ir_cache_get(ir_cpu *cpu);
+
+/* ir_cache_get through cpu's jump cache: a block entered before at the same
+ * guest-virtual PC and mode, with no TLB or cache flush since, is returned
+ * without translating the PC again. */
+static inline ir_block *ir_cache_lookup(ir_cpu *cpu)
+{
+    ir_block **slot = &cpu->jmp_cache[IR_JMP_CACHE_INDEX(cpu->pc)];
+    ir_block *b = *slot;
+    if (b && b->vpc == cpu->pc && b->flags == cpu->block_flags)
+        return b;
+    b = ir_cache_get(cpu);
+    if (b && b != cpu->cache->scratch)
+        *slot = b;
+    return b;
+}
 
 #endif

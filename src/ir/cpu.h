@@ -11,6 +11,12 @@
 #include "mem/tlb.h"
 
 typedef struct ir_cpu ir_cpu;
+
+/* Jump cache: recently entered blocks by guest-virtual PC (QEMU's
+ * tb_jmp_cache), so indirect jumps, returns and page-crossing branches skip
+ * the instruction fetch translation and the block hash lookup. */
+#define IR_JMP_CACHE_BITS 10
+#define IR_JMP_CACHE_INDEX(vpc) ((unsigned)((vpc) >> 1) & ((1u << IR_JMP_CACHE_BITS) - 1))
 typedef struct ir_cache ir_cache;
 
 /* A helper: runs one guest instruction that the IR does not express
@@ -49,9 +55,19 @@ struct ir_cpu {
     uint8_t data_idx;     /* MMU_* index for loads and stores */
     int exit_req;         /* nonzero: leave ir_run at the next block boundary */
     tlb_entry tlb[MMU_NIDX][TLB_SIZE];
+    /* Valid while no TLB flush and no block-cache flush happened since the
+     * entry was made: both clear it (ir_jmp_cache_clear). */
+    ir_block *jmp_cache[1u << IR_JMP_CACHE_BITS];
     phys_map *pm;
     ir_cache *cache;
     const ir_arch *arch;
 };
+
+/* Forget the blocks in cpu's jump cache: call when translations of
+ * guest-virtual addresses may have changed (every TLB flush). */
+static inline void ir_jmp_cache_clear(ir_cpu *cpu)
+{
+    __builtin_memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
+}
 
 #endif

@@ -68,7 +68,7 @@ int64_t ir_run(ir_cpu *cpu)
     uint64_t prev_flushes = 0;
 
     while (cpu->instret < cpu->instret_limit && !cpu->exit_req) {
-        b = ir_cache_get(cpu);
+        b = ir_cache_lookup(cpu);
         if (!b) { /* exception while fetching: cpu->pc is the handler */
             prev = NULL;
             cpu->instret_limit--; /* a fetch-fault loop must still end the run */

@@ -4,12 +4,14 @@
 void tlb_flush(ir_cpu *cpu)
 {
     memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
+    ir_jmp_cache_clear(cpu);
 }
 
 void tlb_flush_page(ir_cpu *cpu, uint64_t va)
 {
     for (int i = 0; i < MMU_NIDX; i++)
         memset(&cpu->tlb[i][TLB_INDEX(va)], 0xff, sizeof(tlb_entry));
+    ir_jmp_cache_clear(cpu); /* its entries are not grouped by page */
 }
 
 void tlb_protect_code_page(ir_cpu *cpu, uint64_t pa_page)
