@@ -25,7 +25,8 @@ function baseImage(size) {
 
 test('writes survive reopening; overlays of different images do not mix', async () => {
   const dbName = freshDb();
-  const keyA = overlayKey('http://x/disk.img', 1 << 20), keyB = overlayKey('http://x/disk.img', 2 << 20);
+  const keyA = overlayKey('http://x/disk.img', 1 << 20, '"v1"'), keyB = overlayKey('http://x/disk.img', 2 << 20, '"v1"');
+  const keyA2 = overlayKey('http://x/disk.img', 1 << 20, '"v2"'); // the same URL and size, a new version
   let a = await openOverlay(keyA, { dbName });
   await a.write(SECTOR * 3, sector(0x11, 2));
   await a.flush();
@@ -33,9 +34,11 @@ test('writes survive reopening; overlays of different images do not mix', async 
   await a.close();
 
   a = await openOverlay(keyA, { dbName });
-  const b = await openOverlay(keyB, { dbName });
+  const b = await openOverlay(keyB, { dbName }), a2 = await openOverlay(keyA2, { dbName });
   assert.deepEqual(read(a, SECTOR * 2, SECTOR * 4), Uint8Array.from([...sector(0, 1), ...sector(0x11, 2), ...sector(0, 1)]));
   assert.equal(b.bytes, 0);
+  assert.equal(a2.bytes, 0);
+  await a2.close();
   assert.equal(b.covers(SECTOR * 3, SECTOR), false);
   assert.equal(a.covers(SECTOR * 3, SECTOR * 2), true);
   assert.throws(() => a.write(100, sector(1)), RangeError);

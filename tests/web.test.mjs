@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { chromium } from 'playwright-core';
 import { createServer } from '../web/serve.mjs';
 import { openHttpImage } from '../web/http-disk.mjs';
@@ -50,6 +51,25 @@ test('the lazy HTTP disk reads only the chunks asked for', async () => {
   await assert.rejects(disk.read(file.length, 512), RangeError);
   await assert.rejects(openHttpImage(`${base}/images/missing.img`), /HTTP 404/);
   await assert.rejects(openHttpImage(`${base}/web/style.css`), /not a multiple of 512/);
+});
+
+test('a disk image replaced on the server while in use fails the read instead of mixing versions', async (t) => {
+  let image = new Uint8Array(64 * 1024).fill(1), etag = '"one"';
+  const srv = createHttpServer((req, res) => {
+    const [, a, b] = /bytes=(\d+)-(\d+)/.exec(req.headers.range);
+    res.writeHead(206, { ETag: etag, 'Content-Range': `bytes ${a}-${b}/${image.length}` });
+    res.end(image.subarray(Number(a), Number(b) + 1));
+  });
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => srv.close(resolve)));
+  const url = `http://127.0.0.1:${srv.address().port}/disk.img`;
+  const disk = await openHttpImage(url, { chunkSize: 4096 });
+  assert.equal(disk.version, '"one"');
+  assert.deepEqual(await disk.read(8192, 512), new Uint8Array(512).fill(1));
+  image = new Uint8Array(64 * 1024).fill(2);
+  etag = '"two"';
+  await assert.rejects(disk.read(16384, 512), /disk.img changed on the server while in use \(was "one", now "two"\)/);
+  assert.deepEqual(await disk.read(8192, 512), new Uint8Array(512).fill(1)); // chunks read before stay
 });
 
 test('URL parameters and local files are checked', () => {

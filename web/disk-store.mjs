@@ -14,13 +14,14 @@ const DB_NAME = 'wvm-disks';
 
 /**
  * The key under which the overlay of a base image is stored, so that
- * different images never share one.
+ * different images, or two versions of one, never share one.
  * @param {string} source  the image's URL (or a name for a local file)
  * @param {number} size    the image's size in bytes
+ * @param {string} [version]  the image's ETag or Last-Modified date ('' if unknown)
  * @returns {string}
  */
-export function overlayKey(source, size) {
-  return `${source}#${size}`;
+export function overlayKey(source, size, version = '') {
+  return `${source}#${size}${version ? `#${version}` : ''}`;
 }
 
 /**

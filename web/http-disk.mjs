@@ -45,19 +45,28 @@ async function get(url, headers = {}) {
   return res;
 }
 
+/** The version of a response's file: its ETag, else its Last-Modified date, else ''. */
+const versionOf = (res) => res.headers.get('ETag') ?? res.headers.get('Last-Modified') ?? '';
+
 /**
  * Open a disk image on a web server lazily: only the chunks the guest reads
  * are fetched (Range requests, retried twice), then kept in memory. A server
- * without range support gets one whole download instead.
+ * without range support gets one whole download instead. Every chunk must
+ * come from the same version of the file as the first (same ETag or
+ * Last-Modified): a base image replaced on the server while in use fails the
+ * read instead of mixing two images under the guest's file system.
  * @param {string} url
  * @param {{chunkSize?: number}} [opts]  bytes per request, a multiple of 512
- * @returns {Promise<import('./cow-disk.mjs').BaseImage & {fetched: () => number}>}  fetched(): bytes downloaded so far
- * @throws Error if the first request fails or the size is not a multiple of 512
+ * @returns {Promise<import('./cow-disk.mjs').BaseImage & {fetched: () => number, version: string}>}
+ *   fetched(): bytes downloaded so far; version: the file's ETag or Last-Modified ('' if the server sends neither)
+ * @throws Error if the first request fails or the size is not a multiple of 512; read() throws
+ *   if the file changed on the server
  */
 export async function openHttpImage(url, { chunkSize = CHUNK } = {}) {
   const chunks = new Map(); // chunk index -> Promise<Uint8Array>
   let fetched = 0;
   const first = await get(url, { Range: `bytes=0-${chunkSize - 1}` });
+  const version = versionOf(first);
   let size;
   if (first.status === 206) {
     size = Number(/\/(\d+)\s*$/.exec(first.headers.get('Content-Range') ?? '')?.[1]);
@@ -77,13 +86,16 @@ export async function openHttpImage(url, { chunkSize = CHUNK } = {}) {
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await get(url, { Range: `bytes=${start}-${end}` });
+        if (versionOf(res) !== version) {
+          throw Object.assign(new Error(`${url} changed on the server while in use (was ${version || 'unversioned'}, now ${versionOf(res) || 'unversioned'})`), { changed: true });
+        }
         if (res.status !== 206) throw new Error(`${url}: the server ignored a Range request (HTTP ${res.status})`);
         const bytes = new Uint8Array(await res.arrayBuffer());
         if (bytes.length !== end - start + 1) throw new Error(`${url}: short range response (${bytes.length} bytes)`);
         fetched += bytes.length;
         return bytes;
       } catch (e) {
-        if (attempt >= RETRIES) throw e;
+        if (attempt >= RETRIES || e.changed) throw e;
         await new Promise((r) => setTimeout(r, 250 * 4 ** attempt));
       }
     }
@@ -100,6 +112,7 @@ export async function openHttpImage(url, { chunkSize = CHUNK } = {}) {
 
   return {
     size,
+    version,
     fetched: () => fetched,
     async read(offset, length) {
       if (offset < 0 || offset + length > size) throw new RangeError(`${url}: read at ${offset}+${length} is past the end (${size} bytes)`);

@@ -41,7 +41,7 @@ async function openDisk(src) {
   if (base.size === 0 || base.size % 512) throw new Error(`${src.name}: size ${base.size} bytes is not a multiple of 512`);
   const source = typeof src === 'string' ? src : `file:${src.name}:${src.lastModified}`;
   diskName = (typeof src === 'string' ? new URL(src).pathname.split('/').pop() : src.name) || 'disk.img';
-  const key = overlayKey(source, base.size);
+  const key = overlayKey(source, base.size, base.version);
   await lockDisk(key);
   overlay = await openOverlay(key);
   disk = cowDisk(base, overlay);
