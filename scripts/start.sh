@@ -3,7 +3,10 @@
 # default riscv64 Linux guest in the wasm build under Node, on this terminal.
 # It boots the uncompressed initramfs (no gunzip in the guest: faster). The
 # guest's disk is a copy of the recipe's ext2 image kept in the cache, so files
-# written to /mnt survive between runs (delete it to start afresh).
+# written to /mnt survive between runs (delete it to start afresh). The shell
+# runs on the virtio-console (hvc0), which carries this terminal's size and
+# its changes to the guest (vi, less, top fit the window); boot messages come
+# through the SBI console first (earlycon=sbi).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -15,5 +18,5 @@ echo "Booting Linux (OpenSBI + Linux 6.1 + busybox). Ctrl-A x quits, 'poweroff' 
 exec node src/js/cli.mjs -m 256 \
   -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin \
   -kernel "$images/Image" -initrd "$images/initramfs.cpio" \
-  -append "console=ttyS0" \
+  -append "earlycon=sbi console=hvc0" \
   -drive "file=$disk,format=raw,if=virtio" "$@"

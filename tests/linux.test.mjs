@@ -93,10 +93,21 @@ test('OpenSBI fw_dynamic: shell commands, then a file survives poweroff on the e
   disk.close();
 });
 
-test('built-in SBI boots to a shell', async () => {
-  const s = await boot({ bios: 'builtin' });
+test('built-in SBI, console on the virtio-console (the web page\'s setup): the tty has the terminal size and follows it', async () => {
+  const machine = await Machine.create({ mem: 256, kernel, initrd, bios: 'builtin', append: 'earlycon=sbi console=hvc0' });
+  machine.resize(100, 30); // before boot: given to the driver when it is ready
+  const s = new Session(machine);
+  machine.start();
+  await s.waitFor(PROMPT, 120000);
   assert.doesNotMatch(s.text, /OpenSBI/);
+  assert.match(s.text, /^Linux version /); // the first kernel line, through earlycon=sbi
+  assert.equal(await s.run('tty'), '/dev/hvc0');
   assert.equal(await s.run('echo $((6*7))'), '42');
+  assert.equal(await s.run('stty size'), '30 100');
+  machine.resize(132, 43); // a config-change interrupt; the kernel applies it from a worker
+  let size;
+  for (let i = 0; i < 20 && size !== '43 132'; i++) size = await s.run('stty size');
+  assert.equal(size, '43 132');
   s.machine.write('poweroff -f\n');
   assert.equal(await s.machine.halted(), 0);
 });

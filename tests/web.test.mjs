@@ -101,6 +101,15 @@ test('in Chromium: boot to a shell, run a command, a disk write survives a reloa
   await screen.waitForPrompt();
   assert.equal(await screen.run('echo $((6*7))'), '42');
   assert.equal(await screen.state(), 'running');
+  const termSize = () => browser.page.evaluate(() => `${window.wvm.term.rows} ${window.wvm.term.cols}`);
+  assert.equal(await screen.run('stty size'), await termSize()); // the guest's tty has the terminal's size
+  const before = await termSize();
+  await browser.page.setViewportSize({ width: 800, height: 500 });
+  await browser.page.waitForFunction((b) => `${window.wvm.term.rows} ${window.wvm.term.cols}` !== b, before);
+  const after = await termSize();
+  let seen;
+  for (let i = 0; i < 20 && seen !== after; i++) seen = await screen.run('stty size');
+  assert.equal(seen, after, 'the guest follows a resize of the terminal');
   await screen.run('echo persisted > /mnt/f.txt && sync');
 
   await browser.page.reload();

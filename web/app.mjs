@@ -110,6 +110,7 @@ function start() {
     handlers.error({ message: `the emulator failed to start: ${e.message || 'its script did not load'}`, fatal: true });
   };
   worker.postMessage({ type: 'boot', config });
+  worker.postMessage({ type: 'resize', cols: term.cols, rows: term.rows });
   term.focus();
 }
 
@@ -131,6 +132,7 @@ async function openFiles(files) {
 }
 
 function wire() {
+  term.onResize(({ cols, rows }) => worker?.postMessage({ type: 'resize', cols, rows }));
   $('pause').onclick = () => worker.postMessage({ type: state === 'paused' ? 'resume' : 'pause' });
   $('reset').onclick = () => { term.reset(); worker.postMessage({ type: 'reset' }); term.focus(); };
   $('export').onclick = () => { $('export').textContent = 'Exporting…'; worker.postMessage({ type: 'export' }); };

@@ -3,6 +3,7 @@
 // IndexedDB overlay), runs a Machine and talks to the page (app.mjs):
 //   page -> worker  {type: 'boot', config: BootConfig}   (once)
 //                   {type: 'input', data: Uint8Array}    keyboard bytes (transferred)
+//                   {type: 'resize', cols, rows}         terminal size in characters (any time)
 //                   {type: 'pause' | 'resume' | 'reset' | 'export' | 'discard'}
 //   worker -> page  {type: 'progress', loaded, total}    image download, bytes
 //                   {type: 'state', state}               'loading' | 'booting' (about to start or
@@ -16,7 +17,7 @@ import { download, fileImage, openHttpImage } from './http-disk.mjs';
 import { openOverlay, overlayKey } from './disk-store.mjs';
 import { cowDisk } from './cow-disk.mjs';
 
-let machine = null, base = null, overlay = null, disk = null, diskName = 'disk.img';
+let machine = null, base = null, overlay = null, disk = null, diskName = 'disk.img', size = null;
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const fail = (e, fatal = true) => post({ type: 'error', message: e?.message ?? String(e), fatal });
 
@@ -64,6 +65,7 @@ async function boot(c) {
     c.disk ? openDisk(c.disk) : null,
   ]);
   machine = await Machine.create({ mem: c.mem, smp: c.smp, bios, kernel, initrd, append: c.append, disks: disk ? [disk] : [] });
+  if (size) machine.resize(...size);
   machine.addEventListener('output', (e) => post({ type: 'output', data: e.detail }, [e.detail.buffer]));
   machine.addEventListener('state', (e) => {
     if (e.detail === 'halted' && machine.resetRequested) restart(); // the guest rebooted
@@ -100,6 +102,10 @@ function sendStats() {
 const actions = {
   boot: (m) => boot(m.config),
   input: (m) => machine?.write(m.data),
+  resize(m) {
+    size = [m.cols, m.rows];
+    machine?.resize(...size);
+  },
   pause: () => machine?.pause(),
   resume: () => machine?.resume(),
   reset: () => machine && restart(),

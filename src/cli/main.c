@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,6 +81,26 @@ static void raw_tty(void)
     atexit(restore_tty);
 }
 
+static volatile sig_atomic_t winch = 1; /* the terminal size may have changed */
+
+static void on_sigwinch(int sig)
+{
+    (void)sig;
+    winch = 1;
+}
+
+/* Give the guest the terminal's size (it reaches a guest on the
+ * virtio-console, console=hvc0) after a SIGWINCH. */
+static void sync_size(wvm_machine *m)
+{
+    struct winsize ws;
+    if (!winch)
+        return;
+    winch = 0;
+    if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row)
+        wvm_console_resize(m, ws.ws_col, ws.ws_row);
+}
+
 /* Forward host keyboard input; Ctrl-A starts an escape (x quits, h helps). */
 static int pump_stdin(wvm_machine *m, int *escape, int *eof)
 {
@@ -147,6 +168,7 @@ int main(int argc, char **argv)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGWINCH, on_sigwinch);
     raw_tty();
     uint8_t out[4096];
     int st = WVM_RUNNING, escape = 0, eof = 0;
@@ -154,6 +176,7 @@ int main(int argc, char **argv)
     for (;;) {
         if (pump_stdin(m, &escape, &eof))
             break;
+        sync_size(m);
         st = wvm_run(m, 10000);
         size_t n;
         while ((n = wvm_console_read(m, out, sizeof(out))) > 0)
@@ -168,6 +191,7 @@ int main(int argc, char **argv)
             instret += wvm_instret(m);
             wvm_destroy(m);
             m = start_machine(&o, disks);
+            winch = 1;
         } else if (st == WVM_HALTED) {
             break;
         }

@@ -288,6 +288,11 @@ size_t wvm_console_write(wvm_machine *m, const uint8_t *buf, size_t len)
     return n;
 }
 
+void wvm_console_resize(wvm_machine *m, uint16_t cols, uint16_t rows)
+{
+    virtio_console_set_size(&m->vcon, cols, rows);
+}
+
 /* Hand waiting host input to the console device, as much as it takes. */
 static void pump_input(wvm_machine *m)
 {

@@ -80,6 +80,13 @@ int wvm_exit_code(wvm_machine *m);
  * how many were accepted (the rest: retry later). */
 size_t wvm_console_write(wvm_machine *m, const uint8_t *buf, size_t len);
 
+/* Tell the guest the host terminal's size, in character columns and rows
+ * (0 = unknown), through the virtio-console's config space (VIRTIO 1.2
+ * 5.3.4, VIRTIO_CONSOLE_F_SIZE). A guest whose console is that device
+ * (Linux: console=hvc0) sizes its tty from it and gets SIGWINCH on changes;
+ * the 16550 UART has no such channel. May be called at any time. */
+void wvm_console_resize(wvm_machine *m, uint16_t cols, uint16_t rows);
+
 /* After WVM_HALTED: nonzero if the guest asked for a reboot, not poweroff. */
 int wvm_reset_requested(wvm_machine *m);
 

@@ -36,12 +36,34 @@ static void tx_notify(void *dev, unsigned q)
     }
 }
 
-/* Config (section 5.3.4): cols, rows, max_nr_ports, emerg_wr; none of the
- * features that give them meaning is offered, so all read 0. */
+/* Config (section 5.3.4): le16 cols, le16 rows (VIRTIO_CONSOLE_F_SIZE), then
+ * max_nr_ports and emerg_wr, whose features are not offered: they read 0. */
 static uint64_t console_config_read(void *dev, uint32_t off, unsigned size)
 {
-    (void)dev, (void)off, (void)size;
-    return 0;
+    virtio_console *c = dev;
+    uint8_t cfg[12] = {(uint8_t)c->cols, (uint8_t)(c->cols >> 8), (uint8_t)c->rows, (uint8_t)(c->rows >> 8)};
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= (uint64_t)cfg[off + i] << (8 * i);
+    return v;
+}
+
+/* Linux reads the size only on a configuration-change interrupt: send one
+ * as soon as the driver is up. */
+static void console_driver_ok(void *dev)
+{
+    virtio_console *c = dev;
+    if (c->cols || c->rows)
+        virtio_notify_config(&c->mmio);
+}
+
+void virtio_console_set_size(virtio_console *c, uint16_t cols, uint16_t rows)
+{
+    if (cols == c->cols && rows == c->rows)
+        return;
+    c->cols = cols;
+    c->rows = rows;
+    virtio_notify_config(&c->mmio);
 }
 
 int virtio_console_init(virtio_console *c, phys_map *pm, uint64_t base, irq_line irq,
@@ -54,8 +76,10 @@ int virtio_console_init(virtio_console *c, phys_map *pm, uint64_t base, irq_line
     c->opaque = opaque;
     c->ops = (virtio_device_ops){
         .device_id = 3,
+        .features = 1ull << VIRTIO_CONSOLE_F_SIZE,
         .config_size = 12,
         .config_read = console_config_read,
+        .driver_ok = console_driver_ok,
         .num_queues = 2,
         .queue_max = VIRTIO_CONSOLE_QUEUE_SIZE,
         .notify = {rx_notify, tx_notify},

@@ -1,6 +1,7 @@
 /* virtio-console (VIRTIO 1.2 section 5.3) with a single port and no
  * multiport support: receiveq 0 (host to guest) and transmitq 1 (guest to
- * host). Linux binds it to /dev/hvc0. */
+ * host), and the console size (VIRTIO_CONSOLE_F_SIZE). Linux binds it to
+ * /dev/hvc0 and gives the size to that tty (SIGWINCH on changes). */
 #ifndef WVM_VIRTIO_CONSOLE_H
 #define WVM_VIRTIO_CONSOLE_H
 
@@ -10,6 +11,7 @@
 #include "dev/virtio_mmio.h"
 
 #define VIRTIO_CONSOLE_QUEUE_SIZE 64
+#define VIRTIO_CONSOLE_F_SIZE 0 /* feature bit: cols and rows in config space */
 
 typedef struct virtio_console {
     virtio_mmio mmio;
@@ -21,6 +23,7 @@ typedef struct virtio_console {
     void (*rx_ready)(void *opaque);
     void *opaque;
     virtio_chain rx_chain, tx_chain; /* scratch, one per direction */
+    uint16_t cols, rows; /* terminal size in characters; 0 = unknown */
 } virtio_console;
 
 /* Map a virtio-console device at guest-physical `base` (VIRTIO_MMIO_SIZE
@@ -37,5 +40,10 @@ int virtio_console_init(virtio_console *c, phys_map *pm, uint64_t base, irq_line
  * not ready, device broken) to `n`; the caller keeps the rest for later,
  * e.g. until rx_ready is called. */
 size_t virtio_console_rx_push(virtio_console *c, const uint8_t *p, size_t n);
+
+/* Set the terminal size the guest sees, in character columns and rows (0 =
+ * unknown), and raise the configuration-change interrupt if it changed
+ * (section 5.3.4; also raised when the driver becomes ready). */
+void virtio_console_set_size(virtio_console *c, uint16_t cols, uint16_t rows);
 
 #endif

@@ -229,7 +229,10 @@ static void write_status(virtio_mmio *v, uint32_t val)
     if ((s & VIRTIO_STATUS_FEATURES_OK) && !(v->status & VIRTIO_STATUS_FEATURES_OK) &&
         ((v->driver_features & ~offered(v)) || !virtio_has_feature(v, VIRTIO_F_VERSION_1)))
         s &= ~VIRTIO_STATUS_FEATURES_OK;
+    uint32_t was = v->status;
     v->status = s;
+    if ((s & VIRTIO_STATUS_DRIVER_OK) && !(was & VIRTIO_STATUS_DRIVER_OK) && v->ops->driver_ok)
+        v->ops->driver_ok(v->dev);
 }
 
 static void set_half(uint64_t *r, int hi, uint32_t val)

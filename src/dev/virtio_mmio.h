@@ -86,6 +86,9 @@ typedef struct virtio_device_ops {
     /* Device reset (driver wrote 0 to Status): forget in-flight work. Called
      * before the transport clears its own state. NULL = nothing to do. */
     void (*reset)(void *dev);
+    /* The driver set DRIVER_OK (section 3.1.1 step 8): the device is live.
+     * NULL = nothing to do. */
+    void (*driver_ok)(void *dev);
 } virtio_device_ops;
 
 /* One split virtqueue as configured by the driver (guest-physical). */

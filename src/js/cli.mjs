@@ -42,11 +42,15 @@ async function main() {
     }
   });
   process.stdin.on('error', () => {});
+  // The terminal's size reaches a guest on the virtio-console (console=hvc0).
+  const resize = () => process.stdout.isTTY && machine?.resize(process.stdout.columns || 80, process.stdout.rows || 24);
+  process.stdout.on('resize', resize);
   const t0 = performance.now();
   let code;
   do { // a guest reboot starts a fresh machine with the same images and disks
     if (machine) instret += machine.stats.instret;
     machine = await Machine.create(options);
+    resize();
     machine.addEventListener('output', (e) => process.stdout.write(e.detail));
     machine.start();
     code = await machine.halted();

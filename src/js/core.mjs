@@ -113,6 +113,9 @@ export class Core {
     return this.mod._wvm_console_write(m, this.#copyIn(bytes), bytes.length);
   }
 
+  /** Give the guest the terminal size in character columns and rows (virtio-console, hvc0). */
+  consoleResize(m, cols, rows) { this.mod._wvm_console_resize(m, cols, rows); }
+
   /** After Status.HALTED: true if the guest asked for a reboot. */
   resetRequested(m) { return this.mod._wvm_reset_requested(m) !== 0; }
 

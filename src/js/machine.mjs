@@ -33,6 +33,7 @@ export class Machine extends EventTarget {
   state = 'created';
   #core; #m; #opts; #disks; #done = []; #pendingIo = 0; #timer = null; #wake = null; #started = 0;
   #generation = 0; // bumped by reset(): completions of an older machine's disk requests are dropped
+  #size = [0, 0]; // terminal columns and rows given by resize(), kept across resets
 
   /**
    * Create a machine and load its images (does not start it).
@@ -69,6 +70,7 @@ export class Machine extends EventTarget {
     if (o.initrd) core.loadInitrd(this.#m, o.initrd);
     core.setCmdline(this.#m, o.append);
     o.disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
+    core.consoleResize(this.#m, ...this.#size);
     core.boot(this.#m);
   }
 
@@ -129,6 +131,21 @@ export class Machine extends EventTarget {
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
     if (this.state !== 'halted') this.#setState('halted');
+  }
+
+  /**
+   * Tell the guest the size of the terminal showing its console, in character
+   * columns and rows. Reaches a guest whose console is the virtio-console
+   * (Linux: console=hvc0; its tty then has this size and gets SIGWINCH on
+   * changes); the UART (ttyS0) has no way to carry it. Kept across reset().
+   * @param {number} cols  1..65535
+   * @param {number} rows  1..65535
+   */
+  resize(cols, rows) {
+    const ok = (n) => Number.isInteger(n) && n > 0 && n < 65536;
+    if (!ok(cols) || !ok(rows)) throw new RangeError(`bad terminal size ${cols}x${rows}`);
+    this.#size = [cols, rows];
+    if (this.#m) this.#core.consoleResize(this.#m, cols, rows);
   }
 
   /** Send bytes (Uint8Array or string) to the guest console. */

@@ -843,6 +843,31 @@ static void test_console(void)
     CHECK(rings_guarded(&d));
 }
 
+static void test_console_size(void)
+{
+    drv d;
+    printf("virtio-console: terminal size (F_SIZE), config interrupts\n");
+    wr(CON_MMIO, VIRTIO_MMIO_STATUS, 0);
+    virtio_console_set_size(&con, 132, 43); /* before the driver: no interrupt yet */
+    CHECK(!irq_level[CON_IRQ]);
+    uint32_t gen = rd(CON_MMIO, VIRTIO_MMIO_CONFIG_GEN);
+    uint64_t f = drv_init(&d, CON_MMIO, CON_AREA, 2, 3, 1ull << VIRTIO_CONSOLE_F_SIZE);
+    CHECK(f & 1ull << VIRTIO_CONSOLE_F_SIZE);
+    CHECK(irq_level[CON_IRQ] && rd(CON_MMIO, VIRTIO_MMIO_INT_STATUS) == VIRTIO_INT_CONFIG); /* at DRIVER_OK */
+    ack(&d);
+    CHECK(cfg_read(&d, 0, 2) == 132 && cfg_read(&d, 2, 2) == 43);
+    CHECK(cfg_read(&d, 0, 4) == (43u << 16 | 132u));
+    CHECK(cfg_read(&d, 1, 1) == 0 && cfg_read(&d, 4, 4) == 0 && cfg_read(&d, 8, 4) == 0);
+    virtio_console_set_size(&con, 132, 43); /* unchanged: no interrupt */
+    CHECK(!irq_level[CON_IRQ]);
+    virtio_console_set_size(&con, 80, 300);
+    CHECK(irq_level[CON_IRQ] && rd(CON_MMIO, VIRTIO_MMIO_INT_STATUS) == VIRTIO_INT_CONFIG);
+    CHECK(rd(CON_MMIO, VIRTIO_MMIO_CONFIG_GEN) != gen);
+    CHECK(cfg_read(&d, 0, 2) == 80 && cfg_read(&d, 2, 2) == 300);
+    ack(&d);
+    CHECK(!irq_level[CON_IRQ]);
+}
+
 static void test_rng(void)
 {
     drv d;
@@ -1077,6 +1102,7 @@ int main(void)
     test_blk_readonly();
     test_malformed();
     test_console();
+    test_console_size();
     test_rng();
     test_empty_slot();
     test_posix_blk();
