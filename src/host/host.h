@@ -19,4 +19,11 @@ int host_random(uint8_t *buf, size_t len);
 /* Wall-clock time in nanoseconds since the Unix epoch (for the guest RTC). */
 uint64_t host_wall_ns(void);
 
+/* calloc(1, bytes) for large buffers such as guest RAM: zeroed memory that
+ * the host commits only as it is touched. Native: calloc (fresh anonymous
+ * mappings). Wasm: malloc, zeroing only the part that lies below the memory
+ * size before the call (memory.grow gives zeroed pages), instead of touching
+ * every page. Free with free(). Returns NULL if out of memory. */
+void *host_zalloc(size_t bytes);
+
 #endif

@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
@@ -16,6 +17,11 @@ uint64_t host_time_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void *host_zalloc(size_t bytes)
+{
+    return calloc(1, bytes);
 }
 
 uint64_t host_wall_ns(void)

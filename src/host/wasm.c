@@ -1,8 +1,19 @@
 /* Host interface, WebAssembly side (Emscripten build). */
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "host/host.h"
+
+void *host_zalloc(size_t bytes)
+{
+    uintptr_t fresh = __builtin_wasm_memory_size(0) * 65536; /* pages above: never written */
+    uint8_t *p = malloc(bytes);
+    if (p && (uintptr_t)p < fresh)
+        memset(p, 0, (uintptr_t)p + bytes <= fresh ? bytes : fresh - (uintptr_t)p);
+    return p;
+}
 
 uint64_t host_time_ns(void)
 {

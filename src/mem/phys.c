@@ -1,5 +1,6 @@
 /* Guest-physical address map: RAM and MMIO dispatch. */
 #include "mem/phys.h"
+#include "host/host.h"
 #include "mem/tlb.h"
 
 #include <stdlib.h>
@@ -11,7 +12,7 @@ int phys_init(phys_map *pm, uint64_t ram_base, uint64_t ram_size)
     ram_size = (ram_size + PAGE_SIZE - 1) & PAGE_MASK;
     if (ram_size == 0 || ram_size > SIZE_MAX)
         return -1;
-    pm->ram = calloc(1, (size_t)ram_size);
+    pm->ram = host_zalloc((size_t)ram_size);
     pm->code_pages = calloc(1, (size_t)(ram_size >> PAGE_BITS));
     if (!pm->ram || !pm->code_pages) {
         phys_free(pm);
