@@ -227,6 +227,7 @@ int64_t ir_run(ir_cpu *cpu)
         }
     trapped: /* the instruction at op did not retire; cpu->pc is the handler */
         cpu->instret -= op->insns_after;
+        cpu->instret_limit--; /* a trap spends budget: a handler that faults at once must not hang the host */
         continue;
     end_store: /* the store at op retired; leave the block after it */
         cpu->pc += op->pc_off + op->aux;
