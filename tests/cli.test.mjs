@@ -52,12 +52,13 @@ const cases = [
   { name: 'disk size not a multiple of 512', args: ['-kernel', `${tmp}/fail7.elf`, '-drive', `file=${tmp}/odd.img,format=raw,if=virtio`], msg: /not a multiple of 512/ },
   { name: 'missing disk', args: ['-kernel', `${tmp}/fail7.elf`, '-drive', `file=${tmp}/none.img,format=raw,if=virtio`], msg: /none\.img/ },
   { name: 'unknown -drive key', args: ['-kernel', `${tmp}/fail7.elf`, '-drive', `file=${tmp}/odd.img,cache=none`], msg: /unknown -drive option 'cache'/ },
+  { name: 'a machine other than virt', args: ['-M', 'sifive_u', '-kernel', `${tmp}/fail7.elf`], msg: /machine 'sifive_u' is not emulated \(only 'virt'\)/ },
   { name: 'firmware that is an ELF', args: ['-bios', `${tmp}/fail7.elf`, '-kernel', `${tmp}/fail7.elf`], msg: /raw \.bin image/ },
 ];
 
 for (const engine of Object.keys(engines)) {
-  test(`${engine}: tohost failure n exits with status n`, async () => {
-    const r = await runCli(engine, ['-bios', 'none', '-kernel', `${tmp}/fail7.elf`]);
+  test(`${engine}: tohost failure n exits with status n (QEMU's -M virt accepted)`, async () => {
+    const r = await runCli(engine, ['-M', 'virt', '-bios', 'none', '-kernel', `${tmp}/fail7.elf`]);
     assert.equal(r.code, 7, r.stderr);
   });
   test(`${engine}: --help`, async () => {

@@ -22,6 +22,7 @@ const char cli_usage[] =
     "  -append STRING    kernel command line\n"
     "  -drive file=FILE,format=raw,if=virtio[,readonly=on][,snapshot=on]\n"
     "                    a virtio-blk disk (up to 4)\n"
+    "  -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)\n"
     "  -nographic        console on stdio (the default)\n"
     "  --stats           at exit, print guest instructions retired and run time\n"
     "  -h, --help        this text\n"
@@ -87,7 +88,7 @@ static int parse_drive(char *spec, cli_drive *d, char *err, size_t n)
 
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
 {
-    static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive"};
+    static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive", "-M", "-machine"};
     memset(o, 0, sizeof(*o));
     o->mem_mib = 256;
     o->smp = 1;
@@ -131,6 +132,9 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
             o->initrd = v;
         } else if (!strcmp(a, "-append")) {
             o->append = v;
+        } else if (!strcmp(a, "-M") || !strcmp(a, "-machine")) {
+            if (strcmp(v, "virt"))
+                return fail(err, n, "machine '%s' is not emulated (only 'virt')", v);
         } else {
             if (o->ndrives == CLI_MAX_DRIVES)
                 return fail(err, n, "too many -drive options (at most %s)", "4");

@@ -14,6 +14,7 @@ export const usage = `usage: wvm [options]
   -append STRING    kernel command line
   -drive file=FILE,format=raw,if=virtio[,readonly=on][,snapshot=on]
                     a virtio-blk disk (up to 4)
+  -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)
   -nographic        console on stdio (the default)
   --stats           at exit, print guest instructions retired and run time
   -h, --help        this text
@@ -53,7 +54,7 @@ function parseDrive(spec) {
  */
 export function parseArgs(argv) {
   const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false };
-  const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive']);
+  const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { o.help = true; continue; }
@@ -73,7 +74,9 @@ export function parseArgs(argv) {
     else if (a === '-kernel') o.kernel = v;
     else if (a === '-initrd') o.initrd = v;
     else if (a === '-append') o.append = v;
-    else {
+    else if (a === '-M' || a === '-machine') {
+      if (v !== 'virt') throw new UsageError(`machine '${v}' is not emulated (only 'virt')`);
+    } else {
       if (o.drives.length === 4) throw new UsageError('too many -drive options (at most 4)');
       o.drives.push(parseDrive(v));
     }
