@@ -27,6 +27,7 @@ struct ir_cache {
  * attached with ir_cache_attach. Hooks the phys_map's code-write callback.
  * Returns 0, or -1 if allocation fails. */
 int ir_cache_init(ir_cache *c, phys_map *pm, size_t arena_bytes);
+/* Release the cache's memory (safe after a failed init). */
 void ir_cache_free(ir_cache *c);
 
 /* Register a hart with the cache (its TLB is kept coherent with code pages). */

@@ -45,6 +45,7 @@ typedef struct phys_map {
 /* Allocate `ram_size` bytes (rounded up to a page) of zeroed RAM at guest-
  * physical `ram_base`. Returns 0, or -1 if the host allocation fails. */
 int phys_init(phys_map *pm, uint64_t ram_base, uint64_t ram_size);
+/* Release RAM and the code-page map (safe after a failed init). */
 void phys_free(phys_map *pm);
 
 /* Map an MMIO region [base, base+size). Regions may overlay RAM (the region
