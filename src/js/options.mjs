@@ -1,6 +1,7 @@
 // QEMU-style command-line options, as the native CLI takes them
 // (src/cli/options.c holds the same rules and wording).
 
+/** The --help text (the native CLI's cli_usage says the same). */
 export const usage = `usage: wvm [options]
   -m SIZE           guest RAM in MiB (default 256; M/G suffixes accepted)
   -smp N            number of harts, 1..8 (default 1)
@@ -23,6 +24,7 @@ An ELF with a \`tohost\` symbol ends the run when it writes it: 1 = pass (exit 0
 (n << 1) | 1 = failure n (exit status n). Guest poweroff exits 0; reboot restarts.
 `;
 
+/** What Ctrl-A h prints (raw terminal, so CR LF line ends). */
 export const escapeHelp = '\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  send C-a\r\n';
 
 /** A bad command line; its message is one line. */
