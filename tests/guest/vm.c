@@ -16,7 +16,7 @@
  * fetch from non-X, store to read-only, MXR, non-canonical VAs;
  * delegation of page faults to S (scause/stval); hardware A/D update
  * (load sets A, store sets A and D); sfence.vma (global and by address)
- * after a PTE change; MPRV with MPP=S translating M-mode loads/stores;
+ * after a PTE change, also of a page holding executed code; MPRV with MPP=S translating M-mode loads/stores;
  * satp WARL: unsupported modes leave satp unchanged; Sv48 and Sv57
  * 4 KiB translations and canonical checks.
  *
@@ -369,6 +369,22 @@ int main(void)
   reset();
   in_s(probe_ld, TPAGE(7));
   CHECK(51, FAULTED(CAUSE_LOAD_PAGE_FAULT, TPAGE(7)));
+  /* executed code remapped: the same VA runs the new page's code (no
+   * stale translated block or jump target survives sfence.vma) */
+  reset();
+  v = in_s(probe_exec, TPAGE(10));           /* pages[10]: li a0, 0x77 */
+  CHECK(65, NOFAULT() && v == 0x77);
+  ((volatile uint32_t *)pages[9])[0] = 0x05500513; /* li a0, 0x55 */
+  ((volatile uint32_t *)pages[9])[1] = 0x00008067; /* ret */
+  __asm__ volatile ("fence.i" ::: "memory");
+  *pte[10] = (((ulong)pages[9] >> 12) << 10) | PTE_V | PTE_R | PTE_X | PTE_A;
+  __asm__ volatile ("sfence.vma %0, zero" :: "r"(TPAGE(10)) : "memory");
+  v = in_s(probe_exec, TPAGE(10));
+  CHECK(66, NOFAULT() && v == 0x55);
+  *pte[10] = (((ulong)pages[10] >> 12) << 10) | PTE_V | PTE_R | PTE_X | PTE_A;
+  sfence();
+  v = in_s(probe_exec, TPAGE(10));
+  CHECK(67, NOFAULT() && v == 0x77);
 
   /* ------------------------------------------------ MPRV with MPP = S */
   csr_clear(mstatus, MSTATUS_MPP);
