@@ -120,13 +120,20 @@ test('OpenSBI fw_jump boots to a shell', async () => {
   assert.equal(await s.machine.halted(), 0);
 });
 
-test('-smp 2 brings up both harts', async () => {
-  const s = await boot({ bios: readFileSync(`${OPENSBI}/fw_dynamic.bin`), smp: 2 });
-  assert.equal(await s.run('grep -c ^processor /proc/cpuinfo'), '2');
-  assert.match(s.text, /Brought up 1 node, 2 CPUs/);
-  s.machine.write('poweroff -f\n');
-  assert.equal(await s.machine.halted(), 0);
-});
+for (const smp of [2, 4]) {
+  test(`-smp ${smp} brings up every hart, and they all run processes`, async () => {
+    const s = await boot({ bios: readFileSync(`${OPENSBI}/fw_dynamic.bin`), smp });
+    assert.equal(await s.run('grep -c ^processor /proc/cpuinfo'), String(smp));
+    assert.match(s.text, new RegExp(`Brought up 1 node, ${smp} CPUs`));
+    // one busy loop per hart, in the background; each hart's user time then grows
+    await s.run(`for c in $(seq ${smp}); do (i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done) & done; wait`);
+    const busy = (await s.run('grep "^cpu[0-9]" /proc/stat')).split('\n').map((l) => Number(l.split(/\s+/)[1]));
+    assert.equal(busy.length, smp);
+    assert.ok(busy.every((user) => user >= 10), `user time per hart (1/100 s): ${busy}`);
+    s.machine.write('poweroff -f\n');
+    assert.equal(await s.machine.halted(), 0);
+  });
+}
 
 /** Drive a CLI process: wait for the prompt, then type `line`; repeat. */
 function driveCli(engine, args, lines) {
