@@ -4,14 +4,15 @@
 // file to the disk, power off, boot again and read it back.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Machine } from '../src/js/machine.mjs';
 import { openFileDisk } from '../src/js/file-disk.mjs';
 import { guestImages } from './images.mjs';
-import { engines } from './helpers.mjs';
+import { engines, root } from './helpers.mjs';
 
 const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic';
 const PROMPT = /~ # $/;
@@ -134,6 +135,11 @@ for (const smp of [2, 4]) {
     assert.equal(await s.machine.halted(), 0);
   });
 }
+
+test('examples/node-embed.mjs boots the guest headless and prints uname -a', async () => {
+  const { stdout } = await promisify(execFile)('node', [`${root}examples/node-embed.mjs`], { timeout: 120000 });
+  assert.match(stdout, /^Linux \S+ 6\.1\.\d+ .* riscv64 GNU\/Linux$/m);
+});
 
 /** Drive a CLI process: wait for the prompt, then type `line`; repeat. */
 function driveCli(engine, args, lines) {

@@ -166,6 +166,23 @@ test('in Chromium: export, discard, a rejected file, a local disk, reboot, power
   assert.deepEqual(browser.errors, []);
 });
 
+test('in Chromium: examples/embed.html boots the default guest on hvc0 sized to its terminal', async (t) => {
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await page.goto(`${base}/examples/embed.html`);
+  const text = () => page.evaluate(() => {
+    const b = document.querySelector('#term .xterm-rows')?.innerText ?? '';
+    return b.replace(/\u00a0/g, ' ').trimEnd();
+  });
+  await page.waitForFunction(() => /~ #\s*$/.test(document.querySelector('#term .xterm-rows')?.innerText.replace(/\u00a0/g, ' ') ?? ''), null, { timeout: 60000 });
+  await page.locator('#term').click();
+  await page.keyboard.type('stty size; tty\n');
+  await page.waitForFunction(() => /\/dev\/hvc0/.test(document.querySelector('#term .xterm-rows')?.innerText ?? ''), null, { timeout: 30000 });
+  assert.match(await text(), /\n24 80\n\/dev\/hvc0\n/); // xterm.js's default size
+  assert.deepEqual(browser.errors, []);
+});
+
 test('in Chromium: a failed download is shown with a retry button; so is a missing browser feature', async (t) => {
   const browser = await openBrowser();
   t.after(() => browser.close());
