@@ -2,7 +2,7 @@
 // built-in SBI) with the recipe's kernel, initramfs and an ext2 virtio disk,
 // wait for the shell prompt, type commands and read their output; write a
 // file to the disk, power off, boot again and read it back.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -24,9 +24,15 @@ before(() => {
   initrd = readFileSync(`${img}/initramfs.cpio.gz`);
 });
 
+// Machines still running when the tests end (a failed assertion skipped the
+// poweroff) are stopped, so the process exits instead of running them forever.
+const machines = new Set();
+after(() => machines.forEach((m) => m.stop()));
+
 /** A booted guest with a transcript and a way to wait for output. */
 class Session {
   constructor(machine) {
+    machines.add(machine);
     this.machine = machine;
     this.text = '';
     this.waiters = [];
@@ -111,6 +117,18 @@ test('built-in SBI, console on the virtio-console (the web page\'s setup): the t
   assert.equal(size, '43 132');
   s.machine.write('poweroff -f\n');
   assert.equal(await s.machine.halted(), 0);
+});
+
+test('-m 2047 in wasm: module memory above 2 GiB (images, console, disk buffers) works', async () => {
+  const dir = mkdtempSync(`${tmpdir()}/wvm-linux-`);
+  copyFileSync(`${img}/disk.ext2`, `${dir}/disk.ext2`);
+  const disk = openFileDisk(`${dir}/disk.ext2`);
+  const s = await boot({ mem: 2047, bios: 'builtin', disks: [disk] });
+  assert.ok(Number(/Mem:\s+(\d+)/.exec(await s.run('free -m'))[1]) > 1900);
+  assert.match(await s.run('head -n 1 /mnt/README'), /^This is disk.ext2/);
+  s.machine.write('poweroff -f\n');
+  assert.equal(await s.machine.halted(), 0);
+  disk.close();
 });
 
 test('OpenSBI fw_jump boots to a shell', async () => {

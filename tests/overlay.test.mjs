@@ -143,8 +143,10 @@ for (const sync of [false, true]) {
   });
 }
 
-test('a guest on the overlay disk: a write over quota is an I/O error in the guest, committed files survive', async () => {
+test('a guest on the overlay disk: a write over quota is an I/O error in the guest, committed files survive', async (t) => {
   const img = guestImages();
+  const machines = [];
+  t.after(() => machines.forEach((m) => m.stop())); // after a failure too: the process must end
   const base = fileImage(new Blob([readFileSync(`${img}/disk.ext2`)]));
   const dbName = freshDb(), key = overlayKey('disk.ext2', base.size);
   let full = false;
@@ -156,6 +158,7 @@ test('a guest on the overlay disk: a write over quota is an I/O error in the gue
       mem: 128, kernel: readFileSync(`${img}/Image`), initrd: readFileSync(`${img}/initramfs.cpio.gz`),
       append: 'console=ttyS0', disks: [cowDisk(base, ov)],
     });
+    machines.push(machine);
     let text = '';
     const errors = [];
     machine.addEventListener('output', (e) => { text += new TextDecoder().decode(e.detail); });

@@ -15,7 +15,7 @@ typedef struct js_blk {
 } js_blk;
 
 EM_JS(void, js_blk_submit, (int id, blk_req *req, int op, double offset, uint8_t *buf, double len), {
-    Module.wvmBlkSubmit(id, req, op, offset, buf, len);
+    Module.wvmBlkSubmit(id, req, op, offset, buf >>> 0, len); /* buf may be above 2 GiB */
 });
 
 static void submit(blk_backend *b, blk_req *r)

@@ -8,10 +8,11 @@
 
 void *host_zalloc(size_t bytes)
 {
-    uintptr_t fresh = __builtin_wasm_memory_size(0) * 65536; /* pages above: never written */
+    uint64_t fresh = (uint64_t)__builtin_wasm_memory_size(0) << 16; /* bytes above: never written */
     uint8_t *p = malloc(bytes);
-    if (p && (uintptr_t)p < fresh)
-        memset(p, 0, (uintptr_t)p + bytes <= fresh ? bytes : fresh - (uintptr_t)p);
+    uint64_t at = (uint64_t)(uintptr_t)p;
+    if (p && at < fresh)
+        memset(p, 0, at + bytes <= fresh ? bytes : (size_t)(fresh - at));
     return p;
 }
 

@@ -59,7 +59,7 @@ export class Core {
 
   /** Copy bytes into module memory; returns the pointer (valid until the next call). */
   #copyIn(bytes) {
-    const p = this.mod._wvm_buffer(bytes.length || 1);
+    const p = this.mod._wvm_buffer(bytes.length || 1) >>> 0; // a pointer may be above 2 GiB
     if (!p) throw new Error('out of memory in the wasm module');
     this.mod.HEAPU8.set(bytes, p);
     return p;
@@ -134,7 +134,7 @@ export class Core {
   /** Drain pending console output; returns a Uint8Array (possibly empty). */
   consoleRead(m) {
     const max = 65536;
-    const p = this.mod._wvm_buffer(max);
+    const p = this.mod._wvm_buffer(max) >>> 0;
     const n = this.mod._wvm_console_read(m, p, max);
     return this.mod.HEAPU8.slice(p, p + n);
   }
