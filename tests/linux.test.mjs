@@ -131,6 +131,22 @@ test('-m 2047 in wasm: module memory above 2 GiB (images, console, disk buffers)
   disk.close();
 });
 
+for (const append of ['console=ttyS0', 'console=hvc0']) {
+  test(`a 200 KB paste reaches the guest whole (${append}): input beyond the core's buffer waits, none is dropped`, async () => {
+    const s = await boot({ bios: 'builtin', append });
+    await s.run('stty -echo');
+    const from = s.text.length;
+    s.machine.write(`cat > /tmp/paste\n${`${'p'.repeat(99)}\n`.repeat(2000)}\x04`);
+    await s.waitFor(/~ # $/, 60000, from);
+    const echoed = s.text.length;
+    s.machine.write('stty echo\n');
+    await s.waitFor(/~ # $/, 60000, echoed);
+    assert.equal(await s.run('wc -c < /tmp/paste; grep -c -v "^p\\{99\\}$" /tmp/paste'), '200000\n0');
+    s.machine.write('poweroff -f\n');
+    assert.equal(await s.machine.halted(), 0);
+  });
+}
+
 test('OpenSBI fw_jump boots to a shell', async () => {
   const s = await boot({ bios: readFileSync(`${OPENSBI}/fw_jump.bin`) });
   assert.match(s.text, /OpenSBI v/);

@@ -101,13 +101,24 @@ static void sync_size(wvm_machine *m)
         wvm_console_resize(m, ws.ws_col, ws.ws_row);
 }
 
-/* Forward host keyboard input; Ctrl-A starts an escape (x quits, h helps). */
+/* Host input forwarded but not yet taken by the machine (its buffer was
+ * full): sent before anything else is read from stdin. */
+static uint8_t pending[256];
+static size_t pending_at, pending_len;
+
+/* Forward host keyboard input; Ctrl-A starts an escape (x quits, h helps).
+ * Input waits in `pending` rather than being dropped when the machine's
+ * console buffer is full (a large paste). Returns 1 to quit. */
 static int pump_stdin(wvm_machine *m, int *escape, int *eof)
 {
+    pending_at += wvm_console_write(m, pending + pending_at, pending_len - pending_at);
+    if (pending_at < pending_len)
+        return 0;
+    pending_at = pending_len = 0;
     struct pollfd p = {0, POLLIN, 0};
     if (*eof || poll(&p, 1, 0) <= 0)
         return 0;
-    uint8_t buf[256];
+    uint8_t buf[sizeof(pending)];
     ssize_t n = read(0, buf, sizeof(buf));
     if (n <= 0) {
         *eof = 1;
@@ -120,8 +131,9 @@ static int pump_stdin(wvm_machine *m, int *escape, int *eof)
         if (action == CLI_HELP)
             fputs(cli_escape_help, stderr);
         else if (action == CLI_FORWARD)
-            wvm_console_write(m, &buf[i], 1);
+            pending[pending_len++] = buf[i];
     }
+    pending_at = wvm_console_write(m, pending, pending_len);
     return 0;
 }
 

@@ -293,9 +293,11 @@ void wvm_console_resize(wvm_machine *m, uint16_t cols, uint16_t rows)
     virtio_console_set_size(&m->vcon, cols, rows);
 }
 
-/* Hand waiting host input to the console device, as much as it takes. */
-static void pump_input(wvm_machine *m)
+/* Hand waiting host input to the console device, as much as it takes.
+ * Returns the number of bytes it took. */
+static size_t pump_input(wvm_machine *m)
 {
+    size_t total = 0;
     while (m->in_len) {
         size_t chunk = CONSOLE_BUF - m->in_head < m->in_len ? CONSOLE_BUF - m->in_head : m->in_len;
         const uint8_t *p = m->in + m->in_head;
@@ -304,7 +306,9 @@ static void pump_input(wvm_machine *m)
             break;
         m->in_head = (m->in_head + took) % CONSOLE_BUF;
         m->in_len -= took;
+        total += took;
     }
+    return total;
 }
 
 void machine_halt(wvm_machine *m, int code)
@@ -344,7 +348,9 @@ int wvm_run(wvm_machine *m, uint32_t slice_us)
         }
         if (m->halted)
             break;
-        if (idle && !io_in_flight(m))
+        /* Not idle while the console device takes queued input (a paste
+         * larger than the UART's FIFO): its interrupt wakes the guest. */
+        if (idle && !io_in_flight(m) && !(m->in_len && pump_input(m)))
             return WVM_IDLE;
         if (host_time_ns() >= end)
             return WVM_RUNNING;

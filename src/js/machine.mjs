@@ -34,6 +34,7 @@ export class Machine extends EventTarget {
   #core; #m; #opts; #disks; #done = []; #pendingIo = 0; #timer = null; #wake = null; #started = 0;
   #generation = 0; // bumped by reset(): completions of an older machine's disk requests are dropped
   #size = [0, 0]; // terminal columns and rows given by resize(), kept across resets
+  #input = []; // console input (Uint8Arrays) the core has not taken yet
 
   /**
    * Create a machine and load its images (does not start it).
@@ -113,6 +114,7 @@ export class Machine extends EventTarget {
     this.#m = 0;
     this.#generation++;
     this.#done = [];
+    this.#input = [];
     this.#pendingIo = 0;
     this.#started = 0;
     this.exitCode = null;
@@ -148,11 +150,28 @@ export class Machine extends EventTarget {
     if (this.#m) this.#core.consoleResize(this.#m, cols, rows);
   }
 
-  /** Send bytes (Uint8Array or string) to the guest console. */
+  /**
+   * Send bytes (Uint8Array or string) to the guest console. Bytes the core
+   * cannot take yet (its 64 KiB buffer is full: a large paste, a guest that
+   * does not read) wait here, in order, until it can; none are dropped.
+   */
   write(data) {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    this.#core.consoleWrite(this.#m, bytes);
+    if (bytes.length) this.#input.push(bytes);
+    this.#feed();
     this.#kick();
+  }
+
+  // Hand queued console input to the core, as much as it takes.
+  #feed() {
+    while (this.#m && this.#input.length) {
+      const head = this.#input[0], took = this.#core.consoleWrite(this.#m, head);
+      if (took < head.length) {
+        this.#input[0] = head.subarray(took);
+        return;
+      }
+      this.#input.shift();
+    }
   }
 
   /** {instret: BigInt, seconds: number, exitCode: number|null} */
@@ -193,6 +212,7 @@ export class Machine extends EventTarget {
     if (this.state !== 'running') return;
     const core = this.#core, m = this.#m;
     for (const [req, status] of this.#done.splice(0)) core.diskComplete(req, status);
+    this.#feed();
     let st;
     try {
       st = core.run(m, this.#opts.sliceMs * 1000);
@@ -211,7 +231,8 @@ export class Machine extends EventTarget {
     }
     if (st === Status.IDLE && !this.#done.length) {
       this.#wake = true;
-      this.#schedule(this.#pendingIo ? 50 : core.idleUs(m) / 1000);
+      const ms = this.#pendingIo ? 50 : core.idleUs(m) / 1000;
+      this.#schedule(this.#input.length ? Math.min(ms, 4) : ms); // queued input: feed it soon
     } else {
       this.#schedule(0);
     }
