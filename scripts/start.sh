@@ -6,7 +6,8 @@
 # written to /mnt survive between runs (delete it to start afresh). The shell
 # runs on the virtio-console (hvc0), which carries this terminal's size and
 # its changes to the guest (vi, less, top fit the window); boot messages come
-# through the SBI console first (earlycon=sbi).
+# through the SBI console first (earlycon=sbi). noirqdebug: see README.md
+# (the virtio-console's completion interrupts after polled writes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -18,5 +19,5 @@ echo "Booting Linux (OpenSBI + Linux 6.1 + busybox). Ctrl-A x quits, 'poweroff' 
 exec node src/js/cli.mjs -m 256 \
   -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin \
   -kernel "$images/Image" -initrd "$images/initramfs.cpio" \
-  -append "earlycon=sbi console=hvc0" \
+  -append "earlycon=sbi console=hvc0 noirqdebug" \
   -drive "file=$disk,format=raw,if=virtio" "$@"

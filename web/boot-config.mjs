@@ -14,7 +14,7 @@
 
 /** Defaults: the images `npm run serve` exposes under /images/, relative to the page. */
 export const DEFAULTS = Object.freeze({
-  mem: 256, smp: 1, append: 'earlycon=sbi console=hvc0', bios: 'builtin',
+  mem: 256, smp: 1, append: 'earlycon=sbi console=hvc0 noirqdebug', bios: 'builtin',
   kernel: '../images/Image', initrd: '../images/initramfs.cpio.gz', disk: '../images/disk.ext2',
 });
 
