@@ -253,10 +253,18 @@ int wvm_boot(wvm_machine *m)
     return 0;
 }
 
+/* Console output above this many bytes ends the time slice (at the next
+ * block boundary), so the host drains the buffer before it can overflow. */
+#define CONSOLE_DRAIN (CONSOLE_BUF / 2)
+
 void machine_console_out(wvm_machine *m, const uint8_t *p, size_t n)
 {
+    size_t before = m->out_len;
     for (size_t i = 0; i < n && m->out_len < CONSOLE_BUF; i++, m->out_len++)
         m->out[(m->out_head + m->out_len) % CONSOLE_BUF] = p[i];
+    if (before <= CONSOLE_DRAIN && m->out_len > CONSOLE_DRAIN)
+        for (int i = 0; i < m->nharts; i++)
+            m->harts[i]->cpu.exit_req = 2;
 }
 
 /* Move up to `max` bytes out of a ring buffer. */
@@ -332,6 +340,10 @@ static int io_in_flight(wvm_machine *m)
 int wvm_run(wvm_machine *m, uint32_t slice_us)
 {
     uint64_t end = host_time_ns() + (uint64_t)slice_us * 1000;
+    /* A host that drained the console gets the slice ended before the
+     * buffer can overflow; one that does not drain it still runs the guest
+     * (and loses output beyond the buffer). */
+    int flow = m->out_len <= CONSOLE_DRAIN;
     while (!m->halted) {
         for (int i = 0; i < m->ndisks; i++)
             if (m->backends[i]->poll)
@@ -340,7 +352,7 @@ int wvm_run(wvm_machine *m, uint32_t slice_us)
         goldfish_rtc_update(&m->rtc);
         clint_update(&m->clint);
         int idle = 1;
-        for (int i = 0; i < m->nharts && !m->halted; i++) {
+        for (int i = 0; i < m->nharts && !m->halted && !(flow && m->out_len > CONSOLE_DRAIN); i++) {
             rv_hart *h = m->harts[i];
             rv_hart_run(h, QUANTUM);
             if (!h->wfi && !h->stopped)
@@ -348,6 +360,8 @@ int wvm_run(wvm_machine *m, uint32_t slice_us)
         }
         if (m->halted)
             break;
+        if (flow && m->out_len > CONSOLE_DRAIN)
+            return WVM_RUNNING; /* the host drains the console first */
         /* Not idle while the console device takes queued input (a paste
          * larger than the UART's FIFO): its interrupt wakes the guest. */
         if (idle && !io_in_flight(m) && !(m->in_len && pump_input(m)))

@@ -91,8 +91,10 @@ void wvm_console_resize(wvm_machine *m, uint16_t cols, uint16_t rows);
 int wvm_reset_requested(wvm_machine *m);
 
 /* Copy up to `max` bytes of pending console output into `buf`; returns the
- * count. Console output is buffered between calls (64 KiB; older bytes are
- * kept, newer ones dropped if the host never drains). */
+ * count. Console output is buffered between calls (64 KiB). A wvm_run that
+ * starts with at most 32 KiB pending returns early once more is pending, so
+ * a host that drains after every wvm_run loses nothing; one that never
+ * drains keeps the oldest 64 KiB. */
 size_t wvm_console_read(wvm_machine *m, uint8_t *buf, size_t max);
 
 /* Guest instructions retired so far, summed over harts. */
