@@ -65,7 +65,7 @@ int64_t ir_run(ir_cpu *cpu)
     uint64_t start = cpu->instret;
     ir_block *b = NULL, *prev = NULL;
     int link = 0;
-    uint64_t prev_flushes = 0;
+    uint64_t flushes = 0; /* cache->flushes when b was entered */
 
     while (cpu->instret < cpu->instret_limit && !cpu->exit_req) {
         b = ir_cache_lookup(cpu);
@@ -75,11 +75,12 @@ int64_t ir_run(ir_cpu *cpu)
             continue;
         }
         /* Cache the successor in the predecessor when both are on one page
-         * and nothing was flushed in between. */
-        if (prev && prev_flushes == cache->flushes && b != cache->scratch &&
+         * and nothing was flushed since the predecessor was entered. */
+        if (prev && flushes == cache->flushes && b != cache->scratch &&
             prev != cache->scratch &&
             ((b->vpc ^ prev->vpc) & PAGE_MASK) == 0)
             prev->chain[link] = b;
+        flushes = cache->flushes;
     enter:
         prev = NULL;
         cpu->instret += b->ninsns;
@@ -237,12 +238,16 @@ int64_t ir_run(ir_cpu *cpu)
     next_block:
         if (cpu->instret >= cpu->instret_limit || cpu->exit_req)
             break;
+        /* A flush inside the block (a store, AMO or device DMA that wrote a
+         * code page) freed b and its successors: neither follow nor record
+         * a chain through it. */
+        if (flushes != cache->flushes)
+            continue;
         if (b->chain[link]) {
             b = b->chain[link];
             goto enter;
         }
         prev = b;
-        prev_flushes = cache->flushes;
         continue;
     dispatch:
         continue;
