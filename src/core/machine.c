@@ -130,6 +130,8 @@ wvm_machine *wvm_create(uint32_t ram_mib, int nharts, int bios)
         wvm_fail("cannot map the machine's devices");
         return NULL;
     }
+    m->io_budget.limit = VIRTIO_MACHINE_HOLD_MAX;
+    m->vcon.mmio.budget = m->rng.mmio.budget = &m->io_budget;
     m->start_ns = host_time_ns();
     return m;
 }
@@ -138,6 +140,8 @@ void wvm_destroy(wvm_machine *m)
 {
     if (!m)
         return;
+    for (int i = 0; i < m->ndisks; i++)
+        virtio_blk_detach(&m->disks[i]); /* their backends may serve another machine */
     for (int i = 0; i < m->nharts; i++)
         free(m->harts[i]);
     ir_cache_free(&m->cache);
@@ -153,6 +157,7 @@ int wvm_add_disk(wvm_machine *m, blk_backend *b)
     irq_line irq = plic_line(m, 1 + n);
     if (virtio_blk_init(&m->disks[n], &m->pm, VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)n, irq, b) != 0)
         return wvm_fail("cannot map disk %d", n);
+    m->disks[n].mmio.budget = &m->io_budget;
     m->backends[n] = b;
     return m->ndisks++;
 }
@@ -327,6 +332,16 @@ void machine_halt(wvm_machine *m, int code)
         m->harts[i]->cpu.exit_req = 2;
 }
 
+/* Let devices that stopped taking requests for lack of host memory take
+ * them again, now that completions may have released some. */
+static void resume_devices(wvm_machine *m)
+{
+    for (int i = 0; i < m->ndisks; i++)
+        virtio_resume(&m->disks[i].mmio);
+    virtio_resume(&m->vcon.mmio);
+    virtio_resume(&m->rng.mmio);
+}
+
 /* Nonzero while a disk request that the next poll may complete is pending
  * (backends without poll complete from the host side: the host wakes us). */
 static int io_in_flight(wvm_machine *m)
@@ -348,6 +363,7 @@ int wvm_run(wvm_machine *m, uint32_t slice_us)
         for (int i = 0; i < m->ndisks; i++)
             if (m->backends[i]->poll)
                 m->backends[i]->poll(m->backends[i]);
+        resume_devices(m);
         pump_input(m);
         goldfish_rtc_update(&m->rtc);
         clint_update(&m->clint);

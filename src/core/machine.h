@@ -45,6 +45,7 @@ struct wvm_machine {
     virtio_rng rng;
     virtio_blk disks[VIRT_MAX_DISKS];
     virtio_mmio empty[VIRT_VIRTIO_SLOTS]; /* slots without a device */
+    virtio_budget io_budget;   /* host memory held for guest requests, all devices */
     blk_backend *backends[VIRT_MAX_DISKS];
     int ndisks, nslots;        /* virtio-mmio slots in use */
     uint8_t mrom[64];          /* reset ROM contents (fw_dynamic_info) */

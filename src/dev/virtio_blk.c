@@ -5,25 +5,42 @@
 #include <string.h>
 
 struct vblk_req {
-    blk_req req;          /* what the backend sees; req.opaque = this */
-    virtio_blk *b;
+    blk_req req;          /* the backend request in progress; req.opaque = this */
+    virtio_blk *b;        /* NULL once detached: completes into nothing */
     vblk_req *next;       /* in b->inflight or b->waiting */
     uint64_t epoch;       /* b->epoch when popped */
     uint64_t wseq;        /* writes: own number; flushes: writes before it */
     uint32_t type;        /* VIRTIO_BLK_T_* */
+    uint64_t offset;      /* reads and writes: first byte on the disk */
+    uint64_t len, done;   /* bytes in all, bytes transferred so far */
+    uint64_t held;        /* host bytes accounted with virtio_hold */
     virtio_chain chain;
 };
 
-/* Write the status byte (the last writable byte, section 5.2.6), return the
- * chain to the guest with `written` bytes used, free the request. */
-static void finish(virtio_blk *b, vblk_req *r, uint8_t status, uint32_t written)
+static void req_free(vblk_req *r)
 {
-    if (r->epoch == b->epoch && !virtio_broken(&b->mmio)) {
-        virtio_chain_write(&b->mmio, &r->chain, r->chain.wlen - 1, &status, 1);
-        virtio_push(&b->mmio, 0, r->chain.head, written);
-    }
+    if (r->b)
+        virtio_hold(&r->b->mmio, -(int64_t)r->held);
     free(r->req.buf);
     free(r);
+}
+
+/* Nonzero if `r` may still touch the guest: its device exists, was not
+ * reset since `r` was popped and is not broken. */
+static int live(const vblk_req *r)
+{
+    return r->b && r->epoch == r->b->epoch && !virtio_broken(&r->b->mmio);
+}
+
+/* Write the status byte (the last writable byte, section 5.2.6), return the
+ * chain to the guest with `written` bytes used, free the request. */
+static void finish(vblk_req *r, uint8_t status, uint32_t written)
+{
+    if (live(r)) {
+        virtio_chain_write(&r->b->mmio, &r->chain, r->chain.wlen - 1, &status, 1);
+        virtio_push(&r->b->mmio, 0, r->chain.head, written);
+    }
+    req_free(r);
 }
 
 static void unlink_req(vblk_req **list, vblk_req *r)
@@ -35,11 +52,24 @@ static void unlink_req(vblk_req **list, vblk_req *r)
         }
 }
 
+/* Hand the next chunk of a read or write (or a flush) to the backend. */
+static void submit_chunk(virtio_blk *b, vblk_req *r)
+{
+    if (r->type != VIRTIO_BLK_T_FLUSH) {
+        uint64_t n = r->len - r->done < VIRTIO_BLK_CHUNK_BYTES ? r->len - r->done : VIRTIO_BLK_CHUNK_BYTES;
+        r->req.offset = r->offset + r->done;
+        r->req.len = (size_t)n;
+        if (r->type == VIRTIO_BLK_T_OUT)
+            virtio_chain_read(&b->mmio, &r->chain, 16 + r->done, r->req.buf, n);
+    }
+    b->backend->submit(b->backend, &r->req);
+}
+
 static void submit(virtio_blk *b, vblk_req *r)
 {
     r->next = b->inflight;
     b->inflight = r;
-    b->backend->submit(b->backend, &r->req);
+    submit_chunk(b, r);
 }
 
 /* A flush may go once no write numbered below its wseq is in flight. */
@@ -64,15 +94,22 @@ static void done(blk_req *req, int status)
 {
     vblk_req *r = req->opaque;
     virtio_blk *b = r->b;
-    unlink_req(&b->inflight, r);
     int ok = status == BLK_OK;
-    uint32_t written = 1;
-    if (r->type == VIRTIO_BLK_T_IN && ok && r->epoch == b->epoch && !virtio_broken(&b->mmio)) {
-        virtio_chain_write(&b->mmio, &r->chain, 0, req->buf, req->len);
-        written += (uint32_t)req->len;
+    if (!b) { /* detached: the device is gone */
+        req_free(r);
+        return;
     }
+    if (r->type == VIRTIO_BLK_T_IN && ok && live(r))
+        virtio_chain_write(&b->mmio, &r->chain, r->done, req->buf, req->len);
+    r->done += req->len;
+    if (ok && r->done < r->len && live(r)) {
+        submit_chunk(b, r);
+        return;
+    }
+    unlink_req(&b->inflight, r);
     int was_write = r->type == VIRTIO_BLK_T_OUT;
-    finish(b, r, ok ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR, written);
+    uint32_t written = 1 + (r->type == VIRTIO_BLK_T_IN && ok ? (uint32_t)r->len : 0);
+    finish(r, ok ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR, written);
     if (was_write)
         run_waiting(b);
 }
@@ -84,23 +121,25 @@ static void start_rw(virtio_blk *b, vblk_req *r, uint64_t sector, uint64_t len)
     uint64_t size = b->backend->size;
     if ((out && b->backend->readonly) || len % 512 || len > VIRTIO_BLK_MAX_REQ_BYTES ||
         sector > size / 512 || len > size - sector * 512) {
-        finish(b, r, VIRTIO_BLK_S_IOERR, 1);
+        finish(r, VIRTIO_BLK_S_IOERR, 1);
         return;
     }
-    r->req = (blk_req){out ? BLK_WRITE : BLK_READ, sector * 512, NULL, (size_t)len, done, r};
     if (len == 0) {
-        finish(b, r, VIRTIO_BLK_S_OK, 1);
+        finish(r, VIRTIO_BLK_S_OK, 1);
         return;
     }
-    r->req.buf = malloc((size_t)len);
+    uint64_t buf = len < VIRTIO_BLK_CHUNK_BYTES ? len : VIRTIO_BLK_CHUNK_BYTES;
+    r->req = (blk_req){out ? BLK_WRITE : BLK_READ, 0, malloc((size_t)buf), 0, done, r};
     if (!r->req.buf) {
-        finish(b, r, VIRTIO_BLK_S_IOERR, 1);
+        finish(r, VIRTIO_BLK_S_IOERR, 1);
         return;
     }
-    if (out) {
-        virtio_chain_read(&b->mmio, &r->chain, 16, r->req.buf, len);
+    r->held += buf;
+    virtio_hold(&b->mmio, (int64_t)buf);
+    r->offset = sector * 512;
+    r->len = len;
+    if (out)
         r->wseq = b->next_wseq++;
-    }
     submit(b, r);
 }
 
@@ -111,11 +150,11 @@ static void start(virtio_blk *b, vblk_req *r)
     uint8_t hdr[16];
     if (c->wlen == 0) { /* no room for a status: hand it back untouched */
         virtio_push(&b->mmio, 0, c->head, 0);
-        free(r);
+        req_free(r);
         return;
     }
     if (virtio_chain_read(&b->mmio, c, 0, hdr, 16) < 16) {
-        finish(b, r, VIRTIO_BLK_S_IOERR, 1);
+        finish(r, VIRTIO_BLK_S_IOERR, 1);
         return;
     }
     uint64_t sector;
@@ -140,10 +179,10 @@ static void start(virtio_blk *b, vblk_req *r)
     case VIRTIO_BLK_T_GET_ID: {
         uint64_t n = c->wlen - 1 < VIRTIO_BLK_ID_BYTES ? c->wlen - 1 : VIRTIO_BLK_ID_BYTES;
         virtio_chain_write(&b->mmio, c, 0, b->serial, n);
-        finish(b, r, VIRTIO_BLK_S_OK, (uint32_t)n + 1);
+        finish(r, VIRTIO_BLK_S_OK, (uint32_t)n + 1);
         break;
     }
-    default: finish(b, r, VIRTIO_BLK_S_UNSUPP, 1); break;
+    default: finish(r, VIRTIO_BLK_S_UNSUPP, 1); break;
     }
 }
 
@@ -160,6 +199,8 @@ static void blk_notify(void *dev, unsigned q)
         }
         r->b = b;
         r->epoch = b->epoch;
+        r->held = sizeof(*r);
+        virtio_hold(&b->mmio, (int64_t)r->held);
         start(b, r);
     }
 }
@@ -188,8 +229,16 @@ static void blk_reset(void *dev)
     while (b->waiting) {
         vblk_req *f = b->waiting;
         b->waiting = f->next;
-        free(f);
+        req_free(f);
     }
+}
+
+void virtio_blk_detach(virtio_blk *b)
+{
+    blk_reset(b);
+    for (vblk_req *r = b->inflight; r; r = r->next)
+        r->b = NULL;
+    b->inflight = NULL;
 }
 
 int virtio_blk_init(virtio_blk *b, phys_map *pm, uint64_t base, irq_line irq,

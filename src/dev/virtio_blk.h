@@ -1,7 +1,11 @@
 /* virtio-blk (VIRTIO 1.2 section 5.2) over an asynchronous blk_backend,
- * one request queue. Requests go to the backend through a bounce buffer and
- * are returned to the guest from the backend's completion callback, in any
- * order; a flush is submitted only once every earlier write has completed. */
+ * one request queue. Requests go to the backend through a bounce buffer of
+ * at most VIRTIO_BLK_CHUNK_BYTES (a larger request runs as several backend
+ * requests, one after the other) and are returned to the guest from the
+ * backend's completion callback, in any order; a flush is submitted only
+ * once every earlier write has completed. The host memory held for requests
+ * is accounted with virtio_hold, so a guest cannot make the host allocate
+ * without bound. */
 #ifndef WVM_VIRTIO_BLK_H
 #define WVM_VIRTIO_BLK_H
 
@@ -30,6 +34,8 @@
 /* Largest read or write accepted, bytes; larger ones fail with S_IOERR.
  * Linux's default request size limit (max_sectors_kb) is far below. */
 #define VIRTIO_BLK_MAX_REQ_BYTES (32u << 20)
+/* Largest backend request (and bounce buffer) of one guest request, bytes. */
+#define VIRTIO_BLK_CHUNK_BYTES (1u << 20)
 
 typedef struct vblk_req vblk_req;
 
@@ -53,5 +59,11 @@ typedef struct virtio_blk {
  * is full. The backend's poll must be called by the run loop. */
 int virtio_blk_init(virtio_blk *b, phys_map *pm, uint64_t base, irq_line irq,
                     blk_backend *backend);
+
+/* Before the device's memory is freed (machine destroyed): requests still
+ * held by the backend are disowned. Each completes later into nothing (its
+ * write still reaches the backend; no guest RAM or device is touched) and
+ * frees itself, so the backend may outlive the device and serve another. */
+void virtio_blk_detach(virtio_blk *b);
 
 #endif

@@ -12,6 +12,8 @@ static uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v;
 
 static uint64_t offered(const virtio_mmio *v)
 {
+    if (v->ops->device_id == 0)
+        return 0;
     return v->ops->features | 1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_F_INDIRECT_DESC;
 }
 
@@ -53,6 +55,32 @@ static virtq *usable(virtio_mmio *v, unsigned qi)
     if (qi >= v->ops->num_queues || virtio_broken(v) || !(v->status & VIRTIO_STATUS_DRIVER_OK))
         return NULL;
     return v->q[qi].ready ? &v->q[qi] : NULL;
+}
+
+void virtio_hold(virtio_mmio *v, int64_t bytes)
+{
+    v->held += (uint64_t)bytes;
+    if (v->budget)
+        v->budget->held += (uint64_t)bytes;
+}
+
+/* Nonzero if the device may take another chain: it holds nothing (so no
+ * device ever starves), or it is under its own cap and the machine's. */
+static int may_hold_more(const virtio_mmio *v)
+{
+    return v->held == 0 ||
+           (v->held < v->hold_max && (!v->budget || v->budget->held < v->budget->limit));
+}
+
+void virtio_resume(virtio_mmio *v)
+{
+    if (!v->stalled || !may_hold_more(v))
+        return;
+    uint32_t stalled = v->stalled;
+    v->stalled = 0;
+    for (unsigned q = 0; q < v->ops->num_queues; q++)
+        if ((stalled >> q & 1) && v->ops->notify[q] && usable(v, q))
+            v->ops->notify[q](v->dev, q);
 }
 
 /* Host pointers to the three rings of `q`, checked wholly in RAM and
@@ -124,6 +152,10 @@ int virtio_pop(virtio_mmio *v, unsigned qi, virtio_chain *c)
     virtq *q = usable(v, qi);
     if (!q)
         return 0;
+    if (!may_hold_more(v)) {
+        v->stalled |= 1u << qi;
+        return 0;
+    }
     uint8_t *desc, *avail, *used;
     if (!rings(v, q, &desc, &avail, &used))
         goto bad;
@@ -211,7 +243,7 @@ static void reset(virtio_mmio *v)
 {
     if (v->ops->reset)
         v->ops->reset(v->dev);
-    v->status = v->int_status = 0;
+    v->status = v->int_status = v->stalled = 0;
     v->dev_features_sel = v->drv_features_sel = v->queue_sel = 0;
     v->driver_features = 0;
     memset(v->q, 0, sizeof(v->q));
@@ -346,5 +378,6 @@ int virtio_mmio_init(virtio_mmio *v, phys_map *pm, uint64_t base, irq_line irq,
     v->irq = irq;
     v->ops = ops;
     v->dev = dev;
+    v->hold_max = VIRTIO_DEVICE_HOLD_MAX;
     return phys_add_io(pm, base, VIRTIO_MMIO_SIZE, &virtio_mmio_ops, v);
 }

@@ -19,6 +19,10 @@
 #define VIRTIO_MAX_QUEUES 4        /* virtqueues per device */
 #define VIRTIO_QUEUE_MAX 256       /* largest QueueNumMax a device may offer */
 #define VIRTIO_CHAIN_MAX VIRTIO_QUEUE_MAX /* most buffers in one chain */
+/* Default caps on host memory held for in-flight guest requests (bounce
+ * buffers, request records), bytes: per device and per machine. */
+#define VIRTIO_DEVICE_HOLD_MAX (16ull << 20)
+#define VIRTIO_MACHINE_HOLD_MAX (32ull << 20)
 
 /* Feature bits (VIRTIO 1.2 section 6) */
 #define VIRTIO_F_INDIRECT_DESC 28
@@ -72,7 +76,8 @@ typedef void (*virtio_notify_fn)(void *dev, unsigned queue);
 typedef struct virtio_device_ops {
     uint32_t device_id;   /* section 5: 2 block, 3 console, 4 entropy */
     /* Device feature bits offered, besides VIRTIO_F_VERSION_1 and
-     * VIRTIO_F_INDIRECT_DESC which the transport always adds. */
+     * VIRTIO_F_INDIRECT_DESC which the transport adds to every device but
+     * an empty slot (device_id 0 offers nothing). */
     uint64_t features;
     uint32_t config_size; /* bytes of device config space at 0x100 */
     /* Read `size` (1, 2, 4, 8) bytes of config space at byte `offset`,
@@ -119,6 +124,12 @@ typedef struct virtio_chain {
     virtio_iov iov[VIRTIO_CHAIN_MAX];
 } virtio_chain;
 
+/* Host memory that a machine's devices hold for in-flight guest requests,
+ * bytes; shared by the devices of one machine. */
+typedef struct virtio_budget {
+    uint64_t held, limit;
+} virtio_budget;
+
 typedef struct virtio_mmio {
     phys_map *pm;
     uint64_t base;           /* guest-physical MMIO base */
@@ -131,6 +142,12 @@ typedef struct virtio_mmio {
     uint64_t driver_features;
     uint32_t config_generation;
     virtq q[VIRTIO_MAX_QUEUES];
+    /* Host memory held for this device's in-flight requests (virtio_hold):
+     * past hold_max here, or past the machine's budget, virtio_pop takes no
+     * more chains until some are released (virtio_resume picks up again). */
+    uint64_t held, hold_max;
+    virtio_budget *budget;   /* the machine's, or NULL */
+    uint32_t stalled;        /* bit q: a pop of queue q was refused for memory */
 } virtio_mmio;
 
 /* Ops of an empty transport slot: DeviceID 0, no queues, which drivers
@@ -146,13 +163,24 @@ extern const virtio_device_ops virtio_empty_ops;
 int virtio_mmio_init(virtio_mmio *v, phys_map *pm, uint64_t base, irq_line irq,
                      const virtio_device_ops *ops, void *dev);
 
+/* Account `bytes` of host memory taken (positive) or given back (negative)
+ * for this device's in-flight requests, against the device's hold_max and
+ * the machine's budget. */
+void virtio_hold(virtio_mmio *v, int64_t bytes);
+
+/* After memory was released anywhere in the machine: call the notify
+ * handler of each queue whose pop was refused for memory, if the device may
+ * pop again. Cheap when nothing stalled; the run loop calls it every round. */
+void virtio_resume(virtio_mmio *v);
+
 /* Nonzero if the driver accepted feature `bit` (0..63; section 2.2). */
 int virtio_has_feature(const virtio_mmio *v, unsigned bit);
 
 /* Take the next available descriptor chain of queue `q` into `c`, following
  * VIRTQ_DESC_F_NEXT and indirect tables (section 2.7.5.3). Returns 1 with
- * `c` filled, 0 if the queue is empty or not usable yet (not ready, no
- * DRIVER_OK), -1 if the device is broken. A malformed ring or chain (ring
+ * `c` filled, 0 if the queue is empty, not usable yet (not ready, no
+ * DRIVER_OK) or the device holds too much host memory (see virtio_hold; a
+ * device holding nothing may always pop), -1 if the device is broken. A malformed ring or chain (ring
  * or buffer not wholly in guest RAM, misaligned ring, descriptor index
  * >= QueueNum, available index running more than QueueNum ahead, loop or
  * chain longer than QueueNum, readable buffer after a writable one, bad

@@ -234,6 +234,8 @@ void posix_blk_close(blk_backend *b)
     if (!b)
         return;
     pblk *p = b->opaque;
+    while (p->n) /* complete what is queued: writes land, disowned requests free themselves */
+        pb_poll(b);
     for (size_t i = 0; i < p->nbuckets; i++)
         for (ovl_block *o = p->buckets[i], *next; o; o = next) {
             next = o->next;

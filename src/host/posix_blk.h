@@ -20,9 +20,10 @@
 blk_backend *posix_blk_open(const char *path, int readonly, int snapshot, char *err,
                             size_t errlen);
 
-/* Close the file and free the backend and its overlay. Requests still queued
- * are dropped without completing: call poll until the device has none in
- * flight first. NULL is ignored. */
+/* Complete every request still queued (writes reach the file or overlay;
+ * the device of a destroyed machine has disowned its requests, which then
+ * free themselves), then close the file and free the backend and its
+ * overlay. NULL is ignored. */
 void posix_blk_close(blk_backend *b);
 
 #endif

@@ -84,7 +84,7 @@ static void wr(uint64_t base, uint64_t off, uint32_t v) { phys_write(&pm, base +
 /* Fake block backend: a RAM disk that completes requests in poll       */
 /* ------------------------------------------------------------------ */
 
-#define DISK_SIZE (64 * 1024)
+#define DISK_SIZE (3 << 20) /* past VIRTIO_BLK_CHUNK_BYTES */
 typedef struct fake_blk {
     blk_backend be;
     uint8_t disk[DISK_SIZE];
@@ -492,6 +492,130 @@ static void test_blk_basic(void)
     fb.be.poll(&fb.be);
     CHECK(used(&d, 0, &id, &len) && id == h && len == 1025 && sts(&d, 0) == VIRTIO_BLK_S_OK);
     CHECK(memcmp(ram(DATA(&d, 0), 1024), pat, 1024) == 0);
+}
+
+/* 512 KiB of RAM no other test uses: two 256 KiB data buffers */
+#define BIG0 (RAM_BASE + 0x80000)
+#define BIG1 (RAM_BASE + 0xc0000)
+#define BIG_LEN (256u << 10)
+
+/* A read or write of `n` 256 KiB buffers (the last at `last`, the others
+ * at BIG0) at sector 0, through an indirect table at IND(k * 0x400). */
+static uint16_t blk_big(drv *d, int k, uint32_t type, int n, uint64_t last)
+{
+    st32(HDR(d, k), type);
+    st32(HDR(d, k) + 4, 0);
+    st64(HDR(d, k) + 8, 0);
+    int dw = type == VIRTIO_BLK_T_IN;
+    uint64_t t = IND(d, 0x400u * (unsigned)k);
+    put_desc(t, 0, HDR(d, k), 16, VIRTQ_DESC_F_NEXT, 1);
+    for (int i = 1; i <= n; i++)
+        put_desc(t, (unsigned)i, i == n ? last : BIG0, BIG_LEN,
+                 (uint16_t)(VIRTQ_DESC_F_NEXT | (dw ? VIRTQ_DESC_F_WRITE : 0)), (uint16_t)(i + 1));
+    put_desc(t, (unsigned)n + 1, STS(d, k), 1, VIRTQ_DESC_F_WRITE, 0);
+    unsigned head = d->next_desc[0];
+    d->next_desc[0] = (uint16_t)((head + 1) % NUM);
+    put_desc(DESC(d, 0), head, t, 16u * ((unsigned)n + 2), VIRTQ_DESC_F_INDIRECT, 0);
+    publish(d, 0, (uint16_t)head);
+    return (uint16_t)head;
+}
+
+/* Poll the fake backend until it has nothing queued; returns the polls. */
+static int drain(void)
+{
+    int polls = 0;
+    for (; fb.n && polls < 100; polls++)
+        fb.be.poll(&fb.be);
+    return polls;
+}
+
+static void test_blk_memory(void)
+{
+    drv d;
+    uint32_t id, len;
+    printf("virtio-blk: requests larger than a bounce buffer run in chunks\n");
+    drv_init(&d, BLK_MMIO, BLK_AREA, 1, 2, BLK_WANT);
+    for (uint32_t i = 0; i < BIG_LEN; i++)
+        *ram(BIG0 + i, 1) = (uint8_t)(i * 13 + i / 4096);
+    uint16_t h = blk_big(&d, 0, VIRTIO_BLK_T_OUT, 10, BIG0); /* 2.5 MiB */
+    kick(&d, 0);
+    CHECK(fb.n == 1 && fb.q[0]->len == VIRTIO_BLK_CHUNK_BYTES && fb.q[0]->offset == 0);
+    CHECK(blk.mmio.held > VIRTIO_BLK_CHUNK_BYTES && blk.mmio.held < VIRTIO_BLK_CHUNK_BYTES + 65536);
+    fb.be.poll(&fb.be);
+    CHECK(!used(&d, 0, &id, &len));
+    CHECK(fb.n == 1 && fb.q[0]->offset == VIRTIO_BLK_CHUNK_BYTES);
+    fb.be.poll(&fb.be);
+    CHECK(fb.n == 1 && fb.q[0]->offset == 2 * VIRTIO_BLK_CHUNK_BYTES && fb.q[0]->len == BIG_LEN * 2);
+    fb.be.poll(&fb.be);
+    CHECK(used(&d, 0, &id, &len) && id == h && len == 1 && sts(&d, 0) == VIRTIO_BLK_S_OK);
+    CHECK(blk.mmio.held == 0);
+    int same = 1;
+    for (int i = 0; i < 10; i++)
+        same &= memcmp(fb.disk + (size_t)i * BIG_LEN, ram(BIG0, BIG_LEN), BIG_LEN) == 0;
+    CHECK(same);
+    /* read 1.25 MiB: the last 256 KiB land in BIG1, across the chunk boundary */
+    for (uint32_t i = 0; i < 5 * BIG_LEN; i++)
+        fb.disk[i] = (uint8_t)(i * 7 + i / 511);
+    h = blk_big(&d, 0, VIRTIO_BLK_T_IN, 5, BIG1);
+    kick(&d, 0);
+    CHECK(drain() == 2);
+    CHECK(used(&d, 0, &id, &len) && id == h && len == 5 * BIG_LEN + 1 && sts(&d, 0) == VIRTIO_BLK_S_OK);
+    CHECK(memcmp(ram(BIG0, BIG_LEN), fb.disk + 3 * BIG_LEN, BIG_LEN) == 0);
+    CHECK(memcmp(ram(BIG1, BIG_LEN), fb.disk + 4 * BIG_LEN, BIG_LEN) == 0);
+    ack(&d);
+
+    printf("virtio-blk: host memory for requests in flight is capped\n");
+    blk.mmio.hold_max = 600u << 10; /* two 256 KiB requests fit, the third passes the cap */
+    for (int k = 0; k < 5; k++)
+        blk_big(&d, k, VIRTIO_BLK_T_OUT, 1, BIG0);
+    kick(&d, 0);
+    CHECK(fb.n == 3 && blk.mmio.stalled == 1);
+    uint64_t peak = blk.mmio.held;
+    CHECK(peak < blk.mmio.hold_max + BIG_LEN + 65536);
+    virtio_resume(&blk.mmio); /* nothing was released: still stalled */
+    CHECK(fb.n == 3 && blk.mmio.stalled == 1);
+    fb.be.poll(&fb.be);
+    CHECK(blk.mmio.held == 0);
+    virtio_resume(&blk.mmio); /* what the run loop does every round */
+    CHECK(fb.n == 2 && blk.mmio.stalled == 0);
+    fb.be.poll(&fb.be);
+    int n = 0;
+    while (used(&d, 0, &id, &len))
+        n += len == 1;
+    CHECK(n == 5);
+    /* the machine's budget, shared by devices, caps as well */
+    virtio_budget machine = {0, 300u << 10};
+    blk.mmio.hold_max = VIRTIO_DEVICE_HOLD_MAX;
+    blk.mmio.budget = &machine;
+    for (int k = 0; k < 4; k++)
+        blk_big(&d, k, VIRTIO_BLK_T_OUT, 1, BIG0);
+    kick(&d, 0);
+    CHECK(fb.n == 2 && machine.held == blk.mmio.held && blk.mmio.stalled == 1);
+    fb.be.poll(&fb.be);
+    CHECK(machine.held == 0);
+    virtio_resume(&blk.mmio);
+    fb.be.poll(&fb.be);
+    for (n = 0; used(&d, 0, &id, &len);)
+        n += len == 1;
+    CHECK(n == 4 && machine.held == 0);
+    blk.mmio.budget = NULL;
+    ack(&d);
+
+    printf("virtio-blk: a detached device's requests complete into nothing\n");
+    blk_submit(&d, 0, VIRTIO_BLK_T_IN, 0, 512);
+    blk_submit(&d, 1, VIRTIO_BLK_T_OUT, 8, 512);
+    blk_submit(&d, 2, VIRTIO_BLK_T_FLUSH, 0, 0);
+    kick(&d, 0);
+    CHECK(fb.n == 2);
+    memset(ram(DATA(&d, 1), 512), 0x3c, 512);
+    uint8_t *snap = malloc(RAM_SIZE);
+    memcpy(snap, ram(RAM_BASE, RAM_SIZE), RAM_SIZE);
+    virtio_blk_detach(&blk);
+    memset(&blk, 0xdb, sizeof(blk)); /* as if freed: completions must not look */
+    irq_level[BLK_IRQ] = 0;
+    fb.be.poll(&fb.be);
+    CHECK(fb.n == 0 && memcmp(snap, ram(RAM_BASE, RAM_SIZE), RAM_SIZE) == 0 && !irq_level[BLK_IRQ]);
+    free(snap);
 }
 
 static void test_blk_readonly(void)
@@ -917,6 +1041,10 @@ static void test_empty_slot(void)
     printf("empty slot\n");
     CHECK(virtio_mmio_init(&empty, &pm, 0x10008000, line(7), &virtio_empty_ops, NULL) == 0);
     CHECK(rd(0x10008000, VIRTIO_MMIO_MAGIC) == 0x74726976 && rd(0x10008000, VIRTIO_MMIO_DEVICE_ID) == 0);
+    for (uint32_t sel = 0; sel < 3; sel++) { /* no feature bits at all, not even VERSION_1 */
+        wr(0x10008000, VIRTIO_MMIO_DEV_FEATURES_SEL, sel);
+        CHECK(rd(0x10008000, VIRTIO_MMIO_DEV_FEATURES) == 0);
+    }
     wr(0x10008000, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 }
 
@@ -1106,6 +1234,7 @@ int main(void)
     test_rng();
     test_empty_slot();
     test_posix_blk();
+    test_blk_memory(); /* last: it detaches blk */
 
     phys_free(&pm);
     printf("%ld passed, %ld failed\n", g_pass, g_fail);
