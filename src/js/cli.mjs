@@ -30,16 +30,22 @@ async function main() {
   const tty = process.stdin.isTTY;
   if (tty) process.stdin.setRawMode(true);
   let escape = false;
+  // Input may arrive at any moment: before the machine exists, or while a
+  // rebooting guest has none running. It waits here until one runs.
+  const early = [];
+  const send = (bytes) => (machine && machine.state !== 'halted' ? machine.write(bytes) : early.push(bytes));
   process.stdin.on('data', (buf) => {
+    const forward = [];
     for (const b of buf) {
       if (tty && escape) {
         escape = false;
-        if (b === 0x78) { quit = true; machine.stop(); return; } // 'x'
+        if (b === 0x78) { quit = true; machine?.stop(); return; } // 'x'
         if (b === 0x68) { process.stderr.write(escapeHelp); continue; } // 'h'
         if (b !== 1) continue;
       } else if (tty && b === 1) { escape = true; continue; }
-      machine.write(Uint8Array.of(b));
+      forward.push(b);
     }
+    if (forward.length) send(Uint8Array.from(forward));
   });
   process.stdin.on('error', () => {});
   // The terminal's size reaches a guest on the virtio-console (console=hvc0).
@@ -50,9 +56,11 @@ async function main() {
   do { // a guest reboot starts a fresh machine with the same images and disks
     if (machine) instret += machine.stats.instret;
     machine = await Machine.create(options);
+    if (quit) break; // Ctrl-A x while it was being created
     resize();
     machine.addEventListener('output', (e) => process.stdout.write(e.detail));
     machine.start();
+    early.splice(0).forEach(send);
     code = await machine.halted();
   } while (!quit && machine.resetRequested);
   if (tty) process.stdin.setRawMode(false);

@@ -31,8 +31,8 @@ const OP_READ = 0, OP_WRITE = 1;
 export class Machine extends EventTarget {
   /** @type {'created'|'running'|'paused'|'halted'|'error'} */
   state = 'created';
-  #core; #m; #opts; #disks; #done = []; #pendingIo = 0; #timer = null; #wake = null; #started = 0;
-  #generation = 0; // bumped by reset(): completions of an older machine's disk requests are dropped
+  #core; #m; #opts; #disks; #pendingIo = 0; #timer = null; #wake = null; #started = 0;
+  #generation = 0; // bumped by reset() and stop(): an older machine's disk requests no longer count as pending
   #size = [0, 0]; // terminal columns and rows given by resize(), kept across resets
   #input = []; // console input (Uint8Arrays) the core has not taken yet
 
@@ -113,7 +113,6 @@ export class Machine extends EventTarget {
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
     this.#generation++;
-    this.#done = [];
     this.#input = [];
     this.#pendingIo = 0;
     this.#started = 0;
@@ -211,7 +210,6 @@ export class Machine extends EventTarget {
     this.#timer = null;
     if (this.state !== 'running') return;
     const core = this.#core, m = this.#m;
-    for (const [req, status] of this.#done.splice(0)) core.diskComplete(req, status);
     this.#feed();
     let st;
     try {
@@ -229,7 +227,7 @@ export class Machine extends EventTarget {
       this.#setState('halted');
       return;
     }
-    if (st === Status.IDLE && !this.#done.length) {
+    if (st === Status.IDLE) {
       this.#wake = true;
       const ms = this.#pendingIo ? 50 : core.idleUs(m) / 1000;
       this.#schedule(this.#input.length ? Math.min(ms, 4) : ms); // queued input: feed it soon
@@ -238,24 +236,27 @@ export class Machine extends EventTarget {
     }
   }
 
+  // Serve one virtio-blk backend request. It completes as soon as the disk answers: a promise
+  // callback never runs inside core.run. A request of a machine that was reset or stopped
+  // meanwhile still completes: the core disowned it, and completing it frees its buffer without
+  // touching the new machine.
   #diskRequest(id, req, op, offset, buf, len) {
-    const disk = this.#disks[id];
-    const heap = () => this.#core.mod.HEAPU8;
-    const gen = this.#generation;
+    const disk = this.#disks[id], core = this.#core, gen = this.#generation;
     this.#pendingIo++;
     const finish = (status) => {
-      if (gen !== this.#generation) return; // the machine was reset meanwhile
+      core.diskComplete(req, status);
+      if (gen !== this.#generation) return;
       this.#pendingIo--;
-      this.#done.push([req, status]);
       this.#kick();
     };
     Promise.resolve()
       .then(async () => {
         if (op === OP_READ) {
           const data = await disk.read(offset, len);
-          if (gen === this.#generation) heap().set(data, buf);
+          if (data.length !== len) throw new Error(`disk ${id}: read of ${len} bytes at ${offset} returned ${data.length}`);
+          core.mod.HEAPU8.set(data, buf); // the heap may have grown meanwhile: re-read it
         } else if (op === OP_WRITE) {
-          await disk.write(offset, heap().slice(buf, buf + len));
+          await disk.write(offset, core.mod.HEAPU8.slice(buf, buf + len));
         } else {
           await disk.flush();
         }
