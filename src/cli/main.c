@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -213,7 +214,10 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
         double n = (double)(instret + wvm_instret(m));
-        fprintf(stderr, "wvm: %.0f instructions in %.3f s (%.1f M instr/s)\n", n, s, n / s / 1e6);
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru); /* ru_maxrss: KiB on Linux */
+        fprintf(stderr, "wvm: %.0f instructions in %.3f s (%.1f M instr/s), peak RSS %.1f MiB\n", n, s,
+                n / s / 1e6, (double)ru.ru_maxrss / 1024);
     }
     wvm_destroy(m);
     for (int i = 0; i < o.ndrives; i++)

@@ -24,7 +24,7 @@ const char cli_usage[] =
     "                    a virtio-blk disk (up to 4)\n"
     "  -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)\n"
     "  -nographic        console on stdio (the default)\n"
-    "  --stats           at exit, print guest instructions retired and run time\n"
+    "  --stats           at exit, print guest instructions retired, run time and peak RSS\n"
     "  -h, --help        this text\n"
     "Keys: Ctrl-A x quits, Ctrl-A h lists keys.\n"
     "An ELF with a `tohost` symbol ends the run when it writes it: 1 = pass (exit 0),\n"

@@ -67,7 +67,8 @@ async function main() {
   disks.forEach((d) => d.close());
   if (o.stats) {
     const n = instret + machine.stats.instret, seconds = (performance.now() - t0) / 1000;
-    process.stderr.write(`wvm: ${n} instructions in ${seconds.toFixed(3)} s (${(Number(n) / seconds / 1e6).toFixed(1)} M instr/s)\n`);
+    const rss = process.resourceUsage().maxRSS / 1024; // KiB -> MiB
+    process.stderr.write(`wvm: ${n} instructions in ${seconds.toFixed(3)} s (${(Number(n) / seconds / 1e6).toFixed(1)} M instr/s), peak RSS ${rss.toFixed(1)} MiB\n`);
   }
   return code ?? 0;
 }

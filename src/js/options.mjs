@@ -17,7 +17,7 @@ export const usage = `usage: wvm [options]
                     a virtio-blk disk (up to 4)
   -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)
   -nographic        console on stdio (the default)
-  --stats           at exit, print guest instructions retired and run time
+  --stats           at exit, print guest instructions retired, run time and peak RSS
   -h, --help        this text
 Keys: Ctrl-A x quits, Ctrl-A h lists keys.
 An ELF with a \`tohost\` symbol ends the run when it writes it: 1 = pass (exit 0),
