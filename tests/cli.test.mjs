@@ -61,6 +61,11 @@ for (const engine of Object.keys(engines)) {
     const r = await runCli(engine, ['-M', 'virt', '-bios', 'none', '-kernel', `${tmp}/fail7.elf`]);
     assert.equal(r.code, 7, r.stderr);
   });
+  test(`${engine}: input piped in before the machine runs is taken (yes | wvm ...)`, async () => {
+    const r = await runCli(engine, ['-bios', 'none', '-kernel', `${tmp}/fail7.elf`], { input: 'y\n'.repeat(1 << 19) });
+    assert.equal(r.code, 7, r.stderr);
+    assert.equal(r.stderr, '');
+  });
   test(`${engine}: --help`, async () => {
     const r = await runCli(engine, ['--help']);
     assert.equal(r.code, 0);

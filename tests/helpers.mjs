@@ -34,6 +34,7 @@ export function runCli(engine, args, { timeoutMs = 120000, input } = {}) {
     p.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`${engine} ${args.join(' ')}: timed out\n${stdout}\n${stderr}`)); }, timeoutMs);
     p.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    p.stdin.on('error', () => {}); // EPIPE: the CLI exited before reading all input
     if (input !== undefined) p.stdin.end(input); else p.stdin.end();
   });
 }
