@@ -4,6 +4,8 @@
  * 5 (legacy), 6 (TIME), 7 (IPI), 8 (RFENCE), 9 (HSM), 10 (SRST), 12 (DBCN). */
 #include "boot/sbi.h"
 
+#include <string.h>
+
 #include "core/machine.h"
 #include "mem/softmmu.h"
 
@@ -61,6 +63,20 @@ static void start_hart(rv_hart *t, uint64_t pc, uint64_t opaque)
     t->cpu.r[11] = opaque;
 }
 
+/* The hart mask of a legacy IPI or remote-fence call: an unsigned long at
+ * guest-virtual `va` of the calling S-mode hart (SBI v2.0, 5.1), read
+ * without side effects. Returns 0, or -1 if it cannot be read. */
+static int legacy_hart_mask(rv_hart *h, uint64_t va, uint64_t *mask)
+{
+    uint64_t pa;
+    const uint8_t *p;
+    if ((va & 7) || mmu_probe(&h->cpu, va, ACC_READ, h->cpu.data_idx, &pa) != 0 ||
+        !(p = phys_ram_ptr(h->cpu.pm, pa, 8)))
+        return -1;
+    memcpy(mask, p, 8);
+    return 0;
+}
+
 /* Console write of `len` bytes at guest-physical `pa`. */
 static long console_write(wvm_machine *m, uint64_t pa, uint64_t len)
 {
@@ -97,16 +113,16 @@ int sbi_call(rv_hart *h, void *opaque)
     case 3: /* legacy clear_ipi */
         h->mip &= ~MIP_SSIP;
         break;
-    case 4: case 5: case 6: case 7: { /* legacy send_ipi, remote fences: a0 = mask address */
-        uint64_t mask = ~0ull;
-        const uint8_t *p = a0 ? phys_ram_ptr(&m->pm, a0, 8) : NULL;
-        if (p)
-            for (int i = 0; i < 8; i++)
-                mask = i ? mask | (uint64_t)p[i] << (8 * i) : p[0];
+    case 4: case 5: case 6: case 7: { /* legacy send_ipi, remote fences */
+        uint64_t mask = ~0ull; /* a0 = 0: all harts */
+        if (a0 && legacy_hart_mask(h, a0, &mask) != 0) {
+            x[10] = (uint64_t)SBI_ERR_INVALID_ADDRESS;
+            return 1;
+        }
         for (int i = 0; i < m->nharts; i++)
             if ((mask >> i) & 1) {
                 if (eid == 4)
-                    m->harts[i]->mip |= MIP_SSIP;
+                    m->harts[i]->mip |= MIP_SSIP, m->harts[i]->cpu.exit_req = 1;
                 else
                     tlb_flush(&m->harts[i]->cpu);
             }

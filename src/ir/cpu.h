@@ -28,12 +28,16 @@ typedef int (*ir_helper_fn)(ir_cpu *cpu, const ir_op *op);
 typedef struct ir_arch {
     /* Translate guest-virtual `va` for `access` (ACC_*) under `mmu_idx`,
      * checking permissions (page tables and physical memory protection).
-     * On success stores the guest-physical address in *pa, sets *cacheable
-     * when the whole page has the same permissions (so a TLB entry may be
-     * made) and returns IR_OK. On a fault it raises the guest exception with
-     * `pc` as the faulting instruction address and returns IR_TRAP. */
+     * On success stores the guest-physical address in *pa and in *page_size
+     * the bytes of the naturally aligned guest-virtual region that the same
+     * leaf entry maps (4 KiB, or a superpage's size), or 0 when permissions
+     * differ within the 4 KiB page (no TLB entry may be made), and returns
+     * IR_OK. On a fault it raises the guest exception with `pc` as the
+     * faulting instruction address and returns IR_TRAP. With `probe`
+     * nonzero it has no side effect: no exception on a fault (IR_TRAP is
+     * returned) and no accessed/dirty bit written. */
     int (*translate)(ir_cpu *cpu, uint64_t va, int access, int mmu_idx, uint64_t pc,
-                     uint64_t *pa, int *cacheable);
+                     uint64_t *pa, uint64_t *page_size, int probe);
     /* Raise the access fault for `access` at `va` (no RAM or device there, or
      * a misaligned atomic when `misaligned`). Returns IR_TRAP. */
     int (*access_fault)(ir_cpu *cpu, int access, uint64_t va, uint64_t pc, int misaligned);
@@ -55,6 +59,10 @@ struct ir_cpu {
     uint8_t data_idx;     /* MMU_* index for loads and stores */
     int exit_req;         /* nonzero: leave ir_run at the next block boundary */
     tlb_entry tlb[MMU_NIDX][TLB_SIZE];
+    /* Per MMU index, the guest-virtual range covering every superpage in
+     * its TLB (QEMU's large_page_addr/mask): a page flush inside it flushes
+     * the index. No superpage: large_va ~0, large_mask 0 (never matches). */
+    uint64_t large_va[MMU_NIDX], large_mask[MMU_NIDX];
     /* Valid while no TLB flush and no block-cache flush happened since the
      * entry was made: both clear it (ir_jmp_cache_clear). */
     ir_block *jmp_cache[1u << IR_JMP_CACHE_BITS];

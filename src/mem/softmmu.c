@@ -1,17 +1,42 @@
 /* Software MMU slow paths and TLB maintenance. */
 #include "mem/softmmu.h"
 
+static void flush_index(ir_cpu *cpu, int idx)
+{
+    memset(cpu->tlb[idx], 0xff, sizeof(cpu->tlb[idx]));
+    cpu->large_va[idx] = ~0ull;
+    cpu->large_mask[idx] = 0;
+}
+
 void tlb_flush(ir_cpu *cpu)
 {
-    memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
+    for (int i = 0; i < MMU_NIDX; i++)
+        flush_index(cpu, i);
     ir_jmp_cache_clear(cpu);
 }
 
 void tlb_flush_page(ir_cpu *cpu, uint64_t va)
 {
-    for (int i = 0; i < MMU_NIDX; i++)
-        memset(&cpu->tlb[i][TLB_INDEX(va)], 0xff, sizeof(tlb_entry));
+    for (int i = 0; i < MMU_NIDX; i++) {
+        if ((va & cpu->large_mask[i]) == cpu->large_va[i])
+            flush_index(cpu, i); /* va may be in a superpage: its 4 KiB entries are anywhere */
+        else
+            memset(&cpu->tlb[i][TLB_INDEX(va)], 0xff, sizeof(tlb_entry));
+    }
     ir_jmp_cache_clear(cpu); /* its entries are not grouped by page */
+}
+
+/* Widen index idx's superpage range to cover the `size`-byte page at va. */
+static void add_large_page(ir_cpu *cpu, int idx, uint64_t va, uint64_t size)
+{
+    uint64_t mask = ~(size - 1);
+    if (cpu->large_mask[idx]) {
+        mask &= cpu->large_mask[idx];
+        while ((cpu->large_va[idx] ^ va) & mask)
+            mask <<= 1;
+    }
+    cpu->large_va[idx] = va & mask;
+    cpu->large_mask[idx] = mask;
 }
 
 void tlb_protect_code_page(ir_cpu *cpu, uint64_t pa_page)
@@ -51,15 +76,24 @@ static void tlb_fill(ir_cpu *cpu, int idx, int access, uint64_t va, uint64_t pa)
     e->tag[access] = tag;
 }
 
-/* Translate `va` for `access` with the current data MMU index and refill the
- * TLB. Returns IR_OK or IR_TRAP. */
+/* Translate `va` for `access` under MMU index `idx` and refill the TLB.
+ * Returns IR_OK or IR_TRAP. */
 static int translate(ir_cpu *cpu, uint64_t va, int access, int idx, uint64_t pc, uint64_t *pa)
 {
-    int cacheable = 0;
-    int st = cpu->arch->translate(cpu, va, access, idx, pc, pa, &cacheable);
-    if (st == IR_OK && cacheable)
+    uint64_t size = 0;
+    int st = cpu->arch->translate(cpu, va, access, idx, pc, pa, &size, 0);
+    if (st == IR_OK && size) {
         tlb_fill(cpu, idx, access, va, *pa);
+        if (size > PAGE_SIZE)
+            add_large_page(cpu, idx, va, size);
+    }
     return st;
+}
+
+int mmu_probe(ir_cpu *cpu, uint64_t va, int access, int mmu_idx, uint64_t *pa)
+{
+    uint64_t size;
+    return cpu->arch->translate(cpu, va, access, mmu_idx, va, pa, &size, 1) == IR_OK ? 0 : -1;
 }
 
 /* One access that does not cross a page. */

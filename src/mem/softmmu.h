@@ -41,6 +41,13 @@ uint8_t *mmu_rmw_ptr(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t pc);
  * (NULL if the page is not RAM). Returns IR_OK or IR_TRAP. */
 int mmu_fetch(ir_cpu *cpu, uint64_t va, uint64_t *pa, const uint8_t **host);
 
+/* Side-effect-free translation (for the JIT, DMA and debuggers): the
+ * guest-physical address of guest-virtual `va` for `access` (ACC_*) under
+ * MMU index `mmu_idx`, as the guest would see it now. No exception is
+ * raised, no accessed/dirty bit is written, the TLB is left as it is.
+ * Returns 0 with *pa set, or -1 if the access would fault. */
+int mmu_probe(ir_cpu *cpu, uint64_t va, int access, int mmu_idx, uint64_t *pa);
+
 /* Fast-path host address for an access that stays within one page, or NULL. */
 static inline uint8_t *tlb_lookup(ir_cpu *cpu, int idx, int access, uint64_t va, unsigned size)
 {

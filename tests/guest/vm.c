@@ -186,7 +186,7 @@ int main(void)
   pte[10] = map(root, 3, TPAGE(10), (ulong)pages[10], 0, PTE_V | PTE_R | PTE_X | PTE_A);
   pte[11] = map(root, 3, TPAGE(11), (ulong)pages[11], 0, PTE_V | PTE_R | PTE_W | AD);
   pte[12] = map(root, 3, TPAGE(12), (ulong)pages[12], 0, PTE_V | PTE_R | PTE_X | PTE_U | PTE_A);
-  map(root, 3, 0x200000UL, 0x80200000UL, 1, PTE_V | PTE_R | PTE_W | AD);
+  pte[13] = map(root, 3, 0x200000UL, 0x80200000UL, 1, PTE_V | PTE_R | PTE_W | AD);
   map(root, 3, 0x400000UL, 0x80201000UL, 1, PTE_V | PTE_R | PTE_W | AD);
   map(root, 3, 0x100000000UL, 0x80200000UL, 2, PTE_V | PTE_R | PTE_W | AD);
   for (int k = 0; k < 16; k++)
@@ -369,6 +369,21 @@ int main(void)
   reset();
   in_s(probe_ld, TPAGE(7));
   CHECK(51, FAULTED(CAUSE_LOAD_PAGE_FAULT, TPAGE(7)));
+  /* sfence.vma by an address of a superpage fences the whole leaf PTE
+   * (Privileged Spec 4.2.1), not only that address's 4 KiB */
+  *(volatile uint64_t *)0x80213340UL = 0x1357;
+  *(volatile uint64_t *)0x80413340UL = 0x2468;
+  reset();
+  v = in_s(probe_ld, 0x213340);              /* cached: VA page 0x213000 */
+  CHECK(68, NOFAULT() && v == 0x1357);
+  *pte[13] = ((0x80400000UL >> 12) << 10) | PTE_V | PTE_R | PTE_W | AD;
+  __asm__ volatile ("sfence.vma %0, zero" :: "r"(0x200000UL) : "memory");
+  v = in_s(probe_ld, 0x213340);
+  CHECK(69, NOFAULT() && v == 0x2468);
+  *pte[13] = ((0x80200000UL >> 12) << 10) | PTE_V | PTE_R | PTE_W | AD;
+  __asm__ volatile ("sfence.vma %0, zero" :: "r"(0x3ff000UL) : "memory");
+  v = in_s(probe_ld, 0x213340);
+  CHECK(70, NOFAULT() && v == 0x1357);
   /* executed code remapped: the same VA runs the new page's code (no
    * stale translated block or jump target survives sfence.vma) */
   reset();

@@ -241,9 +241,9 @@ int rv_decode_block(ir_cpu *cpu, ir_block *b, const uint8_t *code, unsigned max_
                 if (b->ninsns)
                     break;
                 uint64_t va2 = b->vpc + off + 2, pa2;
-                int cacheable;
+                uint64_t size;
                 if (cpu->arch->translate(cpu, va2, ACC_EXEC, cpu->fetch_idx, b->vpc, &pa2,
-                                         &cacheable) != IR_OK)
+                                         &size, 0) != IR_OK)
                     return IR_TRAP;
                 const uint8_t *p = phys_ram_ptr(cpu->pm, pa2, 2);
                 if (!p) {

@@ -127,7 +127,7 @@ int rv_take_interrupt(rv_hart *h, uint64_t epc);
 
 /* The Sv39/Sv48/Sv57 walker and PMP: see ir_arch.translate. */
 int rv_translate(ir_cpu *cpu, uint64_t va, int access, int mmu_idx, uint64_t pc,
-                 uint64_t *pa, int *cacheable);
+                 uint64_t *pa, uint64_t *page_size, int probe);
 /* Raise the access fault of `access` at `va`: see ir_arch.access_fault. */
 int rv_access_fault(ir_cpu *cpu, int access, uint64_t va, uint64_t pc, int misaligned);
 

@@ -76,13 +76,21 @@ int rv_access_fault(ir_cpu *cpu, int access, uint64_t va, uint64_t pc, int misal
     return rv_trap((rv_hart *)cpu, (uint64_t)cause, va, pc);
 }
 
-static int page_fault(rv_hart *h, int access, uint64_t va, uint64_t pc)
+enum { PAGE_FAULT, ACCESS_FAULT };
+
+/* Raise the `kind` fault for `access` at `va`, or, when probing, only
+ * report it. Returns IR_TRAP. */
+static int fault(rv_hart *h, int kind, int access, uint64_t va, uint64_t pc, int probe)
 {
+    if (probe)
+        return IR_TRAP;
+    if (kind == ACCESS_FAULT)
+        return rv_access_fault(&h->cpu, access, va, pc, 0);
     return rv_trap(h, (uint64_t)page_fault_of[access], va, pc);
 }
 
 int rv_translate(ir_cpu *cpu, uint64_t va, int access, int mmu_idx, uint64_t pc,
-                 uint64_t *pa, int *cacheable)
+                 uint64_t *pa, uint64_t *page_size, int probe)
 {
     rv_hart *h = (rv_hart *)cpu;
     int priv = mmu_idx == MMU_M ? PRV_M : mmu_idx == MMU_U ? PRV_U : PRV_S;
@@ -91,31 +99,31 @@ int rv_translate(ir_cpu *cpu, uint64_t va, int access, int mmu_idx, uint64_t pc,
     if (priv == PRV_M || mode == SATP_BARE) {
         *pa = va;
         if (!rv_pmp_check(h, va, access, priv, &uniform))
-            return rv_access_fault(cpu, access, va, pc, 0);
-        *cacheable = uniform;
+            return fault(h, ACCESS_FAULT, access, va, pc, probe);
+        *page_size = uniform ? PAGE_SIZE : 0;
         return IR_OK;
     }
     int levels = mode - SATP_SV39 + 3;
     int vabits = 12 + 9 * levels;
     if ((uint64_t)((int64_t)(va << (64 - vabits)) >> (64 - vabits)) != va)
-        return page_fault(h, access, va, pc);
+        return fault(h, PAGE_FAULT, access, va, pc, probe);
     uint64_t base = (h->satp & ((1ull << 44) - 1)) << 12, pte = 0, pte_pa = 0;
     int level;
     for (level = levels - 1; level >= 0; level--) {
         pte_pa = base + ((va >> (12 + 9 * level)) & 511) * 8;
         if (!rv_pmp_check(h, pte_pa, ACC_READ, PRV_S, &uniform) ||
             phys_read(cpu->pm, pte_pa, 8, &pte) != 0)
-            return rv_access_fault(cpu, access, va, pc, 0);
+            return fault(h, ACCESS_FAULT, access, va, pc, probe);
         if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte & PTE_RESERVED))
-            return page_fault(h, access, va, pc);
+            return fault(h, PAGE_FAULT, access, va, pc, probe);
         if (pte & (PTE_R | PTE_X))
             break;
         if (pte & (PTE_A | PTE_D | PTE_U))
-            return page_fault(h, access, va, pc); /* non-leaf: reserved bits set */
+            return fault(h, PAGE_FAULT, access, va, pc, probe); /* non-leaf: reserved bits set */
         base = ((pte & PTE_PPN_MASK) >> 10) << 12;
     }
     if (level < 0)
-        return page_fault(h, access, va, pc);
+        return fault(h, PAGE_FAULT, access, va, pc, probe);
     /* Permissions (4.3.2 step 5). */
     int ok;
     if (access == ACC_EXEC)
@@ -131,16 +139,16 @@ int rv_translate(ir_cpu *cpu, uint64_t va, int access, int mmu_idx, uint64_t pc,
     uint64_t ppn = (pte & PTE_PPN_MASK) >> 10;
     uint64_t low = (1ull << (9 * level)) - 1;
     if (!ok || (ppn & low))
-        return page_fault(h, access, va, pc); /* denied, or misaligned superpage */
+        return fault(h, PAGE_FAULT, access, va, pc, probe); /* denied, or misaligned superpage */
     uint64_t need = PTE_A | (access == ACC_WRITE ? PTE_D : 0);
-    if ((pte & need) != need) {
+    if ((pte & need) != need && !probe) {
         if (!rv_pmp_check(h, pte_pa, ACC_WRITE, PRV_S, &uniform) ||
             phys_write(cpu->pm, pte_pa, 8, pte | need) != 0)
-            return rv_access_fault(cpu, access, va, pc, 0);
+            return fault(h, ACCESS_FAULT, access, va, pc, probe);
     }
     *pa = ((ppn | ((va >> 12) & low)) << 12) | (va & ~PAGE_MASK);
     if (!rv_pmp_check(h, *pa, access, priv, &uniform))
-        return rv_access_fault(cpu, access, va, pc, 0);
-    *cacheable = uniform;
+        return fault(h, ACCESS_FAULT, access, va, pc, probe);
+    *page_size = uniform ? (uint64_t)PAGE_SIZE << (9 * level) : 0;
     return IR_OK;
 }
