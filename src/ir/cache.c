@@ -8,8 +8,7 @@
 
 static void on_code_write(void *opaque, uint64_t pa)
 {
-    (void)pa;
-    ir_cache_flush(opaque);
+    ir_cache_invalidate_page(opaque, pa & PAGE_MASK);
 }
 
 int ir_cache_init(ir_cache *c, phys_map *pm, size_t arena_bytes)
@@ -19,7 +18,8 @@ int ir_cache_init(ir_cache *c, phys_map *pm, size_t arena_bytes)
     c->arena = malloc(arena_bytes);
     c->hash = calloc(buckets, sizeof(*c->hash));
     c->scratch = malloc(sizeof(ir_block) + IR_BLOCK_MAX_OPS * sizeof(ir_op));
-    if (!c->arena || !c->hash || !c->scratch) {
+    c->page_blocks = calloc(pm->ram_size >> PAGE_BITS, sizeof(*c->page_blocks));
+    if (!c->arena || !c->hash || !c->scratch || !c->page_blocks) {
         ir_cache_free(c);
         return -1;
     }
@@ -36,9 +36,11 @@ void ir_cache_free(ir_cache *c)
     free(c->arena);
     free(c->hash);
     free(c->scratch);
+    free(c->page_blocks);
     c->arena = NULL;
     c->hash = NULL;
     c->scratch = NULL;
+    c->page_blocks = NULL;
 }
 
 void ir_cache_attach(ir_cache *c, ir_cpu *cpu)
@@ -49,10 +51,13 @@ void ir_cache_attach(ir_cache *c, ir_cpu *cpu)
 
 void ir_cache_flush(ir_cache *c)
 {
+    size_t pages = c->pm->ram_size >> PAGE_BITS;
     memset(c->hash, 0, (c->hash_mask + 1) * sizeof(*c->hash));
-    memset(c->pm->code_pages, 0, c->pm->ram_size >> PAGE_BITS);
+    memset(c->page_blocks, 0, pages * sizeof(*c->page_blocks));
+    memset(c->pm->code_pages, 0, pages);
     c->used = 0;
     c->flushes++;
+    c->generation++;
     for (int i = 0; i < c->ncpus; i++)
         ir_jmp_cache_clear(c->cpus[i]);
 }
@@ -60,6 +65,26 @@ void ir_cache_flush(ir_cache *c)
 static unsigned hash_pc(const ir_cache *c, uint64_t ppc)
 {
     return (unsigned)((ppc >> 1) ^ (ppc >> 13)) & c->hash_mask;
+}
+
+void ir_cache_invalidate_page(ir_cache *c, uint64_t pa_page)
+{
+    size_t pg = (size_t)((pa_page - c->pm->ram_base) >> PAGE_BITS);
+    for (ir_block *b = c->page_blocks[pg]; b; b = b->page_next) {
+        ir_block **p = &c->hash[hash_pc(c, b->ppc)];
+        while (*p != b)
+            p = &(*p)->hash_next;
+        *p = b->hash_next;
+        for (int i = 0; i < c->ncpus; i++) {
+            ir_block **slot = &c->cpus[i]->jmp_cache[IR_JMP_CACHE_INDEX(b->vpc)];
+            if (*slot == b)
+                *slot = NULL;
+        }
+    }
+    c->page_blocks[pg] = NULL;
+    c->pm->code_pages[pg] = 0;
+    c->invalidations++;
+    c->generation++;
 }
 
 /* Reserve arena space for a block of up to IR_BLOCK_MAX_OPS ops. */
@@ -104,7 +129,10 @@ ir_block *ir_cache_get(ir_cpu *cpu)
     b->hash_next = c->hash[h];
     c->hash[h] = b;
     uint64_t pa_page = ppc & PAGE_MASK;
-    if (!c->pm->code_pages[(pa_page - c->pm->ram_base) >> PAGE_BITS]) {
+    size_t pg = (size_t)((pa_page - c->pm->ram_base) >> PAGE_BITS);
+    b->page_next = c->page_blocks[pg];
+    c->page_blocks[pg] = b;
+    if (!c->pm->code_pages[pg]) {
         phys_mark_code(c->pm, pa_page);
         for (int i = 0; i < c->ncpus; i++)
             tlb_protect_code_page(c->cpus[i], pa_page);

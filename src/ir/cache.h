@@ -1,7 +1,12 @@
 /* The translation block cache, shared by all harts of a machine: blocks keyed
  * by (guest-physical PC, guest-virtual PC, mode flags) in a hash table, their
- * ops in one arena. A write to a guest-physical page holding translated code
- * flushes the whole cache (QEMU's tb_flush; rare in practice). */
+ * ops in one arena, and a list of blocks per guest-physical page (QEMU's
+ * PageDesc). A write to a page holding translated code invalidates that
+ * page's blocks only; their memory is reclaimed when the arena is full and
+ * the whole cache is flushed, which happens only between blocks (so a block
+ * that invalidates its own page finishes on intact ops). Block chains never
+ * leave a page, so no chain outside the page leads into an invalidated
+ * block. */
 #ifndef WVM_IR_CACHE_H
 #define WVM_IR_CACHE_H
 
@@ -18,8 +23,13 @@ struct ir_cache {
     phys_map *pm;
     ir_cpu *cpus[IR_MAX_CPUS];
     int ncpus;
-    uint64_t flushes;  /* whole-cache flushes so far */
-    uint64_t blocks;   /* blocks translated so far */
+    ir_block **page_blocks; /* per RAM page: its blocks (page_next list) */
+    /* Bumped by every flush and page invalidation: an engine that sees it
+     * change while running a block must not follow or record chains. */
+    uint64_t generation;
+    uint64_t flushes;       /* whole-cache flushes so far */
+    uint64_t invalidations; /* page invalidations so far */
+    uint64_t blocks;        /* blocks translated so far */
     ir_block *scratch; /* block for code that must not be cached */
 };
 
@@ -35,6 +45,11 @@ void ir_cache_attach(ir_cache *c, ir_cpu *cpu);
 
 /* Drop every block and every code-page mark (and every hart's jump cache). */
 void ir_cache_flush(ir_cache *c);
+
+/* Drop the blocks translated from guest-physical page `pa_page` (page-
+ * aligned, in RAM): they leave the hash table, the page list and the
+ * harts' jump caches, and the page is no longer marked as code. */
+void ir_cache_invalidate_page(ir_cache *c, uint64_t pa_page);
 
 /* The block at cpu->pc for the current mode, translating it if needed.
  * Returns NULL if an exception was taken while fetching (cpu->pc is then the

@@ -65,7 +65,7 @@ int64_t ir_run(ir_cpu *cpu)
     uint64_t start = cpu->instret;
     ir_block *b = NULL, *prev = NULL;
     int link = 0;
-    uint64_t flushes = 0; /* cache->flushes when b was entered */
+    uint64_t generation = 0; /* cache->generation when b was entered */
 
     while (cpu->instret < cpu->instret_limit && !cpu->exit_req) {
         b = ir_cache_lookup(cpu);
@@ -75,12 +75,12 @@ int64_t ir_run(ir_cpu *cpu)
             continue;
         }
         /* Cache the successor in the predecessor when both are on one page
-         * and nothing was flushed since the predecessor was entered. */
-        if (prev && flushes == cache->flushes && b != cache->scratch &&
-            prev != cache->scratch &&
-            ((b->vpc ^ prev->vpc) & PAGE_MASK) == 0)
+         * and nothing was invalidated since the predecessor was entered. */
+        if (prev && generation == cache->generation && b != cache->scratch &&
+            prev != cache->scratch && ((b->vpc ^ prev->vpc) & PAGE_MASK) == 0 &&
+            ((b->ppc ^ prev->ppc) & PAGE_MASK) == 0)
             prev->chain[link] = b;
-        flushes = cache->flushes;
+        generation = cache->generation;
     enter:
         prev = NULL;
         cpu->instret += b->ninsns;
@@ -238,10 +238,10 @@ int64_t ir_run(ir_cpu *cpu)
     next_block:
         if (cpu->instret >= cpu->instret_limit || cpu->exit_req)
             break;
-        /* A flush inside the block (a store, AMO or device DMA that wrote a
-         * code page) freed b and its successors: neither follow nor record
-         * a chain through it. */
-        if (flushes != cache->flushes)
+        /* An invalidation inside the block (a store, AMO or device DMA that
+         * wrote a code page) may have dropped b and its successors: neither
+         * follow nor record a chain through it. */
+        if (generation != cache->generation)
             continue;
         if (b->chain[link]) {
             b = b->chain[link];

@@ -79,6 +79,7 @@ typedef struct ir_block {
     uint16_t ninsns;       /* guest instructions */
     uint32_t nops;
     struct ir_block *hash_next;
+    struct ir_block *page_next;  /* next block of the same guest-physical page */
     struct ir_block *chain[2]; /* cached successors in the same page: taken, not taken */
     ir_op ops[];
 } ir_block;

@@ -1,6 +1,7 @@
 /*
- * chain_test.c - block chaining in the interpreter (src/ir/interp.c) stays
- * correct when the block cache is flushed in the middle of a block: by a
+ * cache_test.c - the block cache (src/ir/cache.c): a write to a code page
+ * drops only that page's blocks; and block chaining in the interpreter
+ * (src/ir/interp.c) stays correct when the block cache is flushed in the middle of a block: by a
  * device that writes a code page (DMA) during an MMIO store, and by an AMO
  * to a code page. The block that ran the store ends with a branch to a block
  * it was chained to on an earlier pass; that block's code was rewritten, so
@@ -43,6 +44,11 @@ static uint32_t b_type(int imm, int rs2, int rs1, int f3)
            (uint32_t)f3 << 12 | (u >> 1 & 0xf) << 8 | (u >> 11 & 1) << 7 | 0x63;
 }
 static uint32_t addi(int rd, int rs1, int imm) { return i_type(imm, rs1, 0, rd, 0x13); }
+static uint32_t jal_x0(int off)
+{
+    uint32_t u = (uint32_t)off;
+    return (u >> 20 & 1) << 31 | (u >> 1 & 0x3ff) << 21 | (u >> 11 & 1) << 20 | (u >> 12 & 0xff) << 12 | 0x6f;
+}
 static uint32_t sw_x0(int rs1) { return (uint32_t)rs1 << 15 | 2u << 12 | 0x23; }
 static uint32_t amoadd_w(int rd, int rs2, int rs1)
 {
@@ -82,6 +88,33 @@ static uint64_t run(uint32_t first, uint64_t target)
     return hart.cpu.r[11];
 }
 
+/* Page 0: addi a0, x0, 1; jal to page 1. Page 1: addi a1, x0, 1; jal to
+ * itself. A DMA write to page 0 drops page 0's block only. */
+static void test_invalidate_page(void)
+{
+    const uint32_t p0[] = {addi(10, 0, 1), jal_x0(0x1000 - 4)}, p1[] = {addi(11, 0, 1), jal_x0(0)};
+    ir_cache_flush(&cache);
+    memcpy(phys_ram_ptr(&pm, RAM, 8), p0, 8);
+    memcpy(phys_ram_ptr(&pm, RAM + 0x1000, 8), p1, 8);
+    rv_hart_init(&hart, 0, &pm, &cache, RAM);
+    uint64_t blocks = cache.blocks, flushes = cache.flushes, inval = cache.invalidations;
+    rv_hart_run(&hart, 20);
+    EQ(hart.cpu.r[10], 1);
+    EQ(hart.cpu.r[11], 1);
+    EQ(cache.blocks - blocks, 3); /* page 0; page 1; page 1's loop */
+    ir_block *kept = cache.page_blocks[1];
+    EQ(pm.code_pages[0] && pm.code_pages[1], 1);
+    *phys_dma_write_ptr(&pm, RAM + 0x800, 1) = 0; /* a device writes page 0 */
+    EQ(cache.invalidations - inval, 1);
+    EQ(cache.flushes, flushes);
+    EQ(cache.page_blocks[0] == NULL && pm.code_pages[0] == 0, 1);
+    EQ(cache.page_blocks[1] == kept && pm.code_pages[1] == 1, 1);
+    hart.cpu.pc = RAM;
+    rv_hart_run(&hart, 20);
+    EQ(cache.blocks - blocks, 4); /* only page 0's block again */
+    EQ(cache.page_blocks[1], kept);
+}
+
 int main(void)
 {
     if (phys_init(&pm, RAM, 1 << 20) != 0 || ir_cache_init(&cache, &pm, 1 << 20) != 0 ||
@@ -91,6 +124,7 @@ int main(void)
     }
     EQ(run(sw_x0(5), DEV), 2);               /* device DMA during an MMIO store */
     EQ(run(amoadd_w(0, 8, 5), INSN_B), 2);   /* AMO to the code page itself */
+    test_invalidate_page();
     ir_cache_free(&cache);
     phys_free(&pm);
     printf("%d passed, %d failed\n", passed, failed);
