@@ -100,6 +100,42 @@ size_t wvm_console_read(wvm_machine *m, uint8_t *buf, size_t max);
 /* Guest instructions retired so far, summed over harts. */
 uint64_t wvm_instret(wvm_machine *m);
 
+/* ---- JIT (wasm-jit/ is the compiler; src/ir/jit.h the core side) ----
+ * Blocks executed `executions` times (0: never, the default) have their
+ * region (the blocks of one guest page) queued for compilation. */
+#define WVM_JIT_LAYOUT_VERSION 1
+struct ir_jit_request;
+void wvm_jit_set_threshold(wvm_machine *m, uint32_t executions);
+/* Take the oldest compile request into *r (24 bytes, ir_jit_request).
+ * Returns 1, or 0 if none is queued. */
+int wvm_jit_take_request(wvm_machine *m, struct ir_jit_request *r);
+/* Describe request r's region into `out` (`cap` bytes; layout in
+ * ir/jit.h). Returns bytes written, 0 if stale or empty, or the bytes
+ * needed when more than `cap`. */
+size_t wvm_jit_region(wvm_machine *m, const struct ir_jit_request *r, uint8_t *out, size_t cap);
+/* Install compiled function `fn` (a function-table index, signature
+ * int(ir_cpu *, int entry)) for request r: entry i runs the block at
+ * guest-virtual vpcs[i]. Returns 0, or -1 if stale (not installed). */
+int wvm_jit_install(wvm_machine *m, const struct ir_jit_request *r, uintptr_t fn, const uint64_t *vpcs,
+                    uint32_t n);
+/* Request r could not be compiled: its page stays interpreted until written. */
+void wvm_jit_fail(wvm_machine *m, const struct ir_jit_request *r);
+/* A compiled function no block uses any more (free its table slot), or 0. */
+uintptr_t wvm_jit_take_dead(wvm_machine *m);
+/* Uninstall the region of guest-physical page `ppc_page`; returns its
+ * function (now unused; free it) or 0. */
+uintptr_t wvm_jit_evict(wvm_machine *m, uint64_t ppc_page);
+/* Static facts compiled code needs (u32 each): layout version, offsets in
+ * ir_cpu of r[], pc, instret, instret_limit, exit_req, data_idx, tlb;
+ * sizeof(tlb_entry), TLB_BITS, offset of tlb_entry.addend, offset of
+ * jit_val; function-table indexes of ir_jit_load, ir_jit_store,
+ * ir_jit_helper; IR_ZERO_SINK. */
+const uint32_t *wvm_jit_layout(void);
+/* Counters into out[0..8]: requests, installs, stale installs, failures,
+ * evictions, guest instructions run compiled, page invalidations, cache
+ * flushes, blocks translated. */
+void wvm_jit_stats(wvm_machine *m, double *out);
+
 /* Host pointer to a scratch buffer of `len` bytes inside the module's
  * memory (for JS to pass file data in); valid until the next call. NULL if
  * the host is out of memory. */

@@ -19,7 +19,8 @@ int ir_cache_init(ir_cache *c, phys_map *pm, size_t arena_bytes)
     c->hash = calloc(buckets, sizeof(*c->hash));
     c->scratch = malloc(sizeof(ir_block) + IR_BLOCK_MAX_OPS * sizeof(ir_op));
     c->page_blocks = calloc(pm->ram_size >> PAGE_BITS, sizeof(*c->page_blocks));
-    if (!c->arena || !c->hash || !c->scratch || !c->page_blocks) {
+    if (!c->arena || !c->hash || !c->scratch || !c->page_blocks ||
+        ir_jit_init(&c->jit, pm->ram_size >> PAGE_BITS) != 0) {
         ir_cache_free(c);
         return -1;
     }
@@ -37,6 +38,7 @@ void ir_cache_free(ir_cache *c)
     free(c->hash);
     free(c->scratch);
     free(c->page_blocks);
+    ir_jit_free(&c->jit);
     c->arena = NULL;
     c->hash = NULL;
     c->scratch = NULL;
@@ -55,6 +57,8 @@ void ir_cache_flush(ir_cache *c)
     memset(c->hash, 0, (c->hash_mask + 1) * sizeof(*c->hash));
     memset(c->page_blocks, 0, pages * sizeof(*c->page_blocks));
     memset(c->pm->code_pages, 0, pages);
+    for (size_t pg = 0; pg < pages; pg++)
+        ir_jit_page_dropped(&c->jit, pg);
     c->used = 0;
     c->flushes++;
     c->generation++;
@@ -83,8 +87,12 @@ void ir_cache_invalidate_page(ir_cache *c, uint64_t pa_page)
     }
     c->page_blocks[pg] = NULL;
     c->pm->code_pages[pg] = 0;
+    ir_jit_page_dropped(&c->jit, pg);
     c->invalidations++;
     c->generation++;
+    for (int i = 0; i < c->ncpus; i++) /* compiled code checks it between blocks */
+        if (!c->cpus[i]->exit_req)
+            c->cpus[i]->exit_req = 1;
 }
 
 /* Reserve arena space for a block of up to IR_BLOCK_MAX_OPS ops. */

@@ -11,6 +11,7 @@
 #define WVM_IR_CACHE_H
 
 #include "ir/cpu.h"
+#include "ir/jit.h"
 
 #define IR_MAX_CPUS 8
 #define IR_BLOCK_MAX_OPS 160
@@ -30,6 +31,7 @@ struct ir_cache {
     uint64_t flushes;       /* whole-cache flushes so far */
     uint64_t invalidations; /* page invalidations so far */
     uint64_t blocks;        /* blocks translated so far */
+    ir_jit jit;             /* compiled regions (ir/jit.h) */
     ir_block *scratch; /* block for code that must not be cached */
 };
 

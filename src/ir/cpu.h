@@ -58,6 +58,7 @@ struct ir_cpu {
     uint8_t fetch_idx;    /* MMU_* index for instruction fetch */
     uint8_t data_idx;     /* MMU_* index for loads and stores */
     int exit_req;         /* nonzero: leave ir_run at the next block boundary */
+    uint64_t jit_val;     /* value of a compiled load's slow path (ir_jit_load) */
     tlb_entry tlb[MMU_NIDX][TLB_SIZE];
     /* Per MMU index, the guest-virtual range covering every superpage in
      * its TLB (QEMU's large_page_addr/mask): a page flush inside it flushes

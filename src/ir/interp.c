@@ -83,6 +83,12 @@ int64_t ir_run(ir_cpu *cpu)
         generation = cache->generation;
     enter:
         prev = NULL;
+        if (b->jit_fn) {
+            ir_jit_enter(cpu, b);
+            continue;
+        }
+        if (cache->jit.threshold && ++b->hits >= cache->jit.threshold)
+            ir_jit_hot(cache, b);
         cpu->instret += b->ninsns;
         const ir_op *op = b->ops;
         tlb_entry *dtlb = cpu->tlb[cpu->data_idx];

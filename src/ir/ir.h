@@ -69,6 +69,8 @@ typedef struct ir_op {
     uint32_t aux;
 } ir_op;
 
+struct ir_cpu;
+
 /* A translation block. Keyed by guest-physical start address, guest-virtual
  * start address and the mode flags that change decoding (ir_cpu.block_flags). */
 typedef struct ir_block {
@@ -81,6 +83,10 @@ typedef struct ir_block {
     struct ir_block *hash_next;
     struct ir_block *page_next;  /* next block of the same guest-physical page */
     struct ir_block *chain[2]; /* cached successors in the same page: taken, not taken */
+    /* JIT (ir/jit.h): the compiled region that runs this block as its entry
+     * `jit_entry`, or NULL; executions counted towards the threshold. */
+    int (*jit_fn)(struct ir_cpu *cpu, int entry);
+    uint32_t jit_entry, hits;
     ir_op ops[];
 } ir_block;
 
