@@ -22,7 +22,9 @@ export async function loadCore(opts = {}) {
   if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available');
   const moduleUrl = new URL(opts.moduleUrl ?? '../../build/wasm/wvm.mjs', import.meta.url);
   const { default: factory } = await import(moduleUrl.href);
-  const args = {};
+  // The core's memory is created here (-sIMPORTED_MEMORY) so that compiled
+  // code (wasm-jit/) can import it: 64 MiB to start, growing to 4 GiB.
+  const args = { wasmMemory: new WebAssembly.Memory({ initial: 1024, maximum: 65536 }) };
   const wasmUrl = new URL('wvm.wasm', moduleUrl);
   if (opts.wasmBinary) args.wasmBinary = opts.wasmBinary;
   else if (isNode) {
@@ -36,7 +38,9 @@ export async function loadCore(opts = {}) {
     if (!res.ok) throw new Error(`cannot load ${wasmUrl}: HTTP ${res.status} ${res.statusText}`);
     args.wasmBinary = new Uint8Array(await res.arrayBuffer());
   }
-  return new Core(await factory(args));
+  const core = new Core(await factory(args));
+  core.memory = args.wasmMemory;
+  return core;
 }
 
 /** One instantiated core module; it may run several machines. */
@@ -47,6 +51,8 @@ export class Core {
    * completed later with diskComplete(req, status).
    */
   onDiskRequest = null;
+  /** The module's WebAssembly.Memory (compiled code imports it). */
+  memory = null;
 
   constructor(mod) {
     this.mod = mod;
@@ -137,6 +143,15 @@ export class Core {
     const p = this.mod._wvm_buffer(max) >>> 0;
     const n = this.mod._wvm_console_read(m, p, max);
     return this.mod.HEAPU8.slice(p, p + n);
+  }
+
+  /** The JIT counters of wvm_jit_stats as an object of numbers. */
+  jitStats(m) {
+    const p = this.mod._wvm_buffer(9 * 8) >>> 0;
+    this.mod._wvm_jit_stats(m, p);
+    const v = new Float64Array(this.mod.HEAPU8.buffer, p, 9);
+    const names = ['requests', 'installs', 'stale', 'failures', 'evictions', 'compiledInsns', 'invalidations', 'flushes', 'blocks'];
+    return Object.fromEntries(names.map((n, i) => [n, v[i]]));
   }
 
   /** Release the machine. */

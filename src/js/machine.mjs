@@ -3,6 +3,7 @@
 // Web Worker), forwards console bytes both ways, and serves virtio-blk
 // requests from JavaScript disk backends.
 import { Bios, Status, loadCore } from './core.mjs';
+import { Jit } from '../../wasm-jit/jit.mjs';
 
 /**
  * @typedef {object} DiskBackend  storage behind one virtio-blk disk
@@ -23,6 +24,10 @@ import { Bios, Status, loadCore } from './core.mjs';
  * @property {string} [append='']      kernel command line
  * @property {DiskBackend[]} [disks]   virtio-blk disks, in slot order
  * @property {number} [sliceMs=10]     host time per run slice (ms) before yielding to the event loop
+ * @property {boolean|{threshold?: number, worker?: boolean, maxFunctions?: number}} [jit=true]
+ *   compile hot guest code to WebAssembly (wasm-jit/): false runs the interpreter only; threshold
+ *   is the executions of a block before its page is compiled (1 compiles everything), worker
+ *   false compiles on this thread, maxFunctions bounds the code cache (compiled regions)
  */
 
 const OP_READ = 0, OP_WRITE = 1;
@@ -31,7 +36,7 @@ const OP_READ = 0, OP_WRITE = 1;
 export class Machine extends EventTarget {
   /** @type {'created'|'running'|'paused'|'halted'|'error'} */
   state = 'created';
-  #core; #m; #opts; #disks; #pendingIo = 0; #timer = null; #wake = null; #started = 0;
+  #core; #m; #opts; #disks; #jit = null; #pendingIo = 0; #timer = null; #wake = null; #started = 0;
   #generation = 0; // bumped by reset() and stop(): an older machine's disk requests no longer count as pending
   #size = [0, 0]; // terminal columns and rows given by resize(), kept across resets
   #input = []; // console input (Uint8Arrays) the core has not taken yet
@@ -51,7 +56,7 @@ export class Machine extends EventTarget {
     super();
     if (!(opts?.kernel instanceof Uint8Array)) throw new Error('a kernel image (Uint8Array) is required');
     this.#core = core;
-    this.#opts = { mem: 256, smp: 1, bios: 'builtin', append: '', disks: [], sliceMs: 10, ...opts };
+    this.#opts = { mem: 256, smp: 1, bios: 'builtin', append: '', disks: [], sliceMs: 10, jit: true, ...opts };
     const bios = this.#opts.bios instanceof Uint8Array ? Bios.file : Bios[this.#opts.bios];
     if (bios === undefined) throw new Error(`unknown bios '${this.#opts.bios}'`);
     this.#disks = this.#opts.disks;
@@ -59,6 +64,8 @@ export class Machine extends EventTarget {
       if (d.size % 512) throw new Error(`disk ${i}: size ${d.size} is not a multiple of 512`);
     });
     core.onDiskRequest = (id, req, op, offset, buf, len) => this.#diskRequest(id, req, op, offset, buf, len);
+    const jit = this.#opts.jit;
+    if (jit) this.#jit = new Jit(core, jit === true ? {} : jit);
     this.#build(bios);
   }
 
@@ -73,6 +80,7 @@ export class Machine extends EventTarget {
     o.disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
     core.consoleResize(this.#m, ...this.#size);
     core.boot(this.#m);
+    this.#jit?.attach(this.#m);
   }
 
   #setState(s) {
@@ -131,6 +139,8 @@ export class Machine extends EventTarget {
     this.#generation++;
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
+    this.#jit?.close();
+    this.#jit = null;
     if (this.state !== 'halted') this.#setState('halted');
   }
 
@@ -173,14 +183,24 @@ export class Machine extends EventTarget {
     }
   }
 
-  /** {instret: BigInt, seconds: number, exitCode: number|null} */
+  /**
+   * {instret: BigInt, seconds: number, exitCode: number|null, jit: object|null}; jit has the
+   * core's counters (requests, installs, stale, failures, evictions, compiledInsns: guest
+   * instructions run in compiled code, invalidations: code pages written, flushes, blocks
+   * translated) and the host's (modules, compileMs in the compiler, installMs, compileErrors,
+   * liveFunctions).
+   */
   get stats() {
     return {
       instret: this.#m ? this.#core.instret(this.#m) : 0n,
       seconds: this.#started ? (performance.now() - this.#started) / 1000 : 0,
       exitCode: this.exitCode,
+      jit: this.#m && this.#jit ? { ...this.#core.jitStats(this.#m), ...this.#jit.counts, liveFunctions: this.#jit.liveFunctions } : null,
     };
   }
+
+  /** Resolves once the JIT's compiler has loaded (or failed to); at once without a JIT. */
+  jitReady() { return this.#jit?.ready ?? Promise.resolve(); }
 
   /** Guest exit status once halted (0 = poweroff), else null. */
   exitCode = null;
@@ -219,6 +239,7 @@ export class Machine extends EventTarget {
       this.dispatchEvent(new CustomEvent('error', { detail: e }));
       return;
     }
+    this.#jit?.pump();
     const out = core.consoleRead(m);
     if (out.length) this.dispatchEvent(new CustomEvent('output', { detail: out }));
     if (st === Status.HALTED) {

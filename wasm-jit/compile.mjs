@@ -1,0 +1,449 @@
+// IR regions -> one WebAssembly module, built with Binaryen (no Binaryen
+// optimizer: V8 optimises the wasm itself). A region is the blocks of one
+// guest page (src/ir/jit.h describes the bytes this reads); its function
+// region(cpu, entry) runs from block `entry`, keeps guest registers in wasm
+// locals, stays in a loop over the region's blocks while branches stay in it,
+// and returns to the core's dispatcher at the block boundaries where the
+// interpreter (src/ir/interp.c, the reference) would check the instruction
+// budget and exit_req. Every IR op has one emitter in EMIT below.
+
+/** Layout facts from wvm_jit_layout() (src/core/wvm.h), in order. */
+const LAYOUT_FIELDS = ['version', 'r', 'pc', 'instret', 'instretLimit', 'exitReq', 'dataIdx', 'tlb',
+  'tlbEntrySize', 'tlbBits', 'tlbAddend', 'jitVal', 'loadFn', 'storeFn', 'helperFn', 'zeroSink'];
+export const LAYOUT_VERSION = 1;
+
+/** Decode the u32 array of wvm_jit_layout() into named fields. */
+export function parseLayout(words) {
+  const l = Object.fromEntries(LAYOUT_FIELDS.map((k, i) => [k, words[i]]));
+  if (l.version !== LAYOUT_VERSION) throw new Error(`JIT layout version ${l.version}, expected ${LAYOUT_VERSION}`);
+  return l;
+}
+
+const IR_OK = 0, IR_TRAP = 1, IR_END = 2;
+const ACC_READ = 0, ACC_WRITE = 1;
+const OP_BYTES = 16;
+
+/**
+ * Parse a region description (ir_jit_region) into
+ * {ppcPage, vpcPage, flags, blocks: [{vpc, len, ninsns, ops: [{opc, rd, rs1, rs2, imm, pcOff, insnsAfter, aux}]}]}.
+ * vpc values are BigInt. Throws on a truncated description.
+ */
+export function parseRegion(bytes) {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let p = 0;
+  const need = (n) => { if (p + n > bytes.length) throw new Error('truncated region description'); };
+  need(24);
+  const region = { ppcPage: v.getBigUint64(0, true), vpcPage: v.getBigUint64(8, true), flags: v.getUint32(16, true), blocks: [] };
+  const n = v.getUint32(20, true);
+  p = 24;
+  for (let i = 0; i < n; i++) {
+    need(16);
+    const b = { vpc: v.getBigUint64(p, true), len: v.getUint16(p + 8, true), ninsns: v.getUint16(p + 10, true), ops: [] };
+    const nops = v.getUint32(p + 12, true);
+    p += 16;
+    need(nops * OP_BYTES);
+    for (let k = 0; k < nops; k++, p += OP_BYTES) {
+      b.ops.push({
+        opc: v.getUint8(p), rd: v.getUint8(p + 1), rs1: v.getUint8(p + 2), rs2: v.getUint8(p + 3),
+        imm: v.getInt32(p + 4, true), pcOff: v.getUint16(p + 8, true), insnsAfter: v.getUint16(p + 10, true),
+        aux: v.getUint32(p + 12, true),
+      });
+    }
+    region.blocks.push(b);
+  }
+  return region;
+}
+
+const u64 = (x) => BigInt.asUintN(64, x);
+
+/**
+ * Build one module exporting r0..r(n-1), one function per region.
+ * @param {object} binaryen  the binaryen module namespace
+ * @param {object} layout    parseLayout() result
+ * @param {string[]} opNames IR op names in opcode order (wvm_jit_op_names)
+ * @param {Uint8Array[]} descriptions  region descriptions
+ * @returns {{bytes: Uint8Array, regions: {vpcs: bigint[]}[]}} the module binary and, per region,
+ *   the guest-virtual start of each entry (entry i of export r<k> runs block vpcs[i])
+ * @throws Error for an op the compiler does not know or a module that does not validate
+ */
+export function compileRegions(binaryen, layout, opNames, descriptions) {
+  const m = new binaryen.Module();
+  try {
+    m.setFeatures(binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals);
+    m.setMemory(0, 65536, null, [], false, false, 'mem');
+    m.addMemoryImport('mem', 'env', 'memory');
+    const { i32, i64 } = binaryen;
+    m.addFunctionImport('load', 'env', 'load', binaryen.createType([i32, i64, i32, i64]), i32);
+    m.addFunctionImport('store', 'env', 'store', binaryen.createType([i32, i64, i32, i64, i64]), i32);
+    m.addFunctionImport('helper', 'env', 'helper', binaryen.createType([i32, i32, i32, i32, i32]), i32);
+    addMulhu(m, binaryen);
+    const regions = descriptions.map((d, k) => {
+      const region = parseRegion(d);
+      new RegionCompiler(m, binaryen, layout, opNames, region).build(`r${k}`);
+      return { vpcs: region.blocks.map((b) => b.vpc) };
+    });
+    if (!m.validate()) throw new Error('the compiled module does not validate');
+    return { bytes: m.emitBinary(), regions };
+  } finally {
+    m.dispose();
+  }
+}
+
+/** mulhu(a, b): the high 64 bits of the unsigned 128-bit product, from 32-bit limbs. */
+function addMulhu(m, b) {
+  const { i64 } = b;
+  const L = (i) => m.local.get(i, i64);
+  const lo = (x) => m.i64.and(x, m.i64.const(0xffffffffn));
+  const hi = (x) => m.i64.shr_u(x, m.i64.const(32n));
+  // locals: 0 a, 1 b, 2 t (al*bl), 3 u (ah*bl + t_hi), 4 w (al*bh + u_lo)
+  m.addFunction('mulhu', b.createType([i64, i64]), i64, [i64, i64, i64], m.block(null, [
+    m.local.set(2, m.i64.mul(lo(L(0)), lo(L(1)))),
+    m.local.set(3, m.i64.add(m.i64.mul(hi(L(0)), lo(L(1))), hi(L(2)))),
+    m.local.set(4, m.i64.add(m.i64.mul(lo(L(0)), hi(L(1))), lo(L(3)))),
+    m.i64.add(m.i64.add(m.i64.mul(hi(L(0)), hi(L(1))), hi(L(3))), hi(L(4))),
+  ], i64));
+}
+
+class RegionCompiler {
+  constructor(m, binaryen, layout, opNames, region) {
+    Object.assign(this, { m, b: binaryen, l: layout, region });
+    this.op = Object.fromEntries(opNames.map((n, i) => [i, n]));
+    this.entryOf = new Map(region.blocks.map((b, i) => [b.vpc, i]));
+    // Guest registers the region touches get a wasm local each.
+    this.used = new Set();
+    this.written = new Set();
+    for (const blk of region.blocks) {
+      for (const o of blk.ops) {
+        const cls = this.classOf(o);
+        if (cls.reads.includes('rs1')) this.use(o.rs1);
+        if (cls.reads.includes('rs2')) this.use(o.rs2);
+        if (cls.writesRd && o.rd !== layout.zeroSink) { this.use(o.rd); this.written.add(o.rd); }
+      }
+    }
+    // Locals: 0 cpu, 1 entry, then one i64 per used register, then scratch.
+    this.local = new Map();
+    const vars = [];
+    for (const r of [...this.used].sort((a, b) => a - b)) { this.local.set(r, 2 + vars.length); vars.push(binaryen.i64); }
+    this.va = 2 + vars.length; vars.push(binaryen.i64);
+    this.val = 2 + vars.length; vars.push(binaryen.i64);
+    this.tmp = 2 + vars.length; vars.push(binaryen.i64);
+    this.ent = 2 + vars.length; vars.push(binaryen.i32); // TLB entry address
+    this.tlbBase = 2 + vars.length; vars.push(binaryen.i32);
+    this.st = 2 + vars.length; vars.push(binaryen.i32);
+    this.vars = vars;
+  }
+
+  use(r) { if (r !== 0) this.used.add(r); }
+
+  /** What an op reads and writes, by its class in ir.h. */
+  classOf(o) {
+    const name = this.op[o.opc];
+    const e = EMIT[name];
+    if (!e) throw new Error(`JIT: no emitter for IR op ${name ?? o.opc}`);
+    return e;
+  }
+
+  // ---- expression helpers ----
+  cpu() { return this.m.local.get(0, this.b.i32); }
+  c64(x) { return this.m.i64.const(BigInt.asIntN(64, BigInt(x))); }
+  c32(x) { return this.m.i32.const(x | 0); }
+  reg(r) { return r === 0 ? this.c64(0) : this.m.local.get(this.local.get(r), this.b.i64); }
+  setReg(r, value) { return r === this.l.zeroSink ? this.m.drop(value) : this.m.local.set(this.local.get(r), value); }
+  cpuLoad64(off) { return this.m.i64.load(off, 8, this.cpu()); }
+  cpuStore64(off, value) { return this.m.i64.store(off, 8, this.cpu(), value); }
+  regSlot(r) { return this.l.r + 8 * r; }
+
+  /** Store the written registers' locals to the CPU struct. */
+  spill() { return [...this.written].filter((r) => r !== 0).map((r) => this.cpuStore64(this.regSlot(r), this.reg(r))); }
+  /** Load every used register's local from the CPU struct. */
+  reload() { return [...this.used].map((r) => this.setReg(r, this.cpuLoad64(this.regSlot(r)))); }
+
+  setPc(value) { return this.cpuStore64(this.l.pc, value); }
+  /** Leave the region with cpu->pc = `pc` (BigInt), or stay in it when pc starts one of its blocks. */
+  goTo(pc) {
+    const k = this.entryOf.get(u64(pc));
+    if (k !== undefined) return this.m.block(null, [this.m.local.set(1, this.c32(k)), this.m.br('dispatch')]);
+    return this.m.block(null, [this.setPc(this.c64(pc)), this.m.br('exit')]);
+  }
+  addInstret(delta) { return this.cpuStore64(this.l.instret, this.m.i64.add(this.cpuLoad64(this.l.instret), this.c64(delta))); }
+  /** The instruction at `o` trapped: it did not retire; the trap spends budget (as the interpreter). */
+  trapped(o) {
+    return this.m.block(null, [
+      this.addInstret(-o.insnsAfter),
+      this.cpuStore64(this.l.instretLimit, this.m.i64.sub(this.cpuLoad64(this.l.instretLimit), this.c64(1))),
+      this.m.br('exit'),
+    ]);
+  }
+  /** The instruction at `o` retired and cpu->pc is set: leave. */
+  endAfter(o) { return this.m.block(null, [this.addInstret(-(o.insnsAfter - 1)), this.m.br('exit')]); }
+
+  /** The TLB entry of `va` (local) in the data MMU index, into local ent. */
+  tlbEntry() {
+    const { m } = this;
+    const idx = m.i32.and(m.i32.wrap(m.i64.shr_u(m.local.get(this.va, this.b.i64), this.c64(12))), this.c32((1 << this.l.tlbBits) - 1));
+    return m.local.set(this.ent, m.i32.add(m.local.get(this.tlbBase, this.b.i32), m.i32.mul(idx, this.c32(this.l.tlbEntrySize))));
+  }
+  /** Nonzero if the entry's tag for `access` matches the page of the access's last byte. */
+  tlbHit(access, size) {
+    const { m, b } = this;
+    const last = m.i64.and(m.i64.add(m.local.get(this.va, b.i64), this.c64(size - 1)), this.c64(~0xfffn));
+    return m.i64.eq(m.i64.load(8 * access, 8, m.local.get(this.ent, b.i32)), last);
+  }
+  hostAddr() {
+    const { m, b } = this;
+    return m.i32.wrap(m.i64.add(m.local.get(this.va, b.i64), m.i64.load(this.l.tlbAddend, 8, m.local.get(this.ent, b.i32))));
+  }
+
+  build(name) {
+    const { m, b, region } = this;
+    // Dispatch: block k's code follows the end of the k-th nested block.
+    let body = m.switch(region.blocks.map((_, k) => `b${k}`), 'exit', m.local.get(1, b.i32));
+    region.blocks.forEach((blk, k) => {
+      body = m.block(`b${k}`, [body]);
+      body = m.block(null, [body, ...this.blockCode(blk)]);
+    });
+    const l = this.l;
+    const fn = m.block(null, [
+      ...[...this.used].map((r) => this.setReg(r, this.cpuLoad64(this.regSlot(r)))),
+      m.local.set(this.tlbBase, m.i32.add(m.i32.add(this.cpu(), this.c32(l.tlb)),
+        m.i32.mul(m.i32.load8_u(l.dataIdx, 1, this.cpu()), this.c32(l.tlbEntrySize << l.tlbBits)))),
+      m.block('exit', [m.loop('dispatch', body)]),
+      ...this.spill(),
+      m.return(this.c32(0)),
+    ]);
+    m.addFunction(name, b.createType([b.i32, b.i32]), b.i32, this.vars, fn);
+    m.addFunctionExport(name, name);
+  }
+
+  /** One block: the budget check, then its ops; every path ends in a branch. */
+  blockCode(blk) {
+    const { m, b, l } = this;
+    const code = [
+      m.if(m.i32.or(m.i32.load(l.exitReq, 4, this.cpu()),
+        m.i64.ge_u(this.cpuLoad64(l.instret), this.cpuLoad64(l.instretLimit))),
+      m.block(null, [this.setPc(this.c64(blk.vpc)), m.br('exit')])),
+      this.addInstret(blk.ninsns),
+    ];
+    for (const o of blk.ops) code.push(EMIT[this.op[o.opc]].emit(this, o, blk));
+    code.push(m.unreachable()); // the last op always branches
+    return code;
+  }
+}
+
+// ---- emitters: one per IR op (ir.h's IR_OPS) ----
+const R = ['rs1', 'rs2'], I = ['rs1'];
+const rr = (f) => ({ reads: R, writesRd: true, emit: (c, o) => c.setReg(o.rd, f(c, c.reg(o.rs1), c.reg(o.rs2), o)) });
+const ri = (f) => ({ reads: I, writesRd: true, emit: (c, o) => c.setReg(o.rd, f(c, c.reg(o.rs1), o.imm, o)) });
+const sx32 = (c, x32) => c.m.i64.extend_s(x32);
+const w = (c, x) => c.m.i32.wrap(x);
+const bool = (c, x32) => c.m.i64.extend_u(x32);
+const sh = (c, x) => c.m.i64.and(x, c.c64(63));
+
+/**
+ * a / d or a % d over `bits` (32 or 64) with RISC-V's results for division
+ * by zero (quotient all ones, remainder a) and signed overflow (quotient a,
+ * remainder 0), where wasm would trap. a and d are i32 for 32 bits.
+ */
+function divOp(c, a, d, signed, bits, rem) {
+  const { m, b } = c;
+  const t = bits === 64 ? m.i64 : m.i32, ty = bits === 64 ? b.i64 : b.i32;
+  const k = (x) => (bits === 64 ? c.c64(x) : m.i32.const(Number(BigInt.asIntN(32, BigInt(x)))));
+  const widen = (x) => (bits === 64 ? x : m.i64.extend_u(x));
+  const ga = () => (bits === 64 ? m.local.get(c.val, b.i64) : m.i32.wrap(m.local.get(c.val, b.i64)));
+  const gd = () => (bits === 64 ? m.local.get(c.tmp, b.i64) : m.i32.wrap(m.local.get(c.tmp, b.i64)));
+  const overflow = signed ? m.i32.and(t.eq(ga(), k(1n << BigInt(bits - 1))), t.eq(gd(), k(-1))) : m.i32.const(0);
+  const op = rem ? (signed ? t.rem_s : t.rem_u) : (signed ? t.div_s : t.div_u);
+  return m.block(null, [
+    m.local.set(c.val, widen(a)), m.local.set(c.tmp, widen(d)),
+    m.if(t.eqz(gd()), rem ? ga() : k(-1), m.if(overflow, rem ? k(0) : ga(), op.call(t, ga(), gd()), ty), ty),
+  ], ty);
+}
+const div64 = (signed, rem) => rr((c, a, d) => divOp(c, a, d, signed, 64, rem));
+const div32 = (signed, rem) => rr((c, a, d) => sx32(c, divOp(c, w(c, a), w(c, d), signed, 32, rem)));
+const mulhu = (c, a, d) => c.m.call('mulhu', [a, d], c.b.i64);
+/** high half of signed x signed / signed x unsigned products from mulhu */
+function mulhSigned(c, a, d, bothSigned) {
+  const { m } = c;
+  const neg = (x) => m.i64.shr_s(x, c.c64(63)); // all ones if negative
+  return m.block(null, [
+    m.local.set(c.val, a), m.local.set(c.tmp, d),
+    m.i64.sub(m.i64.sub(mulhu(c, m.local.get(c.val, c.b.i64), m.local.get(c.tmp, c.b.i64)),
+      m.i64.and(neg(m.local.get(c.val, c.b.i64)), m.local.get(c.tmp, c.b.i64))),
+    bothSigned ? m.i64.and(neg(m.local.get(c.tmp, c.b.i64)), m.local.get(c.val, c.b.i64)) : c.c64(0)),
+  ], c.b.i64);
+}
+function orcb(c, a) {
+  const { m } = c;
+  const lo7 = c.c64(0x7f7f7f7f7f7f7f7fn);
+  return m.block(null, [m.local.set(c.val, a),
+    m.i64.mul(m.i64.shr_u(m.i64.and(m.i64.or(m.i64.add(m.i64.and(m.local.get(c.val, c.b.i64), lo7), lo7),
+      m.local.get(c.val, c.b.i64)), c.c64(0x8080808080808080n)), c.c64(7)), c.c64(0xff))], c.b.i64);
+}
+function rev8(c, a) {
+  const { m } = c;
+  const v = () => m.local.get(c.val, c.b.i64);
+  const step = (mask, s) => m.local.set(c.val, m.i64.or(m.i64.and(m.i64.shr_u(v(), c.c64(s)), c.c64(mask)),
+    m.i64.shl(m.i64.and(v(), c.c64(mask)), c.c64(s))));
+  return m.block(null, [m.local.set(c.val, a), step(0x00ff00ff00ff00ffn, 8), step(0x0000ffff0000ffffn, 16),
+    m.i64.rotl(v(), c.c64(32))], c.b.i64);
+}
+const bit = (c, x) => c.m.i64.shl(c.c64(1), sh(c, x));
+const zx32 = (c, x) => c.m.i64.extend_u(c.m.i32.wrap(x));
+
+/** Loads: TLB fast path inline, ir_jit_load otherwise. `conv` widens the raw value. */
+function load(size, rawLoad, conv) {
+  return {
+    reads: I, writesRd: true,
+    emit(c, o, blk) {
+      const { m, b } = c;
+      const pc = blk.vpc + BigInt(o.pcOff);
+      return m.block(null, [
+        m.local.set(c.va, m.i64.add(c.reg(o.rs1), c.c64(o.imm))),
+        c.tlbEntry(),
+        m.if(c.tlbHit(ACC_READ, size),
+          c.setReg(o.rd, rawLoad(c, c.hostAddr())),
+          m.block(null, [
+            m.if(m.call('load', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.c64(pc)], b.i32), c.trapped(o)),
+            c.setReg(o.rd, conv(c, c.cpuLoad64(c.l.jitVal))),
+          ])),
+      ]);
+    },
+  };
+}
+/** Stores: TLB fast path inline, ir_jit_store otherwise (which may end the block). */
+function store(size, rawStore) {
+  return {
+    reads: R, writesRd: false,
+    emit(c, o, blk) {
+      const { m, b } = c;
+      const pc = blk.vpc + BigInt(o.pcOff);
+      return m.block(null, [
+        m.local.set(c.va, m.i64.add(c.reg(o.rs1), c.c64(o.imm))),
+        c.tlbEntry(),
+        m.if(c.tlbHit(ACC_WRITE, size),
+          rawStore(c, c.hostAddr(), c.reg(o.rs2)),
+          m.block(null, [
+            m.local.set(c.st, m.call('store', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.reg(o.rs2), c.c64(pc)], b.i32)),
+            m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_TRAP)), c.trapped(o)),
+            m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_END)), m.block(null, [
+              c.setPc(c.c64(pc + BigInt(o.aux))), c.endAfter(o)])),
+          ])),
+      ]);
+    },
+  };
+}
+function branch(cond) {
+  return {
+    reads: R, writesRd: false,
+    emit: (c, o, blk) => c.m.if(cond(c, c.reg(o.rs1), c.reg(o.rs2)),
+      c.goTo(blk.vpc + BigInt(o.pcOff) + BigInt(o.imm)), c.goTo(blk.vpc + BigInt(blk.len))),
+  };
+}
+/** HELPER and HELPER_END: registers go to memory around the call. */
+function helper(ends) {
+  return {
+    reads: [], writesRd: false,
+    emit(c, o, blk) {
+      const { m, b } = c;
+      const operands = o.opc | o.rd << 8 | o.rs1 << 16 | o.rs2 << 24;
+      return m.block(null, [
+        ...c.spill(),
+        c.setPc(c.c64(blk.vpc)),
+        m.local.set(c.st, m.call('helper', [c.cpu(), c.c32(o.imm), c.c32(operands), c.c32(o.aux), c.c32(o.pcOff)], b.i32)),
+        ...c.reload(),
+        m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_TRAP)), c.trapped(o)),
+        ends ? m.br('exit') : m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_END)), c.endAfter(o)),
+      ]);
+    },
+  };
+}
+
+const EMIT = {
+  ADD: rr((c, a, d) => c.m.i64.add(a, d)), SUB: rr((c, a, d) => c.m.i64.sub(a, d)),
+  AND: rr((c, a, d) => c.m.i64.and(a, d)), OR: rr((c, a, d) => c.m.i64.or(a, d)), XOR: rr((c, a, d) => c.m.i64.xor(a, d)),
+  SLL: rr((c, a, d) => c.m.i64.shl(a, d)), SRL: rr((c, a, d) => c.m.i64.shr_u(a, d)), SRA: rr((c, a, d) => c.m.i64.shr_s(a, d)),
+  SLT: rr((c, a, d) => bool(c, c.m.i64.lt_s(a, d))), SLTU: rr((c, a, d) => bool(c, c.m.i64.lt_u(a, d))),
+  MUL: rr((c, a, d) => c.m.i64.mul(a, d)), MULH: rr((c, a, d) => mulhSigned(c, a, d, true)),
+  MULHSU: rr((c, a, d) => mulhSigned(c, a, d, false)), MULHU: rr((c, a, d) => mulhu(c, a, d)),
+  DIV: div64(true, false), DIVU: div64(false, false), REM: div64(true, true), REMU: div64(false, true),
+  ADDW: rr((c, a, d) => sx32(c, c.m.i32.add(w(c, a), w(c, d)))), SUBW: rr((c, a, d) => sx32(c, c.m.i32.sub(w(c, a), w(c, d)))),
+  SLLW: rr((c, a, d) => sx32(c, c.m.i32.shl(w(c, a), w(c, d)))), SRLW: rr((c, a, d) => sx32(c, c.m.i32.shr_u(w(c, a), w(c, d)))),
+  SRAW: rr((c, a, d) => sx32(c, c.m.i32.shr_s(w(c, a), w(c, d)))), MULW: rr((c, a, d) => sx32(c, c.m.i32.mul(w(c, a), w(c, d)))),
+  DIVW: div32(true, false), DIVUW: div32(false, false), REMW: div32(true, true), REMUW: div32(false, true),
+  SH1ADD: rr((c, a, d) => c.m.i64.add(c.m.i64.shl(a, c.c64(1)), d)), SH2ADD: rr((c, a, d) => c.m.i64.add(c.m.i64.shl(a, c.c64(2)), d)),
+  SH3ADD: rr((c, a, d) => c.m.i64.add(c.m.i64.shl(a, c.c64(3)), d)), ADDUW: rr((c, a, d) => c.m.i64.add(zx32(c, a), d)),
+  SH1ADDUW: rr((c, a, d) => c.m.i64.add(c.m.i64.shl(zx32(c, a), c.c64(1)), d)),
+  SH2ADDUW: rr((c, a, d) => c.m.i64.add(c.m.i64.shl(zx32(c, a), c.c64(2)), d)),
+  SH3ADDUW: rr((c, a, d) => c.m.i64.add(c.m.i64.shl(zx32(c, a), c.c64(3)), d)),
+  ANDN: rr((c, a, d) => c.m.i64.and(a, c.m.i64.xor(d, c.c64(-1)))), ORN: rr((c, a, d) => c.m.i64.or(a, c.m.i64.xor(d, c.c64(-1)))),
+  XNOR: rr((c, a, d) => c.m.i64.xor(c.m.i64.xor(a, d), c.c64(-1))),
+  MIN: rr((c, a, d) => minmax(c, a, d, 'lt_s')), MAX: rr((c, a, d) => minmax(c, a, d, 'gt_s')),
+  MINU: rr((c, a, d) => minmax(c, a, d, 'lt_u')), MAXU: rr((c, a, d) => minmax(c, a, d, 'gt_u')),
+  ROL: rr((c, a, d) => c.m.i64.rotl(a, d)), ROR: rr((c, a, d) => c.m.i64.rotr(a, d)),
+  ROLW: rr((c, a, d) => sx32(c, c.m.i32.rotl(w(c, a), w(c, d)))), RORW: rr((c, a, d) => sx32(c, c.m.i32.rotr(w(c, a), w(c, d)))),
+  BCLR: rr((c, a, d) => c.m.i64.and(a, c.m.i64.xor(bit(c, d), c.c64(-1)))), BSET: rr((c, a, d) => c.m.i64.or(a, bit(c, d))),
+  BINV: rr((c, a, d) => c.m.i64.xor(a, bit(c, d))), BEXT: rr((c, a, d) => c.m.i64.and(c.m.i64.shr_u(a, d), c.c64(1))),
+  ADDI: ri((c, a, i) => c.m.i64.add(a, c.c64(i))), ANDI: ri((c, a, i) => c.m.i64.and(a, c.c64(i))),
+  ORI: ri((c, a, i) => c.m.i64.or(a, c.c64(i))), XORI: ri((c, a, i) => c.m.i64.xor(a, c.c64(i))),
+  SLTI: ri((c, a, i) => bool(c, c.m.i64.lt_s(a, c.c64(i)))), SLTIU: ri((c, a, i) => bool(c, c.m.i64.lt_u(a, c.c64(i)))),
+  SLLI: ri((c, a, i) => c.m.i64.shl(a, c.c64(i))), SRLI: ri((c, a, i) => c.m.i64.shr_u(a, c.c64(i))),
+  SRAI: ri((c, a, i) => c.m.i64.shr_s(a, c.c64(i))), ADDIW: ri((c, a, i) => sx32(c, c.m.i32.add(w(c, a), c.c32(i)))),
+  SLLIW: ri((c, a, i) => sx32(c, c.m.i32.shl(w(c, a), c.c32(i)))), SRLIW: ri((c, a, i) => sx32(c, c.m.i32.shr_u(w(c, a), c.c32(i)))),
+  SRAIW: ri((c, a, i) => sx32(c, c.m.i32.shr_s(w(c, a), c.c32(i)))), RORI: ri((c, a, i) => c.m.i64.rotr(a, c.c64(i))),
+  RORIW: ri((c, a, i) => sx32(c, c.m.i32.rotr(w(c, a), c.c32(i)))), SLLIUW: ri((c, a, i) => c.m.i64.shl(zx32(c, a), c.c64(i))),
+  BCLRI: ri((c, a, i) => c.m.i64.and(a, c.c64(~(1n << BigInt(i))))), BSETI: ri((c, a, i) => c.m.i64.or(a, c.c64(1n << BigInt(i)))),
+  BINVI: ri((c, a, i) => c.m.i64.xor(a, c.c64(1n << BigInt(i)))), BEXTI: ri((c, a, i) => c.m.i64.and(c.m.i64.shr_u(a, c.c64(i)), c.c64(1))),
+  CLZ: ri((c, a) => c.m.i64.clz(a)), CTZ: ri((c, a) => c.m.i64.ctz(a)), CPOP: ri((c, a) => c.m.i64.popcnt(a)),
+  CLZW: ri((c, a) => bool(c, c.m.i32.clz(w(c, a)))), CTZW: ri((c, a) => bool(c, c.m.i32.ctz(w(c, a)))),
+  CPOPW: ri((c, a) => bool(c, c.m.i32.popcnt(w(c, a)))),
+  SEXTB: ri((c, a) => c.m.i64.extend8_s(a)), SEXTH: ri((c, a) => c.m.i64.extend16_s(a)),
+  ZEXTH: ri((c, a) => c.m.i64.and(a, c.c64(0xffff))), ORCB: ri((c, a) => orcb(c, a)), REV8: ri((c, a) => rev8(c, a)),
+  MOVI: { reads: [], writesRd: true, emit: (c, o) => c.setReg(o.rd, c.c64(BigInt(o.aux) << 32n | BigInt(o.imm >>> 0))) },
+  LB: load(1, (c, p) => c.m.i64.load8_s(0, 1, p), (c, v) => c.m.i64.extend8_s(v)),
+  LH: load(2, (c, p) => c.m.i64.load16_s(0, 1, p), (c, v) => c.m.i64.extend16_s(v)),
+  LW: load(4, (c, p) => c.m.i64.load32_s(0, 1, p), (c, v) => c.m.i64.extend32_s(v)),
+  LD: load(8, (c, p) => c.m.i64.load(0, 1, p), (c, v) => v),
+  LBU: load(1, (c, p) => c.m.i64.load8_u(0, 1, p), (c, v) => v),
+  LHU: load(2, (c, p) => c.m.i64.load16_u(0, 1, p), (c, v) => v),
+  LWU: load(4, (c, p) => c.m.i64.load32_u(0, 1, p), (c, v) => v),
+  LWNB: load(4, (c, p) => c.m.i64.or(c.m.i64.load32_u(0, 1, p), c.c64(0xffffffff00000000n)),
+    (c, v) => c.m.i64.or(v, c.c64(0xffffffff00000000n))),
+  SB: store(1, (c, p, v) => c.m.i64.store8(0, 1, p, v)), SH: store(2, (c, p, v) => c.m.i64.store16(0, 1, p, v)),
+  SW: store(4, (c, p, v) => c.m.i64.store32(0, 1, p, v)), SD: store(8, (c, p, v) => c.m.i64.store(0, 1, p, v)),
+  BEQ: branch((c, a, d) => c.m.i64.eq(a, d)), BNE: branch((c, a, d) => c.m.i64.ne(a, d)),
+  BLT: branch((c, a, d) => c.m.i64.lt_s(a, d)), BGE: branch((c, a, d) => c.m.i64.ge_s(a, d)),
+  BLTU: branch((c, a, d) => c.m.i64.lt_u(a, d)), BGEU: branch((c, a, d) => c.m.i64.ge_u(a, d)),
+  JAL: {
+    reads: [], writesRd: true,
+    emit(c, o, blk) {
+      const pc = blk.vpc + BigInt(o.pcOff);
+      return c.m.block(null, [c.setReg(o.rd, c.c64(pc + BigInt(o.aux))), c.goTo(pc + BigInt(o.imm))]);
+    },
+  },
+  JALR: {
+    reads: I, writesRd: true,
+    emit(c, o, blk) {
+      const { m } = c;
+      const pc = blk.vpc + BigInt(o.pcOff);
+      return m.block(null, [
+        m.local.set(c.va, m.i64.and(m.i64.add(c.reg(o.rs1), c.c64(o.imm)), c.c64(~1n))),
+        c.setReg(o.rd, c.c64(pc + BigInt(o.aux))),
+        c.setPc(m.local.get(c.va, c.b.i64)),
+        m.br('exit'),
+      ]);
+    },
+  },
+  NEXT: { reads: [], writesRd: false, emit: (c, o, blk) => c.goTo(blk.vpc + BigInt(blk.len)) },
+  HELPER: helper(false),
+  HELPER_END: helper(true),
+};
+
+function minmax(c, a, d, cmp) {
+  const { m } = c;
+  return m.block(null, [m.local.set(c.val, a), m.local.set(c.tmp, d),
+    m.select(m.i64[cmp](m.local.get(c.val, c.b.i64), m.local.get(c.tmp, c.b.i64)),
+      m.local.get(c.val, c.b.i64), m.local.get(c.tmp, c.b.i64))], c.b.i64);
+}
+
+/** The IR op names this compiler can emit. */
+export const supportedOps = Object.keys(EMIT);

@@ -1,0 +1,223 @@
+// The JIT on the run thread. After each time slice it takes the core's compile
+// requests (regions whose blocks ran `threshold` times), sends their IR to a
+// compiler (the JIT worker, or this thread with {worker: false}), and between
+// slices instantiates what comes back against the core's memory and the three
+// C functions compiled code calls, puts each region's function in the core's
+// function table and installs it (src/ir/jit.h). Functions the core no longer
+// uses (their page was written, or a newer region replaced them) and those
+// evicted by the code-cache budget free their table slots.
+import { compileRegions, parseLayout } from './compile.mjs';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+const REQUEST_BYTES = 24; // sizeof(ir_jit_request)
+const BATCH_MAX = 64;     // regions per module
+
+/** Defaults of Jit options. */
+export const JIT_DEFAULTS = Object.freeze({ threshold: 2000, worker: true, maxFunctions: 8192 });
+
+/** A compiler running in a worker: post(msg), onmessage(cb), terminate(). */
+async function startWorker() {
+  const url = new URL('./worker.mjs', import.meta.url);
+  if (isNode) {
+    const { Worker } = await import('node:worker_threads');
+    const w = new Worker(url);
+    w.unref();
+    return { post: (m) => w.postMessage(m), onmessage: (cb) => w.on('message', cb), onerror: (cb) => w.on('error', cb), terminate: () => w.terminate() };
+  }
+  const w = new Worker(url, { type: 'module' });
+  return { post: (m) => w.postMessage(m), onmessage: (cb) => { w.onmessage = (e) => cb(e.data); }, onerror: (cb) => { w.onerror = cb; }, terminate: () => w.terminate() };
+}
+
+/** The JIT of one Core (and the machine it currently runs). */
+export class Jit {
+  #core; #mod; #layout; #opNames; #opts; #m = 0; #epoch = 0;
+  #compiler = null; #binaryen = null; #ready = false; #busy = false; #pending = []; #nextId = 1; #inflight = new Map();
+  #reqPtr; #vpcPtr = 0; #vpcCap = 0; #bufPtr = 0; #bufCap = 0;
+  #live = new Map(); // table index -> ppc page (BigInt), in install order
+  #warned = false;
+  /** Counters kept on this side: modules built, compile and install time (ms). */
+  counts = { modules: 0, compileMs: 0, installMs: 0, compileErrors: 0 };
+
+  /**
+   * A JIT for `core` (a Core of src/js/core.mjs). The compiler (Binaryen, in a
+   * worker or on this thread) loads in the background: machines run in the
+   * interpreter meanwhile, and their requests wait. If it cannot load, one
+   * warning is printed and everything stays interpreted.
+   * @param {object} opts  {threshold, worker, maxFunctions}: see JIT_DEFAULTS
+   */
+  constructor(core, opts = {}) {
+    this.#core = core;
+    this.#mod = core.mod;
+    this.#opts = { ...JIT_DEFAULTS, ...opts };
+    const words = new Uint32Array(this.#mod.HEAPU8.buffer, this.#mod._wvm_jit_layout() >>> 0, 16);
+    this.#layout = parseLayout([...words]);
+    this.#opNames = this.#mod.UTF8ToString(this.#mod._wvm_jit_op_names()).split(',').filter(Boolean);
+    this.#reqPtr = this.#mod._malloc(REQUEST_BYTES) >>> 0;
+    this.ready = (this.#opts.worker ? this.#startWorker() : import('binaryen').then((b) => { this.#binaryen = b.default; }))
+      .then(() => { this.#ready = true; this.#send(); })
+      .catch((e) => this.#unavailable(e));
+  }
+
+  async #startWorker() {
+    const w = await startWorker();
+    await new Promise((resolve, reject) => {
+      w.onerror((e) => (this.#ready ? this.#unavailable(e) : reject(e)));
+      w.onmessage((msg) => (msg.ready ? resolve() : this.#onResult(msg)));
+    });
+    this.#compiler = w;
+  }
+
+  /** The compiler cannot run: stay in the interpreter, say so once. */
+  #unavailable(e) {
+    this.#ready = false;
+    this.#pending = [];
+    this.#opts.threshold = 0;
+    if (this.#m) this.#mod._wvm_jit_set_threshold(this.#m, 0);
+    this.#warn(`the JIT is unavailable; running on the interpreter (${e?.message ?? e})`);
+  }
+
+  #warn(text) {
+    if (this.#warned) return;
+    this.#warned = true;
+    console.warn(`wvm: ${text}`);
+  }
+
+  /** Run machine `m` (a core machine handle): compile its hot regions from now on. */
+  attach(m) {
+    this.#m = m;
+    this.#epoch++;
+    this.#pending = [];
+    this.#live.clear(); // a new machine: the old one's functions died with it
+    this.#mod._wvm_jit_set_threshold(m, this.#opts.threshold);
+  }
+
+  /** After a time slice: free dead functions, take requests, start a compile. */
+  pump() {
+    const mod = this.#mod, m = this.#m;
+    if (!m) return;
+    for (let f; (f = mod._wvm_jit_take_dead(m) >>> 0);) this.#free(f);
+    while (mod._wvm_jit_take_request(m, this.#reqPtr)) {
+      const bytes = this.#region();
+      if (bytes) this.#pending.push({ req: mod.HEAPU8.slice(this.#reqPtr, this.#reqPtr + REQUEST_BYTES), bytes });
+    }
+    this.#send();
+  }
+
+  /** The description of the request at #reqPtr, or null if stale. */
+  #region() {
+    const mod = this.#mod;
+    for (;;) {
+      const n = Number(mod._wvm_jit_region(this.#m, this.#reqPtr, this.#bufPtr, this.#bufCap));
+      if (n === 0) return null;
+      if (n <= this.#bufCap) return mod.HEAPU8.slice(this.#bufPtr, this.#bufPtr + n);
+      if (this.#bufPtr) mod._free(this.#bufPtr);
+      this.#bufCap = Math.max(n, 2 * this.#bufCap, 65536);
+      this.#bufPtr = mod._malloc(this.#bufCap) >>> 0;
+    }
+  }
+
+  #send() {
+    if (!this.#ready || this.#busy || !this.#pending.length) return;
+    const batch = this.#pending.splice(0, BATCH_MAX);
+    const job = { id: this.#nextId++, epoch: this.#epoch, batch };
+    const msg = { id: job.id, layout: this.#layout, opNames: this.#opNames, regions: batch.map((r) => r.bytes) };
+    if (!this.#compiler) { // on this thread: compile and install now
+      const t0 = performance.now();
+      let result;
+      try {
+        const out = compileRegions(this.#binaryen, this.#layout, this.#opNames, msg.regions);
+        result = { id: job.id, module: new WebAssembly.Module(out.bytes), regions: out.regions, ms: performance.now() - t0 };
+      } catch (e) {
+        result = { id: job.id, error: e?.message ?? String(e) };
+      }
+      this.#inflight.set(job.id, job);
+      this.#onResult(result);
+      return;
+    }
+    this.#busy = true;
+    this.#inflight.set(job.id, job);
+    this.#compiler.post(msg);
+  }
+
+  #onResult({ id, module, regions, ms, error }) {
+    const job = this.#inflight.get(id);
+    this.#inflight.delete(id);
+    this.#busy = false;
+    if (job && job.epoch === this.#epoch) {
+      if (error) this.#failed(job, error);
+      else this.#install(job, module, regions, ms);
+    }
+    this.#send();
+  }
+
+  #failed(job, error) {
+    this.counts.compileErrors++;
+    this.#warn(`JIT: a region could not be compiled; it keeps running in the interpreter (${error})`);
+    for (const { req } of job.batch) this.#withRequest(req, () => this.#mod._wvm_jit_fail(this.#m, this.#reqPtr));
+  }
+
+  #withRequest(req, fn) {
+    this.#mod.HEAPU8.set(req, this.#reqPtr);
+    return fn();
+  }
+
+  #install(job, module, regions, ms) {
+    const t0 = performance.now();
+    const mod = this.#mod, l = this.#layout;
+    let instance;
+    try {
+      const fn = (i) => mod.getWasmTableEntry(i);
+      instance = new WebAssembly.Instance(module, {
+        env: { memory: this.#core.memory, load: fn(l.loadFn), store: fn(l.storeFn), helper: fn(l.helperFn) },
+      });
+    } catch (e) {
+      this.#failed(job, e.message);
+      return;
+    }
+    this.counts.modules++;
+    this.counts.compileMs += ms;
+    job.batch.forEach(({ req }, k) => {
+      const vpcs = regions[k].vpcs;
+      if (vpcs.length > this.#vpcCap) {
+        if (this.#vpcPtr) mod._free(this.#vpcPtr);
+        this.#vpcCap = Math.max(vpcs.length, 2 * this.#vpcCap, 256);
+        this.#vpcPtr = mod._malloc(8 * this.#vpcCap) >>> 0;
+      }
+      new BigUint64Array(mod.HEAPU8.buffer, this.#vpcPtr, vpcs.length).set(vpcs);
+      const idx = mod.addFunction(instance.exports[`r${k}`], 'iii');
+      const ok = this.#withRequest(req, () => mod._wvm_jit_install(this.#m, this.#reqPtr, idx, this.#vpcPtr, vpcs.length));
+      if (ok !== 0) mod.removeFunction(idx); // the page changed while it compiled
+      else this.#live.set(idx, new DataView(req.buffer).getBigUint64(0, true));
+    });
+    this.#evict();
+    this.counts.installMs += performance.now() - t0;
+  }
+
+  /** Keep at most maxFunctions installed: uninstall the oldest. */
+  #evict() {
+    for (const [idx, page] of this.#live) {
+      if (this.#live.size <= this.#opts.maxFunctions) break;
+      const f = this.#mod._wvm_jit_evict(this.#m, page) >>> 0;
+      if (f) this.#free(f);
+      else this.#live.delete(idx);
+    }
+  }
+
+  #free(idx) {
+    this.#live.delete(idx);
+    this.#mod.removeFunction(idx);
+  }
+
+  /** Installed functions now. */
+  get liveFunctions() { return this.#live.size; }
+
+  /** Stop the worker and free this side's buffers. */
+  close() {
+    this.#ready = false;
+    this.#compiler?.terminate();
+    this.#compiler = null;
+    for (const p of [this.#reqPtr, this.#vpcPtr, this.#bufPtr]) if (p) this.#mod._free(p);
+    this.#reqPtr = this.#vpcPtr = this.#bufPtr = 0;
+    this.#m = 0;
+  }
+}
