@@ -64,7 +64,7 @@ const u64 = (x) => BigInt.asUintN(64, x);
  * @param {Uint8Array[]} descriptions  region descriptions
  * @returns {{bytes: Uint8Array, regions: {vpcs: bigint[]}[]}} the module binary and, per region,
  *   the guest-virtual start of each entry (entry i of export r<k> runs block vpcs[i])
- * @throws Error for an op the compiler does not know or a module that does not validate
+ * @throws Error for an op the compiler does not know (WebAssembly.compile validates the rest)
  */
 export function compileRegions(binaryen, layout, opNames, descriptions) {
   const m = new binaryen.Module();
@@ -82,7 +82,6 @@ export function compileRegions(binaryen, layout, opNames, descriptions) {
       new RegionCompiler(m, binaryen, layout, opNames, region).build(`r${k}`);
       return { vpcs: region.blocks.map((b) => b.vpc) };
     });
-    if (!m.validate()) throw new Error('the compiled module does not validate');
     return { bytes: m.emitBinary(), regions };
   } finally {
     m.dispose();
@@ -104,73 +103,127 @@ function addMulhu(m, b) {
   ], i64));
 }
 
+/**
+ * Compiles one region. Guest registers live in wasm locals used as a read
+ * cache of ir_cpu.r[]: every write goes to the local and to memory at once, so
+ * leaving the region stores nothing and helpers and traps see memory up to
+ * date. On entering a block from outside (the function's entry, an indirect
+ * jump inside the region) only the registers live into that block are loaded;
+ * after a helper call those read later are reloaded. The retired-instruction
+ * count lives in a local and is written back before leaving or calling a
+ * helper.
+ */
 class RegionCompiler {
   constructor(m, binaryen, layout, opNames, region) {
     Object.assign(this, { m, b: binaryen, l: layout, region });
     this.op = Object.fromEntries(opNames.map((n, i) => [i, n]));
     this.entryOf = new Map(region.blocks.map((b, i) => [b.vpc, i]));
-    // Guest registers the region touches get a wasm local each.
-    this.used = new Set();
-    this.written = new Set();
+    this.info = region.blocks.map((blk) => this.scan(blk));
+    this.liveness();
+    // Locals: 0 cpu, 1 entry, then one i64 per register touched, then scratch.
+    const regs = new Set();
     for (const blk of region.blocks) {
       for (const o of blk.ops) {
-        const cls = this.classOf(o);
-        if (cls.reads.includes('rs1')) this.use(o.rs1);
-        if (cls.reads.includes('rs2')) this.use(o.rs2);
-        if (cls.writesRd && o.rd !== layout.zeroSink) { this.use(o.rd); this.written.add(o.rd); }
+        const e = this.emitter(o);
+        for (const f of e.reads) if (o[f] !== 0) regs.add(o[f]);
+        if (e.writesRd && o.rd !== layout.zeroSink) regs.add(o.rd);
       }
     }
-    // Locals: 0 cpu, 1 entry, then one i64 per used register, then scratch.
     this.local = new Map();
     const vars = [];
-    for (const r of [...this.used].sort((a, b) => a - b)) { this.local.set(r, 2 + vars.length); vars.push(binaryen.i64); }
-    this.va = 2 + vars.length; vars.push(binaryen.i64);
-    this.val = 2 + vars.length; vars.push(binaryen.i64);
-    this.tmp = 2 + vars.length; vars.push(binaryen.i64);
-    this.ent = 2 + vars.length; vars.push(binaryen.i32); // TLB entry address
-    this.tlbBase = 2 + vars.length; vars.push(binaryen.i32);
-    this.st = 2 + vars.length; vars.push(binaryen.i32);
+    const add = (t) => { vars.push(t); return 1 + vars.length; };
+    for (const r of [...regs].sort((a, b) => a - b)) this.local.set(r, add(binaryen.i64));
+    this.va = add(binaryen.i64);
+    this.val = add(binaryen.i64);
+    this.tmp = add(binaryen.i64);
+    this.ins = add(binaryen.i64);     // instret
+    this.limit = add(binaryen.i64);   // instret_limit
+    this.ent = add(binaryen.i32);     // TLB entry address
+    this.tlbBase = add(binaryen.i32);
+    this.st = add(binaryen.i32);
     this.vars = vars;
   }
 
-  use(r) { if (r !== 0) this.used.add(r); }
+  /** What block `blk` reads before writing (use), writes (def), and where it goes in the region. */
+  scan(blk) {
+    const use = new Set(), def = new Set(), succ = [];
+    let afterHelper = false;
+    for (const o of blk.ops) {
+      const e = this.emitter(o);
+      if (!afterHelper) for (const f of e.reads) if (o[f] !== 0 && !def.has(o[f])) use.add(o[f]);
+      if (e.writesRd && o.rd !== this.l.zeroSink) def.add(o.rd);
+      if (e.helper) afterHelper = true; // registers read later are reloaded from memory
+      for (const t of e.targets?.(o, blk) ?? []) {
+        const k = this.entryOf.get(u64(t));
+        if (k !== undefined) succ.push(k);
+      }
+    }
+    return { use, def, succ, afterHelper, liveIn: new Set(use), liveOut: new Set() };
+  }
 
-  /** What an op reads and writes, by its class in ir.h. */
-  classOf(o) {
+  /** Backward dataflow over the region's static edges (indirect ones reload). */
+  liveness() {
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const inf of [...this.info].reverse()) {
+        for (const k of inf.succ) for (const r of this.info[k].liveIn) inf.liveOut.add(r);
+        if (inf.afterHelper) continue;
+        for (const r of inf.liveOut) {
+          if (!inf.def.has(r) && !inf.liveIn.has(r)) { inf.liveIn.add(r); changed = true; }
+        }
+      }
+    }
+  }
+
+  emitter(o) {
     const name = this.op[o.opc];
     const e = EMIT[name];
     if (!e) throw new Error(`JIT: no emitter for IR op ${name ?? o.opc}`);
     return e;
   }
 
+  /**
+   * A labelled block of type none. Filled after creation: Binaryen would
+   * otherwise search each new labelled block's whole subtree for branches to
+   * it, and the nested dispatch blocks make that quadratic.
+   */
+  named(label, children) {
+    const blk = this.m.block(label, [], this.b.none);
+    for (const c of children) this.b.Block.appendChild(blk, c);
+    return blk;
+  }
+
   // ---- expression helpers ----
   cpu() { return this.m.local.get(0, this.b.i32); }
   c64(x) { return this.m.i64.const(BigInt.asIntN(64, BigInt(x))); }
   c32(x) { return this.m.i32.const(x | 0); }
-  reg(r) { return r === 0 ? this.c64(0) : this.m.local.get(this.local.get(r), this.b.i64); }
-  setReg(r, value) { return r === this.l.zeroSink ? this.m.drop(value) : this.m.local.set(this.local.get(r), value); }
+  get64(i) { return this.m.local.get(i, this.b.i64); }
+  reg(r) { return r === 0 ? this.c64(0) : this.get64(this.local.get(r)); }
+  /** Write guest register r: its local and ir_cpu.r[r]. */
+  setReg(r, value) {
+    if (r === this.l.zeroSink) return this.m.drop(value);
+    return this.m.i64.store(this.l.r + 8 * r, 8, this.cpu(), this.m.local.tee(this.local.get(r), value, this.b.i64));
+  }
+  loadReg(r) { return this.m.local.set(this.local.get(r), this.cpuLoad64(this.l.r + 8 * r)); }
   cpuLoad64(off) { return this.m.i64.load(off, 8, this.cpu()); }
   cpuStore64(off, value) { return this.m.i64.store(off, 8, this.cpu(), value); }
-  regSlot(r) { return this.l.r + 8 * r; }
-
-  /** Store the written registers' locals to the CPU struct. */
-  spill() { return [...this.written].filter((r) => r !== 0).map((r) => this.cpuStore64(this.regSlot(r), this.reg(r))); }
-  /** Load every used register's local from the CPU struct. */
-  reload() { return [...this.used].map((r) => this.setReg(r, this.cpuLoad64(this.regSlot(r)))); }
-
   setPc(value) { return this.cpuStore64(this.l.pc, value); }
+  syncInstret() { return this.cpuStore64(this.l.instret, this.get64(this.ins)); }
+  addInstret(delta) { return this.m.local.set(this.ins, this.m.i64.add(this.get64(this.ins), this.c64(delta))); }
+
   /** Leave the region with cpu->pc = `pc` (BigInt), or stay in it when pc starts one of its blocks. */
   goTo(pc) {
     const k = this.entryOf.get(u64(pc));
     if (k !== undefined) return this.m.block(null, [this.m.local.set(1, this.c32(k)), this.m.br('dispatch')]);
     return this.m.block(null, [this.setPc(this.c64(pc)), this.m.br('exit')]);
   }
-  addInstret(delta) { return this.cpuStore64(this.l.instret, this.m.i64.add(this.cpuLoad64(this.l.instret), this.c64(delta))); }
+  /** Continue at the guest-virtual address in local va: a block of the region (through its entry loads) or leave. */
+  goToDynamic() { return this.m.br('dynamic'); }
   /** The instruction at `o` trapped: it did not retire; the trap spends budget (as the interpreter). */
   trapped(o) {
     return this.m.block(null, [
       this.addInstret(-o.insnsAfter),
-      this.cpuStore64(this.l.instretLimit, this.m.i64.sub(this.cpuLoad64(this.l.instretLimit), this.c64(1))),
+      this.cpuStore64(this.l.instretLimit, this.m.i64.sub(this.get64(this.limit), this.c64(1))),
       this.m.br('exit'),
     ]);
   }
@@ -180,53 +233,98 @@ class RegionCompiler {
   /** The TLB entry of `va` (local) in the data MMU index, into local ent. */
   tlbEntry() {
     const { m } = this;
-    const idx = m.i32.and(m.i32.wrap(m.i64.shr_u(m.local.get(this.va, this.b.i64), this.c64(12))), this.c32((1 << this.l.tlbBits) - 1));
+    const idx = m.i32.and(m.i32.wrap(m.i64.shr_u(this.get64(this.va), this.c64(12))), this.c32((1 << this.l.tlbBits) - 1));
     return m.local.set(this.ent, m.i32.add(m.local.get(this.tlbBase, this.b.i32), m.i32.mul(idx, this.c32(this.l.tlbEntrySize))));
   }
   /** Nonzero if the entry's tag for `access` matches the page of the access's last byte. */
   tlbHit(access, size) {
     const { m, b } = this;
-    const last = m.i64.and(m.i64.add(m.local.get(this.va, b.i64), this.c64(size - 1)), this.c64(~0xfffn));
+    const last = m.i64.and(m.i64.add(this.get64(this.va), this.c64(size - 1)), this.c64(~0xfffn));
     return m.i64.eq(m.i64.load(8 * access, 8, m.local.get(this.ent, b.i32)), last);
   }
   hostAddr() {
     const { m, b } = this;
-    return m.i32.wrap(m.i64.add(m.local.get(this.va, b.i64), m.i64.load(this.l.tlbAddend, 8, m.local.get(this.ent, b.i32))));
+    return m.i32.wrap(m.i64.add(this.get64(this.va), m.i64.load(this.l.tlbAddend, 8, m.local.get(this.ent, b.i32))));
   }
 
+  /**
+   * The function: entry loads per block (br_table on `entry`), the dispatch
+   * loop over block code (br_table on `entry`), the dynamic-target lookup
+   * (page offset -> entry), and the exit.
+   */
   build(name) {
-    const { m, b, region } = this;
-    // Dispatch: block k's code follows the end of the k-th nested block.
-    let body = m.switch(region.blocks.map((_, k) => `b${k}`), 'exit', m.local.get(1, b.i32));
+    const { m, b, region, l } = this;
+    const n = region.blocks.length;
+    const labels = (p) => region.blocks.map((_, k) => `${p}${k}`);
+    // dispatch loop: block k's code follows the end of the k-th nested block
+    let loop = m.switch(labels('b'), 'exit', m.local.get(1, b.i32));
     region.blocks.forEach((blk, k) => {
-      body = m.block(`b${k}`, [body]);
-      body = m.block(null, [body, ...this.blockCode(blk)]);
+      loop = m.block(null, [this.named(`b${k}`, [loop]), ...this.blockCode(blk, k)]);
     });
-    const l = this.l;
+    // entry loads: the registers live into block k, then the loop at k
+    let entries = m.switch(labels('e'), 'exit', m.local.get(1, b.i32));
+    region.blocks.forEach((_, k) => {
+      entries = m.block(null, [this.named(`e${k}`, [entries]),
+        ...[...this.info[k].liveIn].map((r) => this.loadReg(r)), m.br('run')]);
+    });
+    // dynamic targets: page offset / 2 -> entry k, else leave with pc = va
+    const slots = new Array(2048).fill('leave');
+    region.blocks.forEach((blk, k) => { if ((blk.vpc & ~0xfffn) === region.vpcPage) slots[Number(blk.vpc & 0xfffn) >> 1] = `d${k}`; });
+    let dyn = m.switch(slots, 'leave', m.i32.shr_u(m.i32.and(m.i32.wrap(this.get64(this.va)), this.c32(0xfff)), this.c32(1)));
+    dyn = this.named('leave', [
+      m.br_if('leave', m.i64.ne(m.i64.and(this.get64(this.va), this.c64(~0xfffn)), this.c64(region.vpcPage))),
+      ...region.blocks.reduce((acc, _, k) => [this.named(`d${k}`, acc), m.local.set(1, this.c32(k)), m.br('entry')], [dyn]),
+    ]);
     const fn = m.block(null, [
-      ...[...this.used].map((r) => this.setReg(r, this.cpuLoad64(this.regSlot(r)))),
+      m.local.set(this.ins, this.cpuLoad64(l.instret)),
+      m.local.set(this.limit, this.cpuLoad64(l.instretLimit)),
       m.local.set(this.tlbBase, m.i32.add(m.i32.add(this.cpu(), this.c32(l.tlb)),
         m.i32.mul(m.i32.load8_u(l.dataIdx, 1, this.cpu()), this.c32(l.tlbEntrySize << l.tlbBits)))),
-      m.block('exit', [m.loop('dispatch', body)]),
-      ...this.spill(),
+      this.named('exit', [
+        m.loop('entry', m.block(null, [
+          this.named('dynamic', [
+            this.named('run', [entries]),
+            m.loop('dispatch', loop),
+          ]),
+          dyn,
+          this.setPc(this.get64(this.va)),
+          m.br('exit'),
+        ])),
+      ]),
+      this.syncInstret(),
       m.return(this.c32(0)),
     ]);
+    void n;
     m.addFunction(name, b.createType([b.i32, b.i32]), b.i32, this.vars, fn);
     m.addFunctionExport(name, name);
   }
 
   /** One block: the budget check, then its ops; every path ends in a branch. */
-  blockCode(blk) {
-    const { m, b, l } = this;
+  blockCode(blk, k) {
+    const { m, l } = this;
     const code = [
-      m.if(m.i32.or(m.i32.load(l.exitReq, 4, this.cpu()),
-        m.i64.ge_u(this.cpuLoad64(l.instret), this.cpuLoad64(l.instretLimit))),
-      m.block(null, [this.setPc(this.c64(blk.vpc)), m.br('exit')])),
+      m.if(m.i32.or(m.i32.load(l.exitReq, 4, this.cpu()), m.i64.ge_u(this.get64(this.ins), this.get64(this.limit))),
+        m.block(null, [this.setPc(this.c64(blk.vpc)), m.br('exit')])),
       this.addInstret(blk.ninsns),
     ];
-    for (const o of blk.ops) code.push(EMIT[this.op[o.opc]].emit(this, o, blk));
+    this.block = { blk, k };
+    blk.ops.forEach((o, i) => {
+      this.opIndex = i;
+      code.push(this.emitter(o).emit(this, o, blk));
+    });
     code.push(m.unreachable()); // the last op always branches
     return code;
+  }
+
+  /** Registers to reload after a helper at op index i of the current block: read later, or live out. */
+  reloadAfterHelper() {
+    const { blk, k } = this.block;
+    const regs = new Set(this.info[k].liveOut);
+    for (const o of blk.ops.slice(this.opIndex + 1)) {
+      const e = this.emitter(o);
+      for (const f of e.reads) if (o[f] !== 0) regs.add(o[f]);
+    }
+    return [...regs].filter((r) => this.local.has(r)).map((r) => this.loadReg(r));
   }
 }
 
@@ -335,24 +433,31 @@ function store(size, rawStore) {
 function branch(cond) {
   return {
     reads: R, writesRd: false,
+    targets: (o, blk) => [blk.vpc + BigInt(o.pcOff) + BigInt(o.imm), blk.vpc + BigInt(blk.len)],
     emit: (c, o, blk) => c.m.if(cond(c, c.reg(o.rs1), c.reg(o.rs2)),
       c.goTo(blk.vpc + BigInt(o.pcOff) + BigInt(o.imm)), c.goTo(blk.vpc + BigInt(blk.len))),
   };
 }
-/** HELPER and HELPER_END: registers go to memory around the call. */
+/**
+ * HELPER and HELPER_END: the call sees registers and instret in memory and
+ * may change any of them; the registers read afterwards are reloaded.
+ */
 function helper(ends) {
   return {
-    reads: [], writesRd: false,
+    reads: [], writesRd: false, helper: true,
     emit(c, o, blk) {
       const { m, b } = c;
       const operands = o.opc | o.rd << 8 | o.rs1 << 16 | o.rs2 << 24;
       return m.block(null, [
-        ...c.spill(),
+        c.syncInstret(),
         c.setPc(c.c64(blk.vpc)),
         m.local.set(c.st, m.call('helper', [c.cpu(), c.c32(o.imm), c.c32(operands), c.c32(o.aux), c.c32(o.pcOff)], b.i32)),
-        ...c.reload(),
+        m.local.set(c.ins, c.cpuLoad64(c.l.instret)),
         m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_TRAP)), c.trapped(o)),
-        ends ? m.br('exit') : m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_END)), c.endAfter(o)),
+        ends ? m.br('exit') : m.block(null, [
+          m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_END)), c.endAfter(o)),
+          ...c.reloadAfterHelper(),
+        ]),
       ]);
     },
   };
@@ -415,6 +520,7 @@ const EMIT = {
   BLTU: branch((c, a, d) => c.m.i64.lt_u(a, d)), BGEU: branch((c, a, d) => c.m.i64.ge_u(a, d)),
   JAL: {
     reads: [], writesRd: true,
+    targets: (o, blk) => [blk.vpc + BigInt(o.pcOff) + BigInt(o.imm)],
     emit(c, o, blk) {
       const pc = blk.vpc + BigInt(o.pcOff);
       return c.m.block(null, [c.setReg(o.rd, c.c64(pc + BigInt(o.aux))), c.goTo(pc + BigInt(o.imm))]);
@@ -428,12 +534,11 @@ const EMIT = {
       return m.block(null, [
         m.local.set(c.va, m.i64.and(m.i64.add(c.reg(o.rs1), c.c64(o.imm)), c.c64(~1n))),
         c.setReg(o.rd, c.c64(pc + BigInt(o.aux))),
-        c.setPc(m.local.get(c.va, c.b.i64)),
-        m.br('exit'),
+        c.goToDynamic(),
       ]);
     },
   },
-  NEXT: { reads: [], writesRd: false, emit: (c, o, blk) => c.goTo(blk.vpc + BigInt(blk.len)) },
+  NEXT: { reads: [], writesRd: false, targets: (o, blk) => [blk.vpc + BigInt(blk.len)], emit: (c, o, blk) => c.goTo(blk.vpc + BigInt(blk.len)) },
   HELPER: helper(false),
   HELPER_END: helper(true),
 };

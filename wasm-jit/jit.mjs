@@ -72,7 +72,7 @@ export class Jit {
     this.#ready = false;
     this.#pending = [];
     this.#opts.threshold = 0;
-    if (this.#m) this.#mod._wvm_jit_set_threshold(this.#m, 0);
+    if (this.#m) this.#mod._wvm_jit_configure(this.#m, 0, 0);
     this.#warn(`the JIT is unavailable; running on the interpreter (${e?.message ?? e})`);
   }
 
@@ -88,7 +88,7 @@ export class Jit {
     this.#epoch++;
     this.#pending = [];
     this.#live.clear(); // a new machine: the old one's functions died with it
-    this.#mod._wvm_jit_set_threshold(m, this.#opts.threshold);
+    this.#mod._wvm_jit_configure(m, this.#opts.threshold, this.#opts.worker ? 0 : 1 /* WVM_JIT_EAGER */);
   }
 
   /** After a time slice: free dead functions, take requests, start a compile. */

@@ -5,7 +5,11 @@
 #include "core/machine.h"
 #include "ir/jit.h"
 
-void wvm_jit_set_threshold(wvm_machine *m, uint32_t executions) { m->cache.jit.threshold = executions; }
+void wvm_jit_configure(wvm_machine *m, uint32_t threshold, uint32_t flags)
+{
+    m->cache.jit.threshold = threshold;
+    m->cache.jit.eager = (flags & WVM_JIT_EAGER) != 0;
+}
 
 int wvm_jit_take_request(wvm_machine *m, struct ir_jit_request *r) { return ir_jit_take_request(&m->cache.jit, r); }
 
@@ -42,6 +46,13 @@ const uint32_t *wvm_jit_layout(void)
     for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++)
         layout[i] = v[i];
     return layout;
+}
+
+const char *wvm_jit_op_names(void)
+{
+#define IR_NAME(name, cls) #name ","
+    return IR_OPS(IR_NAME);
+#undef IR_NAME
 }
 
 void wvm_jit_stats(wvm_machine *m, double *out)

@@ -378,6 +378,8 @@ int wvm_run(wvm_machine *m, uint32_t slice_us)
             break;
         if (flow && m->out_len > CONSOLE_DRAIN)
             return WVM_RUNNING; /* the host drains the console first */
+        if (m->cache.jit.eager && m->cache.jit.nqueue)
+            return WVM_RUNNING; /* the host compiles first */
         /* Not idle while the console device takes queued input (a paste
          * larger than the UART's FIFO): its interrupt wakes the guest. */
         if (idle && !io_in_flight(m) && !(m->in_len && pump_input(m)))

@@ -104,8 +104,9 @@ uint64_t wvm_instret(wvm_machine *m);
  * Blocks executed `executions` times (0: never, the default) have their
  * region (the blocks of one guest page) queued for compilation. */
 #define WVM_JIT_LAYOUT_VERSION 1
+#define WVM_JIT_EAGER 1 /* wvm_run returns as soon as a region is queued (the host compiles it at once) */
 struct ir_jit_request;
-void wvm_jit_set_threshold(wvm_machine *m, uint32_t executions);
+void wvm_jit_configure(wvm_machine *m, uint32_t threshold, uint32_t flags);
 /* Take the oldest compile request into *r (24 bytes, ir_jit_request).
  * Returns 1, or 0 if none is queued. */
 int wvm_jit_take_request(wvm_machine *m, struct ir_jit_request *r);
@@ -131,6 +132,8 @@ uintptr_t wvm_jit_evict(wvm_machine *m, uint64_t ppc_page);
  * jit_val; function-table indexes of ir_jit_load, ir_jit_store,
  * ir_jit_helper; IR_ZERO_SINK. */
 const uint32_t *wvm_jit_layout(void);
+/* The IR's op names in opcode order, comma-separated (ir/ir.h). */
+const char *wvm_jit_op_names(void);
 /* Counters into out[0..8]: requests, installs, stale installs, failures,
  * evictions, guest instructions run compiled, page invalidations, cache
  * flushes, blocks translated. */

@@ -62,6 +62,9 @@ void ir_jit_hot(ir_cache *c, const ir_block *b)
                                              j->page_version[pg]};
     j->page_state[pg] = j->page_version[pg] << 2 | PAGE_PENDING;
     j->requests++;
+    if (j->eager)
+        for (int i = 0; i < c->ncpus; i++)
+            c->cpus[i]->exit_req = 2; /* as a machine stop: wvm_run returns */
 }
 
 void ir_jit_page_dropped(ir_jit *j, size_t pg)

@@ -35,6 +35,7 @@ typedef struct ir_jit_request {
 
 typedef struct ir_jit {
     uint32_t threshold;     /* executions of a block before its region is compiled; 0: off */
+    int eager;              /* a request stops the run at once (the host compiles it now) */
     uint32_t *page_version; /* per RAM page: bumped when its blocks are dropped */
     uint32_t *page_state;   /* per RAM page: version << 2 | 1 pending, | 2 failed; 0 idle */
     ir_jit_fn *page_fn;     /* per RAM page: its installed region, or NULL */

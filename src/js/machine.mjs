@@ -32,11 +32,29 @@ import { Jit } from '../../wasm-jit/jit.mjs';
 
 const OP_READ = 0, OP_WRITE = 1;
 
+/**
+ * Run `fn` soon without a timer's clamping (a nested setTimeout(0) waits
+ * 1-5 ms): setImmediate in Node, a MessageChannel in a browser worker.
+ * Returns a function that cancels it.
+ */
+const soon = typeof setImmediate === 'function'
+  ? (fn) => { const t = setImmediate(fn); return () => clearImmediate(t); }
+  : (() => {
+      const channel = new MessageChannel(), queue = [];
+      channel.port1.onmessage = () => queue.shift()?.();
+      return (fn) => {
+        let live = true;
+        queue.push(() => live && fn());
+        channel.port2.postMessage(0);
+        return () => { live = false; };
+      };
+    })();
+
 /** A running guest. Events: 'output' (detail: Uint8Array), 'state' (detail: state string). */
 export class Machine extends EventTarget {
   /** @type {'created'|'running'|'paused'|'halted'|'error'} */
   state = 'created';
-  #core; #m; #opts; #disks; #jit = null; #pendingIo = 0; #timer = null; #wake = null; #started = 0;
+  #core; #m; #opts; #disks; #jit = null; #pendingIo = 0; #cancel = null; #wake = null; #started = 0;
   #generation = 0; // bumped by reset() and stop(): an older machine's disk requests no longer count as pending
   #size = [0, 0]; // terminal columns and rows given by resize(), kept across resets
   #input = []; // console input (Uint8Arrays) the core has not taken yet
@@ -100,8 +118,7 @@ export class Machine extends EventTarget {
   /** Stop running at the next slice boundary; start() resumes. */
   pause() {
     if (this.state !== 'running') return;
-    clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#unschedule();
     this.#setState('paused');
   }
 
@@ -115,8 +132,7 @@ export class Machine extends EventTarget {
    * @throws Error with the core's message if the machine cannot be created again
    */
   reset() {
-    clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#unschedule();
     this.#wake = null;
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
@@ -135,7 +151,7 @@ export class Machine extends EventTarget {
 
   /** Stop for good and release the machine's memory. */
   stop() {
-    clearTimeout(this.#timer);
+    this.#unschedule();
     this.#generation++;
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
@@ -216,9 +232,20 @@ export class Machine extends EventTarget {
     });
   }
 
+  // The next slice: at once while the guest is busy, after `ms` when it idles.
   #schedule(ms) {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#slice(), ms);
+    this.#unschedule();
+    if (ms > 0) {
+      const t = setTimeout(() => this.#slice(), ms);
+      this.#cancel = () => clearTimeout(t);
+    } else {
+      this.#cancel = soon(() => this.#slice());
+    }
+  }
+
+  #unschedule() {
+    this.#cancel?.();
+    this.#cancel = null;
   }
 
   // Wake a machine sleeping in WFI (input or I/O completion).
@@ -227,7 +254,7 @@ export class Machine extends EventTarget {
   }
 
   #slice() {
-    this.#timer = null;
+    this.#cancel = null;
     if (this.state !== 'running') return;
     const core = this.#core, m = this.#m;
     this.#feed();
