@@ -9,8 +9,10 @@
 
 /** Layout facts from wvm_jit_layout() (src/core/wvm.h), in order. */
 const LAYOUT_FIELDS = ['version', 'r', 'pc', 'instret', 'instretLimit', 'exitReq', 'dataIdx', 'tlb',
-  'tlbEntrySize', 'tlbBits', 'tlbAddend', 'jitVal', 'loadFn', 'storeFn', 'helperFn', 'zeroSink'];
-export const LAYOUT_VERSION = 1;
+  'tlbEntrySize', 'tlbBits', 'tlbAddend', 'jitVal', 'loadFn', 'storeFn', 'helperFn', 'zeroSink', 'traps'];
+export const LAYOUT_VERSION = 2;
+/** How many u32 words wvm_jit_layout() returns. */
+export const LAYOUT_WORDS = LAYOUT_FIELDS.length;
 
 /** Decode the u32 array of wvm_jit_layout() into named fields. */
 export function parseLayout(words) {
@@ -223,6 +225,7 @@ class RegionCompiler {
   trapped(o) {
     return this.m.block(null, [
       this.addInstret(-o.insnsAfter),
+      this.cpuStore64(this.l.traps, this.m.i64.add(this.cpuLoad64(this.l.traps), this.c64(1))),
       this.cpuStore64(this.l.instretLimit, this.m.i64.sub(this.get64(this.limit), this.c64(1))),
       this.m.br('exit'),
     ]);
@@ -451,7 +454,7 @@ function helper(ends) {
       return m.block(null, [
         c.syncInstret(),
         c.setPc(c.c64(blk.vpc)),
-        m.local.set(c.st, m.call('helper', [c.cpu(), c.c32(o.imm), c.c32(operands), c.c32(o.aux), c.c32(o.pcOff)], b.i32)),
+        m.local.set(c.st, m.call('helper', [c.cpu(), c.c32(o.imm), c.c32(operands), c.c32(o.aux), c.c32(o.pcOff | o.insnsAfter << 16)], b.i32)),
         m.local.set(c.ins, c.cpuLoad64(c.l.instret)),
         m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_TRAP)), c.trapped(o)),
         ends ? m.br('exit') : m.block(null, [

@@ -6,7 +6,7 @@
 // function table and installs it (src/ir/jit.h). Functions the core no longer
 // uses (their page was written, or a newer region replaced them) and those
 // evicted by the code-cache budget free their table slots.
-import { compileRegions, parseLayout } from './compile.mjs';
+import { LAYOUT_WORDS, compileRegions, parseLayout } from './compile.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 const REQUEST_BYTES = 24; // sizeof(ir_jit_request)
@@ -49,7 +49,7 @@ export class Jit {
     this.#core = core;
     this.#mod = core.mod;
     this.#opts = { ...JIT_DEFAULTS, ...opts };
-    const words = new Uint32Array(this.#mod.HEAPU8.buffer, this.#mod._wvm_jit_layout() >>> 0, 16);
+    const words = new Uint32Array(this.#mod.HEAPU8.buffer, this.#mod._wvm_jit_layout() >>> 0, LAYOUT_WORDS);
     this.#layout = parseLayout([...words]);
     this.#opNames = this.#mod.UTF8ToString(this.#mod._wvm_jit_op_names()).split(',').filter(Boolean);
     this.#reqPtr = this.#mod._malloc(REQUEST_BYTES) >>> 0;

@@ -24,6 +24,10 @@ const char cli_usage[] =
     "                    a virtio-blk disk (up to 4)\n"
     "  -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)\n"
     "  -nographic        console on stdio (the default)\n"
+    "  -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,\n"
+    "                    compiling in a worker; sync compiles on the run thread as soon\n"
+    "                    as code is hot). The native build has no JIT\n"
+    "  -jit-threshold N  executions of a block before its page is compiled (default 2000)\n"
     "  --stats           at exit, print guest instructions retired, run time and peak RSS\n"
     "  -h, --help        this text\n"
     "Keys: Ctrl-A x quits, Ctrl-A h lists keys.\n"
@@ -88,7 +92,8 @@ static int parse_drive(char *spec, cli_drive *d, char *err, size_t n)
 
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
 {
-    static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive", "-M", "-machine"};
+    static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive", "-M", "-machine",
+                                         "-jit", "-jit-threshold"};
     memset(o, 0, sizeof(*o));
     o->mem_mib = 256;
     o->smp = 1;
@@ -132,6 +137,16 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
             o->initrd = v;
         } else if (!strcmp(a, "-append")) {
             o->append = v;
+        } else if (!strcmp(a, "-jit")) {
+            if (strcmp(v, "on") && strcmp(v, "off") && strcmp(v, "sync"))
+                return fail(err, n, "bad -jit value '%s' (on, off or sync)", v);
+            if (strcmp(v, "off"))
+                return fail(err, n, "%s", "-jit: the native build has no JIT (it runs the interpreter); the wasm build has one (node src/js/cli.mjs)");
+        } else if (!strcmp(a, "-jit-threshold")) {
+            char *end;
+            long t = strtol(v, &end, 10);
+            if (*end || t < 1 || t > 1000000000)
+                return fail(err, n, "bad -jit-threshold value '%s' (1..1000000000)", v);
         } else if (!strcmp(a, "-M") || !strcmp(a, "-machine")) {
             if (strcmp(v, "virt"))
                 return fail(err, n, "machine '%s' is not emulated (only 'virt')", v);

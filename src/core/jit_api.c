@@ -32,7 +32,7 @@ uintptr_t wvm_jit_evict(wvm_machine *m, uint64_t ppc_page) { return (uintptr_t)i
 
 const uint32_t *wvm_jit_layout(void)
 {
-    static uint32_t layout[16];
+    static uint32_t layout[32];
     uint32_t v[] = {
         WVM_JIT_LAYOUT_VERSION,
         (uint32_t)offsetof(ir_cpu, r), (uint32_t)offsetof(ir_cpu, pc),
@@ -41,7 +41,7 @@ const uint32_t *wvm_jit_layout(void)
         (uint32_t)offsetof(ir_cpu, tlb), (uint32_t)sizeof(tlb_entry), TLB_BITS,
         (uint32_t)offsetof(tlb_entry, addend), (uint32_t)offsetof(ir_cpu, jit_val),
         (uint32_t)(uintptr_t)ir_jit_load, (uint32_t)(uintptr_t)ir_jit_store,
-        (uint32_t)(uintptr_t)ir_jit_helper, IR_ZERO_SINK,
+        (uint32_t)(uintptr_t)ir_jit_helper, IR_ZERO_SINK, (uint32_t)offsetof(ir_cpu, traps),
     };
     for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++)
         layout[i] = v[i];
@@ -60,7 +60,7 @@ void wvm_jit_stats(wvm_machine *m, double *out)
     const ir_jit *j = &m->cache.jit;
     const double v[] = {(double)j->requests, (double)j->installs, (double)j->stale, (double)j->failures,
                         (double)j->evictions, (double)j->compiled_insns, (double)m->cache.invalidations,
-                        (double)m->cache.flushes, (double)m->cache.blocks};
+                        (double)m->cache.flushes, (double)m->cache.blocks, (double)j->entries};
     for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++)
         out[i] = v[i];
 }

@@ -3,6 +3,7 @@
 #include "core/machine.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,4 +422,82 @@ uint8_t *wvm_buffer(size_t len)
         cap = len;
     }
     return buf;
+}
+
+uint64_t wvm_events(wvm_machine *m)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < m->nharts; i++)
+        n += m->harts[i]->cpu.instret + m->harts[i]->cpu.traps;
+    return n;
+}
+
+int wvm_step(wvm_machine *m, uint64_t events)
+{
+    uint64_t target = wvm_events(m) + events;
+    while (!m->halted) {
+        uint64_t now = wvm_events(m);
+        if (now >= target || (m->cache.jit.eager && m->cache.jit.nqueue))
+            return WVM_RUNNING;
+        int idle = 1;
+        for (int i = 0; i < m->nharts && !m->halted; i++) {
+            rv_hart *h = m->harts[i];
+            uint64_t left = target - wvm_events(m);
+            if (!left)
+                break;
+            rv_hart_run(h, (int64_t)(left < QUANTUM ? left : QUANTUM));
+            if (!h->wfi && !h->stopped)
+                idle = 0;
+        }
+        if (idle)
+            return WVM_IDLE;
+    }
+    return WVM_HALTED;
+}
+
+/* FNV-1a over `n` bytes, continuing from `h`. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+uint64_t wvm_state_digest(wvm_machine *m, int with_ram)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int i = 0; i < m->nharts; i++) {
+        const rv_hart *t = m->harts[i];
+        h = fnv(h, t->cpu.r, 32 * sizeof(uint64_t));
+        h = fnv(h, t->cpu.r + IR_FREG0, 32 * sizeof(uint64_t));
+        h = fnv(h, &t->cpu.pc, sizeof(t->cpu.pc));
+        h = fnv(h, &t->cpu.instret, sizeof(t->cpu.instret));
+        h = fnv(h, &t->cpu.traps, sizeof(t->cpu.traps));
+        h = fnv(h, &t->priv, offsetof(rv_hart, mtime) - offsetof(rv_hart, priv)); /* the CSRs */
+    }
+    if (with_ram)
+        h = fnv(h, m->pm.ram, (size_t)m->pm.ram_size);
+    return h;
+}
+
+uint64_t wvm_reg(wvm_machine *m, int hart, int index)
+{
+    if (hart < 0 || hart >= m->nharts || index < 0 || index > 0x1fff)
+        return 0;
+    rv_hart *h = m->harts[hart];
+    if (index >= 0x1000) { /* a CSR, read as M-mode would */
+        ir_op op = {0};
+        uint64_t v = 0;
+        int priv = h->priv;
+        h->priv = PRV_M;
+        rv_csr_read(h, (unsigned)index - 0x1000, &v, &op);
+        h->priv = priv;
+        return v;
+    }
+    if (index > 66)
+        return 0;
+    const ir_cpu *c = &h->cpu;
+    return index < 32 ? c->r[index] : index < 64 ? c->r[IR_FREG0 + index - 32] : index == 64 ? c->pc
+                                                  : index == 65 ? c->instret : c->traps;
 }

@@ -69,6 +69,28 @@ int wvm_boot(wvm_machine *m);
  * enum wvm_status. */
 int wvm_run(wvm_machine *m, uint32_t slice_us);
 
+/* Run until `events` more guest events happened (instructions retired plus
+ * exceptions taken by instructions that did not retire, summed over harts;
+ * it stops at the first block boundary at or past that count), the guest
+ * halts, every hart idles, or, in eager JIT mode, a region is queued. For
+ * tests that compare engines step for step. Returns an enum wvm_status.
+ * Devices and timers are not polled. */
+int wvm_step(wvm_machine *m, uint64_t events);
+
+/* Guest events so far (see wvm_step). */
+uint64_t wvm_events(wvm_machine *m);
+
+/* A 64-bit digest (FNV-1a) of the architectural state: every hart's integer
+ * and FP registers, pc, instret and CSRs, and with `with_ram` all of RAM.
+ * Equal digests mean equal state, for differential tests of the engines. */
+uint64_t wvm_state_digest(wvm_machine *m, int with_ram);
+
+/* Register `index` of hart `hart`: 0..31 x0..x31, 32..63 f0..f31 (raw
+ * bits), 64 pc (guest-virtual), 65 instret, 66 traps (exceptions taken by
+ * instructions that did not retire), 0x1000 + n CSR n (as M-mode
+ * reads it; 0 if it does not exist). 0 for an index out of range. */
+uint64_t wvm_reg(wvm_machine *m, int hart, int index);
+
 /* After WVM_IDLE: microseconds until the next timer event (capped at 1 s). */
 uint32_t wvm_idle_us(wvm_machine *m);
 
@@ -103,7 +125,7 @@ uint64_t wvm_instret(wvm_machine *m);
 /* ---- JIT (wasm-jit/ is the compiler; src/ir/jit.h the core side) ----
  * Blocks executed `executions` times (0: never, the default) have their
  * region (the blocks of one guest page) queued for compilation. */
-#define WVM_JIT_LAYOUT_VERSION 1
+#define WVM_JIT_LAYOUT_VERSION 2
 #define WVM_JIT_EAGER 1 /* wvm_run returns as soon as a region is queued (the host compiles it at once) */
 struct ir_jit_request;
 void wvm_jit_configure(wvm_machine *m, uint32_t threshold, uint32_t flags);
@@ -130,13 +152,13 @@ uintptr_t wvm_jit_evict(wvm_machine *m, uint64_t ppc_page);
  * ir_cpu of r[], pc, instret, instret_limit, exit_req, data_idx, tlb;
  * sizeof(tlb_entry), TLB_BITS, offset of tlb_entry.addend, offset of
  * jit_val; function-table indexes of ir_jit_load, ir_jit_store,
- * ir_jit_helper; IR_ZERO_SINK. */
+ * ir_jit_helper; IR_ZERO_SINK; offset of traps. */
 const uint32_t *wvm_jit_layout(void);
 /* The IR's op names in opcode order, comma-separated (ir/ir.h). */
 const char *wvm_jit_op_names(void);
-/* Counters into out[0..8]: requests, installs, stale installs, failures,
+/* Counters into out[0..9]: requests, installs, stale installs, failures,
  * evictions, guest instructions run compiled, page invalidations, cache
- * flushes, blocks translated. */
+ * flushes, blocks translated, calls into compiled code. */
 void wvm_jit_stats(wvm_machine *m, double *out);
 
 /* Host pointer to a scratch buffer of `len` bytes inside the module's

@@ -54,6 +54,8 @@ struct ir_cpu {
     uint64_t pc;          /* guest-virtual; during a block, the block's start */
     uint64_t instret;     /* guest instructions retired */
     uint64_t instret_limit; /* ir_run returns once instret reaches this */
+    uint64_t traps;       /* exceptions taken by instructions that did not retire (each also
+                           * lowers instret_limit by one: a trap spends budget) */
     uint32_t block_flags; /* mode bits that change decoding (keys blocks) */
     uint8_t fetch_idx;    /* MMU_* index for instruction fetch */
     uint8_t data_idx;     /* MMU_* index for loads and stores */

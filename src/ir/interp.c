@@ -71,6 +71,7 @@ int64_t ir_run(ir_cpu *cpu)
         b = ir_cache_lookup(cpu);
         if (!b) { /* exception while fetching: cpu->pc is the handler */
             prev = NULL;
+            cpu->traps++;
             cpu->instret_limit--; /* a fetch-fault loop must still end the run */
             continue;
         }
@@ -87,8 +88,13 @@ int64_t ir_run(ir_cpu *cpu)
             ir_jit_enter(cpu, b);
             continue;
         }
-        if (cache->jit.threshold && ++b->hits >= cache->jit.threshold)
+        if (cache->jit.threshold && ++b->hits >= cache->jit.threshold) {
             ir_jit_hot(cache, b);
+            if (cache->jit.eager && cache->jit.nqueue) {
+                cpu->exit_req = 2; /* as a machine stop: the host compiles, then b runs */
+                break;
+            }
+        }
         cpu->instret += b->ninsns;
         const ir_op *op = b->ops;
         tlb_entry *dtlb = cpu->tlb[cpu->data_idx];
@@ -234,6 +240,7 @@ int64_t ir_run(ir_cpu *cpu)
         }
     trapped: /* the instruction at op did not retire; cpu->pc is the handler */
         cpu->instret -= op->insns_after;
+        cpu->traps++;
         cpu->instret_limit--; /* a trap spends budget: a handler that faults at once must not hang the host */
         continue;
     end_store: /* the store at op retired; leave the block after it */

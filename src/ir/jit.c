@@ -62,9 +62,6 @@ void ir_jit_hot(ir_cache *c, const ir_block *b)
                                              j->page_version[pg]};
     j->page_state[pg] = j->page_version[pg] << 2 | PAGE_PENDING;
     j->requests++;
-    if (j->eager)
-        for (int i = 0; i < c->ncpus; i++)
-            c->cpus[i]->exit_req = 2; /* as a machine stop: wvm_run returns */
 }
 
 void ir_jit_page_dropped(ir_jit *j, size_t pg)
@@ -189,6 +186,7 @@ void ir_jit_enter(ir_cpu *cpu, ir_block *b)
     uint64_t before = cpu->instret;
     b->jit_fn(cpu, (int)b->jit_entry);
     cpu->cache->jit.compiled_insns += cpu->instret - before;
+    cpu->cache->jit.entries++;
 }
 
 int ir_jit_load(ir_cpu *cpu, uint64_t va, uint32_t size, uint64_t pc)
@@ -201,9 +199,9 @@ int ir_jit_store(ir_cpu *cpu, uint64_t va, uint32_t size, uint64_t val, uint64_t
     return mmu_store_slow(cpu, va, size, val, pc);
 }
 
-int ir_jit_helper(ir_cpu *cpu, int32_t index, uint32_t operands, uint32_t aux, uint32_t pc_off)
+int ir_jit_helper(ir_cpu *cpu, int32_t index, uint32_t operands, uint32_t aux, uint32_t position)
 {
     ir_op op = {(uint8_t)operands, (uint8_t)(operands >> 8), (uint8_t)(operands >> 16),
-                (uint8_t)(operands >> 24), index, (uint16_t)pc_off, 0, aux};
+                (uint8_t)(operands >> 24), index, (uint16_t)position, (uint16_t)(position >> 16), aux};
     return cpu->arch->helpers[index](cpu, &op);
 }

@@ -45,6 +45,7 @@ typedef struct ir_jit {
     size_t ndead, dead_cap;
     /* statistics */
     uint64_t compiled_insns; /* guest instructions retired in compiled code */
+    uint64_t entries;        /* calls into compiled code */
     uint64_t requests, installs, stale, failures, evictions;
 } ir_jit;
 
@@ -55,7 +56,8 @@ int ir_jit_init(ir_jit *j, size_t pages);
 void ir_jit_free(ir_jit *j);
 
 /* Block `b` reached the threshold: queue its region unless one is already
- * queued, compiling or failed for the page's current version. */
+ * queued, compiling or failed for the page's current version. In eager
+ * mode the engine then stops before running b (ir_run). */
 void ir_jit_hot(ir_cache *c, const ir_block *b);
 
 /* The blocks of RAM page `pg` were dropped: its region dies (queued for
@@ -102,8 +104,9 @@ int ir_jit_load(ir_cpu *cpu, uint64_t va, uint32_t size, uint64_t pc);
 /* Store the low `size` bytes of `val` at `va` (mmu_store_slow). */
 int ir_jit_store(ir_cpu *cpu, uint64_t va, uint32_t size, uint64_t val, uint64_t pc);
 /* Run helper `index` of the front-end for the op with these fields
- * (operands = opc | rd << 8 | rs1 << 16 | rs2 << 24); cpu->pc must be the
- * block's start. */
-int ir_jit_helper(ir_cpu *cpu, int32_t index, uint32_t operands, uint32_t aux, uint32_t pc_off);
+ * (operands = opc | rd << 8 | rs1 << 16 | rs2 << 24, position = pc_off |
+ * insns_after << 16); cpu->pc must be the block's start and cpu->instret
+ * include the whole block, as in the interpreter. */
+int ir_jit_helper(ir_cpu *cpu, int32_t index, uint32_t operands, uint32_t aux, uint32_t position);
 
 #endif

@@ -25,7 +25,8 @@ async function main() {
   const kernel = readInput(o.kernel);
   const initrd = o.initrd ? readInput(o.initrd) : undefined;
   const disks = o.drives.map((d) => openFileDisk(d.file, d));
-  const options = { mem: o.mem, smp: o.smp, bios, kernel, initrd, append: o.append, disks };
+  const jit = o.jit === 'off' ? false : { threshold: o.jitThreshold, worker: o.jit === 'on' };
+  const options = { mem: o.mem, smp: o.smp, bios, kernel, initrd, append: o.append, disks, jit };
   let machine, instret = 0n, quit = false;
   const tty = process.stdin.isTTY;
   if (tty) process.stdin.setRawMode(true);
@@ -56,6 +57,7 @@ async function main() {
   do { // a guest reboot starts a fresh machine with the same images and disks
     if (machine) instret += machine.stats.instret;
     machine = await Machine.create(options);
+    if (o.jit === 'sync') await machine.jitReady(); // compiled from the first hot block on
     if (quit) break; // Ctrl-A x while it was being created
     resize();
     machine.addEventListener('output', (e) => process.stdout.write(e.detail));

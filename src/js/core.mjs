@@ -147,10 +147,10 @@ export class Core {
 
   /** The JIT counters of wvm_jit_stats as an object of numbers. */
   jitStats(m) {
-    const p = this.mod._wvm_buffer(9 * 8) >>> 0;
+    const names = ['requests', 'installs', 'stale', 'failures', 'evictions', 'compiledInsns', 'invalidations', 'flushes', 'blocks', 'entries'];
+    const p = this.mod._wvm_buffer(names.length * 8) >>> 0;
     this.mod._wvm_jit_stats(m, p);
-    const v = new Float64Array(this.mod.HEAPU8.buffer, p, 9);
-    const names = ['requests', 'installs', 'stale', 'failures', 'evictions', 'compiledInsns', 'invalidations', 'flushes', 'blocks'];
+    const v = new Float64Array(this.mod.HEAPU8.buffer, p, names.length);
     return Object.fromEntries(names.map((n, i) => [n, v[i]]));
   }
 

@@ -17,6 +17,10 @@ export const usage = `usage: wvm [options]
                     a virtio-blk disk (up to 4)
   -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)
   -nographic        console on stdio (the default)
+  -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,
+                    compiling in a worker; sync compiles on the run thread as soon
+                    as code is hot). The native build has no JIT
+  -jit-threshold N  executions of a block before its page is compiled (default 2000)
   --stats           at exit, print guest instructions retired, run time and peak RSS
   -h, --help        this text
 Keys: Ctrl-A x quits, Ctrl-A h lists keys.
@@ -51,12 +55,13 @@ function parseDrive(spec) {
 /**
  * Parse argv (without node and the script) into options.
  * @returns {{mem:number, smp:number, bios:string, kernel:string|null, initrd:string|null,
- *            append:string, drives:{file:string, readonly:boolean, snapshot:boolean}[], help:boolean, stats:boolean}}
+ *            append:string, drives:{file:string, readonly:boolean, snapshot:boolean}[], help:boolean, stats:boolean,
+ *            jit:'on'|'off'|'sync', jitThreshold:number}}
  * @throws UsageError
  */
 export function parseArgs(argv) {
-  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false };
-  const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine']);
+  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 2000 };
+  const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine', '-jit', '-jit-threshold']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { o.help = true; continue; }
@@ -76,7 +81,13 @@ export function parseArgs(argv) {
     else if (a === '-kernel') o.kernel = v;
     else if (a === '-initrd') o.initrd = v;
     else if (a === '-append') o.append = v;
-    else if (a === '-M' || a === '-machine') {
+    else if (a === '-jit') {
+      if (!['on', 'off', 'sync'].includes(v)) throw new UsageError(`bad -jit value '${v}' (on, off or sync)`);
+      o.jit = v;
+    } else if (a === '-jit-threshold') {
+      o.jitThreshold = /^\d+$/.test(v) ? Number(v) : NaN;
+      if (!(o.jitThreshold >= 1 && o.jitThreshold <= 1e9)) throw new UsageError(`bad -jit-threshold value '${v}' (1..1000000000)`);
+    } else if (a === '-M' || a === '-machine') {
       if (v !== 'virt') throw new UsageError(`machine '${v}' is not emulated (only 'virt')`);
     } else {
       if (o.drives.length === 4) throw new UsageError('too many -drive options (at most 4)');
