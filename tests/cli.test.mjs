@@ -53,6 +53,8 @@ const cases = [
   { name: 'missing disk', args: ['-kernel', `${tmp}/fail7.elf`, '-drive', `file=${tmp}/none.img,format=raw,if=virtio`], msg: /none\.img/ },
   { name: 'unknown -drive key', args: ['-kernel', `${tmp}/fail7.elf`, '-drive', `file=${tmp}/odd.img,cache=none`], msg: /unknown -drive option 'cache'/ },
   { name: 'a machine other than virt', args: ['-M', 'sifive_u', '-kernel', `${tmp}/fail7.elf`], msg: /machine 'sifive_u' is not emulated \(only 'virt'\)/ },
+  { name: 'bad -jit', args: ['-jit', 'fast', '-kernel', `${tmp}/fail7.elf`], msg: /bad -jit value 'fast' \(on, off or sync\)/ },
+  { name: 'bad -jit-threshold', args: ['-jit-threshold', '0', '-kernel', `${tmp}/fail7.elf`], msg: /bad -jit-threshold value '0'/ },
   { name: 'firmware that is an ELF', args: ['-bios', `${tmp}/fail7.elf`, '-kernel', `${tmp}/fail7.elf`], msg: /raw \.bin image/ },
 ];
 
@@ -65,6 +67,13 @@ for (const engine of Object.keys(engines)) {
     const r = await runCli(engine, ['-bios', 'none', '-kernel', `${tmp}/fail7.elf`], { input: 'y\n'.repeat(1 << 19) });
     assert.equal(r.code, 7, r.stderr);
     assert.equal(r.stderr, '');
+  });
+  test(`${engine}: -jit off runs the interpreter${engine === 'wasm' ? '' : '; -jit on says the native build has no JIT'}`, async () => {
+    const off = await runCli(engine, ['-jit', 'off', '-bios', 'none', '-kernel', `${tmp}/fail7.elf`]);
+    assert.equal(off.code, 7, off.stderr);
+    const on = await runCli(engine, ['-jit', 'on', '-bios', 'none', '-kernel', `${tmp}/fail7.elf`]);
+    if (engine === 'wasm') assert.equal(on.code, 7, on.stderr);
+    else assert.match(on.stderr, /^wvm: -jit: the native build has no JIT/);
   });
   test(`${engine}: --help`, async () => {
     const r = await runCli(engine, ['--help']);

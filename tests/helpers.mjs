@@ -7,12 +7,15 @@ import { readFileSync } from 'node:fs';
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const guestDir = `${root}build/guest`;
 
-/** The CLIs under test: argv prefix per engine. */
+/** The CLIs under test: argv prefix per engine (wasm: the JIT on, compiling in its worker). */
 export const engines = {
   native: [`${root}build/native/wvm`],
   asan: [`${root}build/asan/wvm`],
   wasm: [process.execPath, `${root}src/js/cli.mjs`],
 };
+
+/** The wasm CLI compiling every block at once on the run thread (JIT threshold 1). */
+export const jitEngine = { 'wasm-jit': [process.execPath, `${root}src/js/cli.mjs`, '-jit', 'sync', '-jit-threshold', '1'] };
 
 /** Names of the self-checking guest tests (TESTS_CHECK of tests/guest/Makefile). */
 export function guestTests() {
@@ -26,7 +29,7 @@ export function guestTests() {
  */
 export function runCli(engine, args, { timeoutMs = 120000, input } = {}) {
   return new Promise((resolve, reject) => {
-    const [cmd, ...pre] = engines[engine];
+    const [cmd, ...pre] = engines[engine] ?? jitEngine[engine];
     const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1' };
     const p = spawn(cmd, [...pre, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';

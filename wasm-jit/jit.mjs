@@ -95,7 +95,7 @@ export class Jit {
   pump() {
     const mod = this.#mod, m = this.#m;
     if (!m) return;
-    for (let f; (f = mod._wvm_jit_take_dead(m) >>> 0);) this.#free(f);
+    this.#freeDead();
     while (mod._wvm_jit_take_request(m, this.#reqPtr)) {
       const bytes = this.#region();
       if (bytes) this.#pending.push({ req: mod.HEAPU8.slice(this.#reqPtr, this.#reqPtr + REQUEST_BYTES), bytes });
@@ -193,14 +193,18 @@ export class Jit {
     this.counts.installMs += performance.now() - t0;
   }
 
-  /** Keep at most maxFunctions installed: uninstall the oldest. */
+  /** Keep at most maxFunctions installed: uninstall the oldest page's regions. */
   #evict() {
     for (const [idx, page] of this.#live) {
       if (this.#live.size <= this.#opts.maxFunctions) break;
-      const f = this.#mod._wvm_jit_evict(this.#m, page) >>> 0;
-      if (f) this.#free(f);
-      else this.#live.delete(idx);
+      this.#live.delete(idx); // dead or evicted with its page now
+      this.#mod._wvm_jit_evict(this.#m, page);
+      this.#freeDead();
     }
+  }
+
+  #freeDead() {
+    for (let f; (f = this.#mod._wvm_jit_take_dead(this.#m) >>> 0);) this.#free(f);
   }
 
   #free(idx) {

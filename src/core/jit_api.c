@@ -28,7 +28,7 @@ void wvm_jit_fail(wvm_machine *m, const struct ir_jit_request *r) { ir_jit_fail(
 
 uintptr_t wvm_jit_take_dead(wvm_machine *m) { return (uintptr_t)ir_jit_take_dead(&m->cache.jit); }
 
-uintptr_t wvm_jit_evict(wvm_machine *m, uint64_t ppc_page) { return (uintptr_t)ir_jit_evict(&m->cache, ppc_page); }
+int wvm_jit_evict(wvm_machine *m, uint64_t ppc_page) { return ir_jit_evict(&m->cache, ppc_page); }
 
 const uint32_t *wvm_jit_layout(void)
 {

@@ -145,9 +145,9 @@ int wvm_jit_install(wvm_machine *m, const struct ir_jit_request *r, uintptr_t fn
 void wvm_jit_fail(wvm_machine *m, const struct ir_jit_request *r);
 /* A compiled function no block uses any more (free its table slot), or 0. */
 uintptr_t wvm_jit_take_dead(wvm_machine *m);
-/* Uninstall the region of guest-physical page `ppc_page`; returns its
- * function (now unused; free it) or 0. */
-uintptr_t wvm_jit_evict(wvm_machine *m, uint64_t ppc_page);
+/* Uninstall the regions of guest-physical page `ppc_page` (their functions
+ * become dead: see wvm_jit_take_dead). Returns how many were dropped. */
+int wvm_jit_evict(wvm_machine *m, uint64_t ppc_page);
 /* Static facts compiled code needs (u32 each): layout version, offsets in
  * ir_cpu of r[], pc, instret, instret_limit, exit_req, data_idx, tlb;
  * sizeof(tlb_entry), TLB_BITS, offset of tlb_entry.addend, offset of

@@ -88,9 +88,8 @@ int64_t ir_run(ir_cpu *cpu)
             ir_jit_enter(cpu, b);
             continue;
         }
-        if (cache->jit.threshold && ++b->hits >= cache->jit.threshold) {
-            ir_jit_hot(cache, b);
-            if (cache->jit.eager && cache->jit.nqueue) {
+        if (cache->jit.threshold && b != cache->scratch && ++b->hits >= cache->jit.threshold) {
+            if (ir_jit_hot(cache, b) && cache->jit.eager) {
                 cpu->exit_req = 2; /* as a machine stop: the host compiles, then b runs */
                 break;
             }

@@ -15,15 +15,21 @@ int ir_jit_init(ir_jit *j, size_t pages)
     memset(j, 0, sizeof(*j));
     j->page_version = calloc(pages, sizeof(*j->page_version));
     j->page_state = calloc(pages, sizeof(*j->page_state));
-    j->page_fn = calloc(pages, sizeof(*j->page_fn));
-    return j->page_version && j->page_state && j->page_fn ? 0 : -1;
+    j->page_regions = calloc(pages, sizeof(*j->page_regions));
+    j->pages = pages;
+    return j->page_version && j->page_state && j->page_regions ? 0 : -1;
 }
+
+/* Drop every region of page `pg`: their functions die, their records go. */
+static void drop_regions(ir_jit *j, size_t pg);
 
 void ir_jit_free(ir_jit *j)
 {
+    for (size_t pg = 0; j->page_regions && pg < j->pages; pg++)
+        drop_regions(j, pg);
     free(j->page_version);
     free(j->page_state);
-    free(j->page_fn);
+    free(j->page_regions);
     free(j->dead);
     memset(j, 0, sizeof(*j));
 }
@@ -51,27 +57,35 @@ static void push_dead(ir_jit *j, ir_jit_fn fn)
     j->dead[j->ndead++] = fn;
 }
 
-void ir_jit_hot(ir_cache *c, const ir_block *b)
+int ir_jit_hot(ir_cache *c, const ir_block *b)
 {
     ir_jit *j = &c->jit;
     size_t pg = page_index(c, b->ppc);
     uint32_t st = j->page_state[pg];
     if ((st && st >> 2 == j->page_version[pg]) || j->nqueue == IR_JIT_QUEUE)
-        return;
+        return 0;
     j->queue[j->nqueue++] = (ir_jit_request){b->ppc & PAGE_MASK, b->vpc & PAGE_MASK, b->flags,
                                              j->page_version[pg]};
     j->page_state[pg] = j->page_version[pg] << 2 | PAGE_PENDING;
     j->requests++;
+    return 1;
+}
+
+static void drop_regions(ir_jit *j, size_t pg)
+{
+    for (ir_jit_installed *r = j->page_regions[pg], *next; r; r = next) {
+        next = r->next;
+        push_dead(j, r->fn);
+        free(r);
+    }
+    j->page_regions[pg] = NULL;
 }
 
 void ir_jit_page_dropped(ir_jit *j, size_t pg)
 {
     j->page_version[pg]++;
     j->page_state[pg] = 0;
-    if (j->page_fn[pg]) {
-        push_dead(j, j->page_fn[pg]);
-        j->page_fn[pg] = NULL;
-    }
+    drop_regions(j, pg);
 }
 
 int ir_jit_take_request(ir_jit *j, ir_jit_request *r)
@@ -132,13 +146,21 @@ int ir_jit_install(ir_cache *c, const ir_jit_request *r, ir_jit_fn fn, const uin
         return -1;
     }
     size_t pg = page_index(c, r->ppc_page);
-    if (j->page_fn[pg])
-        push_dead(j, j->page_fn[pg]);
+    ir_jit_installed *rec = j->page_regions[pg];
+    while (rec && (rec->vpc_page != r->vpc_page || rec->flags != r->flags))
+        rec = rec->next;
+    if (!rec) {
+        if (!(rec = calloc(1, sizeof(*rec))))
+            return -1;
+        *rec = (ir_jit_installed){j->page_regions[pg], r->vpc_page, r->flags, NULL};
+        j->page_regions[pg] = rec;
+    }
+    if (rec->fn)
+        push_dead(j, rec->fn);
     for (ir_block *b = c->page_blocks[pg]; b; b = b->page_next) {
-        if (b->jit_fn == j->page_fn[pg])
-            b->jit_fn = NULL;
         if (!in_region(b, r))
             continue;
+        b->jit_fn = NULL;
         for (unsigned i = 0; i < n; i++)
             if (vpcs[i] == b->vpc) {
                 b->jit_fn = fn;
@@ -146,7 +168,7 @@ int ir_jit_install(ir_cache *c, const ir_jit_request *r, ir_jit_fn fn, const uin
                 break;
             }
     }
-    j->page_fn[pg] = fn;
+    rec->fn = fn;
     j->page_state[pg] = 0;
     j->installs++;
     return 0;
@@ -159,21 +181,21 @@ void ir_jit_fail(ir_cache *c, const ir_jit_request *r)
         c->jit.page_state[page_index(c, r->ppc_page)] = r->version << 2 | PAGE_FAILED;
 }
 
-ir_jit_fn ir_jit_evict(ir_cache *c, uint64_t ppc_page)
+int ir_jit_evict(ir_cache *c, uint64_t ppc_page)
 {
     ir_jit *j = &c->jit;
     if (!phys_is_ram(c->pm, ppc_page))
-        return NULL;
+        return 0;
     size_t pg = page_index(c, ppc_page);
-    ir_jit_fn fn = j->page_fn[pg];
-    if (!fn)
-        return NULL;
+    int n = 0;
+    for (const ir_jit_installed *r = j->page_regions[pg]; r; r = r->next)
+        n++;
     for (ir_block *b = c->page_blocks[pg]; b; b = b->page_next)
-        if (b->jit_fn == fn)
+        if (b->jit_fn)
             b->jit_fn = NULL, b->hits = 0;
-    j->page_fn[pg] = NULL;
-    j->evictions++;
-    return fn;
+    drop_regions(j, pg);
+    j->evictions += (uint64_t)n;
+    return n;
 }
 
 ir_jit_fn ir_jit_take_dead(ir_jit *j)

@@ -24,6 +24,14 @@
  * description). Returns 0 (the result is not used). */
 typedef int (*ir_jit_fn)(ir_cpu *cpu, int entry);
 
+/* An installed region: one per (page, guest-virtual page, flags). */
+typedef struct ir_jit_installed {
+    struct ir_jit_installed *next;
+    uint64_t vpc_page;
+    uint32_t flags;
+    ir_jit_fn fn;
+} ir_jit_installed;
+
 /* A compile request: one region, and the page version it was seen at. */
 typedef struct ir_jit_request {
     uint64_t ppc_page, vpc_page; /* guest-physical / guest-virtual page addresses */
@@ -38,7 +46,8 @@ typedef struct ir_jit {
     int eager;              /* a request stops the run at once (the host compiles it now) */
     uint32_t *page_version; /* per RAM page: bumped when its blocks are dropped */
     uint32_t *page_state;   /* per RAM page: version << 2 | 1 pending, | 2 failed; 0 idle */
-    ir_jit_fn *page_fn;     /* per RAM page: its installed region, or NULL */
+    struct ir_jit_installed **page_regions; /* per RAM page: its installed regions */
+    size_t pages;
     ir_jit_request queue[IR_JIT_QUEUE];
     unsigned nqueue;
     ir_jit_fn *dead;        /* installed functions no block uses any more */
@@ -56,9 +65,9 @@ int ir_jit_init(ir_jit *j, size_t pages);
 void ir_jit_free(ir_jit *j);
 
 /* Block `b` reached the threshold: queue its region unless one is already
- * queued, compiling or failed for the page's current version. In eager
- * mode the engine then stops before running b (ir_run). */
-void ir_jit_hot(ir_cache *c, const ir_block *b);
+ * queued, compiling or failed for the page's current version. Returns 1 if
+ * it queued one (in eager mode the engine then stops before running b). */
+int ir_jit_hot(ir_cache *c, const ir_block *b);
 
 /* The blocks of RAM page `pg` were dropped: its region dies (queued for
  * the host to free) and older requests for the page become stale. */
@@ -77,7 +86,8 @@ size_t ir_jit_region(ir_cache *c, const ir_jit_request *r, uint8_t *out, size_t 
 /* Install compiled region `fn` for request `r`: block i of its description
  * (guest-virtual start `vpcs[i]`, i < n) runs through fn(cpu, i). Returns 0,
  * or -1 if the request went stale meanwhile (fn was not installed). The
- * page's previous region, if any, is queued as dead. */
+ * previous region of the same page, guest-virtual page and flags, if any,
+ * is queued as dead. */
 int ir_jit_install(ir_cache *c, const ir_jit_request *r, ir_jit_fn fn, const uint64_t *vpcs,
                    unsigned n);
 
@@ -85,10 +95,10 @@ int ir_jit_install(ir_cache *c, const ir_jit_request *r, ir_jit_fn fn, const uin
  * until it is written again. */
 void ir_jit_fail(ir_cache *c, const ir_jit_request *r);
 
-/* Drop the compiled region of guest-physical page `ppc_page` (code cache
- * eviction): its blocks run interpreted until hot again. Returns the
- * function, now unused, or NULL if the page had none. */
-ir_jit_fn ir_jit_evict(ir_cache *c, uint64_t ppc_page);
+/* Drop the compiled regions of guest-physical page `ppc_page` (code cache
+ * eviction): its blocks run interpreted until hot again. Their functions
+ * are queued as dead. Returns how many regions were dropped. */
+int ir_jit_evict(ir_cache *c, uint64_t ppc_page);
 
 /* Take one dead function (for the host to free). Returns NULL if none. */
 ir_jit_fn ir_jit_take_dead(ir_jit *j);
