@@ -21,8 +21,14 @@ async function startWorker() {
   if (isNode) {
     const { Worker } = await import('node:worker_threads');
     const w = new Worker(url);
-    w.unref();
-    return { post: (m) => w.postMessage(m), onmessage: (cb) => w.on('message', cb), onerror: (cb) => w.on('error', cb), terminate: () => w.terminate() };
+    const unref = () => w.unref(); // the worker never keeps the process alive (listening refs it again)
+    unref();
+    return {
+      post: (m) => w.postMessage(m),
+      onmessage: (cb) => { w.on('message', cb); unref(); },
+      onerror: (cb) => { w.on('error', cb); unref(); },
+      terminate: () => w.terminate(),
+    };
   }
   const w = new Worker(url, { type: 'module' });
   return { post: (m) => w.postMessage(m), onmessage: (cb) => { w.onmessage = (e) => cb(e.data); }, onerror: (cb) => { w.onerror = cb; }, terminate: () => w.terminate() };
@@ -43,7 +49,8 @@ export class Jit {
    * worker or on this thread) loads in the background: machines run in the
    * interpreter meanwhile, and their requests wait. If it cannot load, one
    * warning is printed and everything stays interpreted.
-   * @param {object} opts  {threshold, worker, maxFunctions}: see JIT_DEFAULTS
+   * @param {object} opts  {threshold, worker, maxFunctions}: see JIT_DEFAULTS; onstatus(state,
+   *   message) hears 'ready' or 'unavailable'
    */
   constructor(core, opts = {}) {
     this.#core = core;
@@ -53,8 +60,9 @@ export class Jit {
     this.#layout = parseLayout([...words]);
     this.#opNames = this.#mod.UTF8ToString(this.#mod._wvm_jit_op_names()).split(',').filter(Boolean);
     this.#reqPtr = this.#mod._malloc(REQUEST_BYTES) >>> 0;
-    this.ready = (this.#opts.worker ? this.#startWorker() : import('binaryen').then((b) => { this.#binaryen = b.default; }))
-      .then(() => { this.#ready = true; this.#send(); })
+    const binaryen = isNode ? 'binaryen' : new URL('../node_modules/binaryen/index.js', import.meta.url).href;
+    this.ready = (this.#opts.worker ? this.#startWorker() : import(binaryen).then((b) => { this.#binaryen = b.default; }))
+      .then(() => { this.#ready = true; this.#send(); this.#opts.onstatus?.('ready'); })
       .catch((e) => this.#unavailable(e));
   }
 
@@ -73,7 +81,9 @@ export class Jit {
     this.#pending = [];
     this.#opts.threshold = 0;
     if (this.#m) this.#mod._wvm_jit_configure(this.#m, 0, 0);
-    this.#warn(`the JIT is unavailable; running on the interpreter (${e?.message ?? e})`);
+    const text = `the JIT is unavailable; running on the interpreter (${e?.message ?? e})`;
+    this.#warn(text);
+    this.#opts.onstatus?.('unavailable', text);
   }
 
   #warn(text) {

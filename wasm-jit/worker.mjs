@@ -7,7 +7,12 @@ import { compileRegions } from './compile.mjs';
 
 const { parentPort } = typeof self === 'undefined' ? await import('node:worker_threads') : { parentPort: null };
 const post = (msg) => (parentPort ? parentPort.postMessage(msg) : self.postMessage(msg));
-const binaryen = (await import('binaryen')).default;
+const binaryen = (await import(loadBinaryenFrom())).default;
+
+/** Node resolves the package; a page serves it from the repository's node_modules. */
+function loadBinaryenFrom() {
+  return parentPort ? 'binaryen' : new URL('../node_modules/binaryen/index.js', import.meta.url).href;
+}
 
 async function onMessage({ id, layout, opNames, regions }) {
   const t0 = performance.now();

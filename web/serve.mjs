@@ -4,7 +4,7 @@
 // Range, ETag); this script adds the cross-origin isolation headers (COOP/COEP,
 // so SharedArrayBuffer is available) and maps the URL space:
 //   /            -> redirect to /web/
-//   /web/ /src/js/ /build/wasm/ /node_modules/ /examples/   -> the repository's files
+//   /web/ /src/js/ /wasm-jit/ /build/wasm/ /node_modules/ /examples/   -> the repository's files
 //   /images/     -> the default guest's images (examples/images/riscv64/build.sh's output)
 // Usage: node web/serve.mjs [--port N] [--images DIR]   (PORT also read from the environment)
 import http from 'node:http';
@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import serveStatic from 'serve-static';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const PUBLIC = ['/web/', '/src/js/', '/build/wasm/', '/node_modules/', '/examples/'];
+const PUBLIC = ['/web/', '/src/js/', '/wasm-jit/', '/build/wasm/', '/node_modules/', '/examples/'];
 
 /**
  * The server (not yet listening).

@@ -72,6 +72,9 @@ async function boot(c) {
     else post({ type: 'state', state: e.detail === 'halted' ? 'off' : e.detail });
   });
   machine.addEventListener('error', (e) => fail(new Error(`the emulator stopped: ${e.detail?.message ?? e.detail}`)));
+  machine.addEventListener('jit', (e) => {
+    if (e.detail.state === 'unavailable') fail(new Error(`${e.detail.message}. The guest runs, more slowly.`), false);
+  });
   machine.addEventListener('diskerror', (e) => {
     const quota = e.detail?.name === 'QuotaExceededError';
     fail(new Error(quota

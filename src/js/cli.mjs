@@ -52,7 +52,7 @@ async function main() {
   // The terminal's size reaches a guest on the virtio-console (console=hvc0).
   const resize = () => process.stdout.isTTY && machine?.resize(process.stdout.columns || 80, process.stdout.rows || 24);
   process.stdout.on('resize', resize);
-  const t0 = performance.now();
+  let t0 = null; // run time: from the first machine's start (not its creation and the compiler's load)
   let code;
   do { // a guest reboot starts a fresh machine with the same images and disks
     if (machine) instret += machine.stats.instret;
@@ -61,6 +61,7 @@ async function main() {
     if (quit) break; // Ctrl-A x while it was being created
     resize();
     machine.addEventListener('output', (e) => process.stdout.write(e.detail));
+    t0 ??= performance.now();
     machine.start();
     early.splice(0).forEach(send);
     code = await machine.halted();
@@ -68,9 +69,15 @@ async function main() {
   if (tty) process.stdin.setRawMode(false);
   disks.forEach((d) => d.close());
   if (o.stats) {
-    const n = instret + machine.stats.instret, seconds = (performance.now() - t0) / 1000;
+    const n = instret + machine.stats.instret, seconds = (performance.now() - (t0 ?? performance.now())) / 1000;
     const rss = process.resourceUsage().maxRSS / 1024; // KiB -> MiB
     process.stderr.write(`wvm: ${n} instructions in ${seconds.toFixed(3)} s (${(Number(n) / seconds / 1e6).toFixed(1)} M instr/s), peak RSS ${rss.toFixed(1)} MiB\n`);
+    const j = machine.stats.jit;
+    if (j) {
+      process.stderr.write(`wvm: JIT: ${j.installs} regions in ${j.modules} modules (${j.compileMs.toFixed(0)} ms compiling), `
+        + `${(100 * j.compiledInsns / Math.max(1, Number(machine.stats.instret))).toFixed(1)}% of instructions compiled, `
+        + `${j.entries} entries, ${j.invalidations} code pages written\n`);
+    }
   }
   return code ?? 0;
 }

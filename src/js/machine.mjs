@@ -50,11 +50,15 @@ const soon = typeof setImmediate === 'function'
       };
     })();
 
-/** A running guest. Events: 'output' (detail: Uint8Array), 'state' (detail: state string). */
+/**
+ * A running guest. Events: 'output' (detail: Uint8Array), 'state' (detail: state string),
+ * 'jit' (detail: {state: 'ready'|'unavailable', message}: the JIT's compiler loaded, or could not,
+ * and the machine runs on the interpreter).
+ */
 export class Machine extends EventTarget {
   /** @type {'created'|'running'|'paused'|'halted'|'error'} */
   state = 'created';
-  #core; #m; #opts; #disks; #jit = null; #pendingIo = 0; #cancel = null; #wake = null; #started = 0;
+  #core; #m; #opts; #disks; #jit = null; #jitCounts = null; #pendingIo = 0; #cancel = null; #wake = null; #started = 0;
   #generation = 0; // bumped by reset() and stop(): an older machine's disk requests no longer count as pending
   #size = [0, 0]; // terminal columns and rows given by resize(), kept across resets
   #input = []; // console input (Uint8Arrays) the core has not taken yet
@@ -82,9 +86,22 @@ export class Machine extends EventTarget {
       if (d.size % 512) throw new Error(`disk ${i}: size ${d.size} is not a multiple of 512`);
     });
     core.onDiskRequest = (id, req, op, offset, buf, len) => this.#diskRequest(id, req, op, offset, buf, len);
-    const jit = this.#opts.jit;
-    if (jit) this.#jit = new Jit(core, jit === true ? {} : jit);
     this.#build(bios);
+  }
+
+  // The JIT of the current machine, if the options ask for one.
+  #startJit() {
+    const jit = this.#opts.jit;
+    if (!jit || this.#jit) return;
+    const onstatus = (state, message) => this.dispatchEvent(new CustomEvent('jit', { detail: { state, message } }));
+    this.#jit = new Jit(this.#core, { ...(jit === true ? {} : jit), onstatus });
+    this.#jitCounts = this.#jit.counts;
+  }
+
+  // Its compiler (a worker holding Binaryen) goes when the machine halts.
+  #stopJit() {
+    this.#jit?.close();
+    this.#jit = null;
   }
 
   // Create the core's machine from the options, load the images, attach the disks and boot.
@@ -98,6 +115,7 @@ export class Machine extends EventTarget {
     o.disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
     core.consoleResize(this.#m, ...this.#size);
     core.boot(this.#m);
+    this.#startJit();
     this.#jit?.attach(this.#m);
   }
 
@@ -155,8 +173,7 @@ export class Machine extends EventTarget {
     this.#generation++;
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
-    this.#jit?.close();
-    this.#jit = null;
+    this.#stopJit();
     if (this.state !== 'halted') this.#setState('halted');
   }
 
@@ -211,7 +228,8 @@ export class Machine extends EventTarget {
       instret: this.#m ? this.#core.instret(this.#m) : 0n,
       seconds: this.#started ? (performance.now() - this.#started) / 1000 : 0,
       exitCode: this.exitCode,
-      jit: this.#m && this.#jit ? { ...this.#core.jitStats(this.#m), ...this.#jit.counts, liveFunctions: this.#jit.liveFunctions } : null,
+      jit: this.#m && this.#jitCounts
+        ? { ...this.#core.jitStats(this.#m), ...this.#jitCounts, liveFunctions: this.#jit?.liveFunctions ?? 0 } : null,
     };
   }
 
@@ -272,6 +290,7 @@ export class Machine extends EventTarget {
     if (st === Status.HALTED) {
       this.exitCode = core.exitCode(m);
       this.resetRequested = core.resetRequested(m);
+      this.#stopJit();
       this.#setState('halted');
       return;
     }

@@ -1,23 +1,27 @@
 // Guest compute loops on bare metal (tests/guest/bench_alu, bench_crc): guest
-// instructions per second of wvm's native build and of its wasm build (the
-// Node CLI), from the core's own counter (--stats).
+// instructions per second of wvm's wasm build (the Node CLI) with its JIT
+// and with the interpreter alone, and of its native build, from the core's
+// own counter (--stats). The loops last about half a second, less than the
+// JIT worker takes to start and load Binaryen, so the JIT row compiles on the
+// run thread (-jit sync): it measures compiled code, not the worker's start.
 import { spawn } from 'node:child_process';
 import { engines, guestDir } from '../helpers.mjs';
 
 /** The bare-metal programs measured, in table order. */
 export const microPrograms = ['bench_alu', 'bench_crc'];
-/** The wvm CLIs they run on (keys of tests/helpers.mjs `engines`). */
-export const microEngines = ['wasm', 'native'];
+/** The wvm CLIs they run on: argv prefix per engine. */
+const ENGINES = { jit: [...engines.wasm, '-jit', 'sync'], wasm: [...engines.wasm, '-jit', 'off'], native: engines.native };
+export const microEngines = Object.keys(ENGINES);
 
 /**
  * Run a bare-metal ELF with --stats.
- * @param {string} engine  'native' or 'wasm'
+ * @param {string} engine  a key of ENGINES: 'jit', 'wasm' (interpreter) or 'native'
  * @param {string} name    program in build/guest (without .elf)
  * @returns {Promise<{instret: number, seconds: number, mips: number}>}
  */
 export function runMicro(engine, name) {
   return new Promise((resolve, reject) => {
-    const [cmd, ...pre] = engines[engine];
+    const [cmd, ...pre] = ENGINES[engine];
     const elf = `${guestDir}/${name}.elf`;
     const p = spawn(cmd, [...pre, '--stats', '-bios', 'none', '-kernel', elf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';

@@ -62,10 +62,11 @@ function layout(rows) {
  */
 export function microTable(r) {
   const engines = Object.keys(Object.values(r.micro)[0] ?? {});
-  const rows = [['bare metal: guest M instr/s', ...engines, engines.length === 2 ? `${engines[0]}/${engines[1]}` : '']];
+  const [lead, ...others] = engines; // ratios: the first engine (the JIT) against each other
+  const rows = [['bare metal: guest M instr/s', ...engines, ...others.map((e) => `${lead}/${e}`)]];
   for (const [name, byEngine] of Object.entries(r.micro)) {
     const m = engines.map((e) => median(byEngine[e].map((s) => s.mips)));
-    rows.push([name, ...m.map((x) => fmt(x, 0)), engines.length === 2 ? fmt(m[0] / m[1]) : '']);
+    rows.push([name, ...m.map((x) => fmt(x, 0)), ...m.slice(1).map((x) => fmt(m[0] / x))]);
   }
   return layout(rows);
 }
@@ -86,12 +87,15 @@ export function mainTable(r) {
   const counter = guests.find((t) => r.rows.some((row) => Number.isFinite(sum[t.id]?.[row.id]?.instret)));
   const header = ['seconds' + (r.runs > 1 ? ` (median of ${r.runs})` : ''), first.short, `${first.short} min`, ...ts.slice(1).map((t) => t.short)];
   for (const a of wvm) for (const b of refs) header.push(`${a.short}/${b.short}`);
+  const jit = ts.find((t) => t.id === 'wvm-jit'), interp = ts.find((t) => t.id === 'wvm-wasm');
+  if (jit && interp) header.push(`${interp.short}/${jit.short}`); // the JIT's speedup
   header.push('G instr', ...guests.map((t) => `MIPS ${t.short}${t === counter ? '' : '*'}`));
   const rows = [header];
   for (const row of r.rows) {
     const get = (t) => sum[t.id]?.[row.id];
     const cells = [row.title, secs(get(first)?.median), secs(get(first)?.min), ...ts.slice(1).map((t) => secs(get(t)?.median))];
     for (const a of wvm) for (const b of refs) cells.push(ratio(get(a)?.median, get(b)?.median));
+    if (jit && interp) cells.push(ratio(get(interp)?.median, get(jit)?.median));
     const instret = counter ? get(counter)?.instret : NaN;
     cells.push(fmt(instret / 1e9, 3));
     for (const t of guests) cells.push(fmt(instret / get(t)?.host / 1e6, 0));

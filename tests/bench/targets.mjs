@@ -130,11 +130,14 @@ async function processRunner(name, cmd, args, images, parseStats = () => null) {
 
 const fileExists = (p, what) => (existsSync(p) ? null : `${what} not found (${p})`);
 
-/** wvm's wasm build in this Node process, through the embedding API (the product). */
-const wvmWasm = {
-  id: 'wvm-wasm',
-  label: 'wvm wasm',
-  short: 'wasm',
+/**
+ * wvm's wasm build in this Node process, through the embedding API (the
+ * product): with its JIT (the default), or the interpreter alone.
+ */
+const wvmWasm = (jit) => ({
+  id: jit ? 'wvm-jit' : 'wvm-wasm',
+  label: jit ? 'wvm wasm JIT' : 'wvm wasm interpreter',
+  short: jit ? 'jit' : 'wasm',
   wvm: true,
   guest: true,
   unavailable: () => fileExists(`${root}build/wasm/wvm.wasm`, 'wasm build') ?? fileExists(OPENSBI, 'OpenSBI'),
@@ -143,7 +146,7 @@ const wvmWasm = {
     const bios = readFileSync(OPENSBI), kernel = readFileSync(images.kernel), initrd = readFileSync(images.initrd);
     collectGarbage();
     const t0 = performance.now();
-    const machine = await Machine.create({ mem: 256, bios, kernel, initrd, append: 'console=ttyS0' });
+    const machine = await Machine.create({ mem: 256, bios, kernel, initrd, append: 'console=ttyS0', jit });
     const createSeconds = (performance.now() - t0) / 1000;
     const session = machineSession(machine);
     machine.start();
@@ -156,13 +159,13 @@ const wvmWasm = {
       return { instret: Number(instret), seconds };
     };
     try {
-      return await guestRunner({ session, images, name: 'wvm wasm', t0, shutdown, instretNow: () => Number(machine.stats.instret), createSeconds });
+      return await guestRunner({ session, images, name: this.label, t0, shutdown, instretNow: () => Number(machine.stats.instret), createSeconds });
     } catch (e) {
       machine.stop();
       throw e;
     }
   },
-};
+});
 
 /** wvm's native build (build/native/wvm), spawned with QEMU's flags. */
 const wvmNative = {
@@ -259,5 +262,5 @@ const host = {
 };
 
 /** @type {Target[]} every target, in column order; the first is the one the ratios are about */
-export const targets = [wvmWasm, wvmNative, qemu, host];
+export const targets = [wvmWasm(true), wvmWasm(false), wvmNative, qemu, host];
 
