@@ -391,6 +391,15 @@ function rev8(c, a) {
 const bit = (c, x) => c.m.i64.shl(c.c64(1), sh(c, x));
 const zx32 = (c, x) => c.m.i64.extend_u(c.m.i32.wrap(x));
 
+/** va = r[rs1] + imm, then `fast(host address)` on a TLB hit for `acc`, else the ops of `slow`. */
+function memoryAccess(c, o, acc, size, fast, slow) {
+  const { m } = c;
+  return m.block(null, [
+    m.local.set(c.va, m.i64.add(c.reg(o.rs1), c.c64(o.imm))),
+    c.tlbEntry(),
+    m.if(c.tlbHit(acc, size), fast(c.hostAddr()), m.block(null, slow)),
+  ]);
+}
 /** Loads: TLB fast path inline, ir_jit_load otherwise. `conv` widens the raw value. */
 function load(size, rawLoad, conv) {
   return {
@@ -398,15 +407,9 @@ function load(size, rawLoad, conv) {
     emit(c, o, blk) {
       const { m, b } = c;
       const pc = blk.vpc + BigInt(o.pcOff);
-      return m.block(null, [
-        m.local.set(c.va, m.i64.add(c.reg(o.rs1), c.c64(o.imm))),
-        c.tlbEntry(),
-        m.if(c.tlbHit(ACC_READ, size),
-          c.setReg(o.rd, rawLoad(c, c.hostAddr())),
-          m.block(null, [
-            m.if(m.call('load', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.c64(pc)], b.i32), c.trapped(o)),
-            c.setReg(o.rd, conv(c, c.cpuLoad64(c.l.jitVal))),
-          ])),
+      return memoryAccess(c, o, ACC_READ, size, (p) => c.setReg(o.rd, rawLoad(c, p)), [
+        m.if(m.call('load', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.c64(pc)], b.i32), c.trapped(o)),
+        c.setReg(o.rd, conv(c, c.cpuLoad64(c.l.jitVal))),
       ]);
     },
   };
@@ -418,17 +421,11 @@ function store(size, rawStore) {
     emit(c, o, blk) {
       const { m, b } = c;
       const pc = blk.vpc + BigInt(o.pcOff);
-      return m.block(null, [
-        m.local.set(c.va, m.i64.add(c.reg(o.rs1), c.c64(o.imm))),
-        c.tlbEntry(),
-        m.if(c.tlbHit(ACC_WRITE, size),
-          rawStore(c, c.hostAddr(), c.reg(o.rs2)),
-          m.block(null, [
-            m.local.set(c.st, m.call('store', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.reg(o.rs2), c.c64(pc)], b.i32)),
-            m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_TRAP)), c.trapped(o)),
-            m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_END)), m.block(null, [
-              c.setPc(c.c64(pc + BigInt(o.aux))), c.endAfter(o)])),
-          ])),
+      const status = (v) => m.i32.eq(m.local.get(c.st, b.i32), c.c32(v));
+      return memoryAccess(c, o, ACC_WRITE, size, (p) => rawStore(c, p, c.reg(o.rs2)), [
+        m.local.set(c.st, m.call('store', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.reg(o.rs2), c.c64(pc)], b.i32)),
+        m.if(status(IR_TRAP), c.trapped(o)),
+        m.if(status(IR_END), m.block(null, [c.setPc(c.c64(pc + BigInt(o.aux))), c.endAfter(o)])),
       ]);
     },
   };
