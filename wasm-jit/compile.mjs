@@ -9,8 +9,9 @@
 
 /** Layout facts from wvm_jit_layout() (src/core/wvm.h), in order. */
 const LAYOUT_FIELDS = ['version', 'r', 'pc', 'instret', 'instretLimit', 'exitReq', 'dataIdx', 'tlb',
-  'tlbEntrySize', 'tlbBits', 'tlbAddend', 'jitVal', 'loadFn', 'storeFn', 'helperFn', 'zeroSink', 'traps'];
-export const LAYOUT_VERSION = 2;
+  'tlbEntrySize', 'tlbBits', 'tlbAddend', 'jitVal', 'loadFn', 'storeFn', 'helperFn', 'zeroSink', 'traps',
+  'jmpCache', 'jmpBits', 'blockVpc', 'blockFlags', 'blockJitFn', 'blockJitEntry'];
+export const LAYOUT_VERSION = 3;
 /** How many u32 words wvm_jit_layout() returns. */
 export const LAYOUT_WORDS = LAYOUT_FIELDS.length;
 
@@ -59,7 +60,9 @@ export function parseRegion(bytes) {
 const u64 = (x) => BigInt.asUintN(64, x);
 
 /**
- * Build one module exporting r0..r(n-1), one function per region.
+ * Build one module exporting r0..r(n-1), one function per region. It
+ * imports env.memory, env.table (the core's function table) and env.load,
+ * env.store, env.helper (the C functions of src/ir/jit.h).
  * @param {object} binaryen  the binaryen module namespace
  * @param {object} layout    parseLayout() result
  * @param {string[]} opNames IR op names in opcode order (wvm_jit_op_names)
@@ -71,9 +74,11 @@ const u64 = (x) => BigInt.asUintN(64, x);
 export function compileRegions(binaryen, layout, opNames, descriptions) {
   const m = new binaryen.Module();
   try {
-    m.setFeatures(binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals);
+    m.setFeatures(binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals |
+      binaryen.Features.TailCall | binaryen.Features.ReferenceTypes);
     m.setMemory(0, 65536, null, [], false, false, 'mem');
     m.addMemoryImport('mem', 'env', 'memory');
+    m.addTableImport('table', 'env', 'table'); // the core's: compiled regions chain through it
     const { i32, i64 } = binaryen;
     m.addFunctionImport('load', 'env', 'load', binaryen.createType([i32, i64, i32, i64]), i32);
     m.addFunctionImport('store', 'env', 'store', binaryen.createType([i32, i64, i32, i64, i64]), i32);
@@ -213,11 +218,35 @@ class RegionCompiler {
   syncInstret() { return this.cpuStore64(this.l.instret, this.get64(this.ins)); }
   addInstret(delta) { return this.m.local.set(this.ins, this.m.i64.add(this.get64(this.ins), this.c64(delta))); }
 
-  /** Leave the region with cpu->pc = `pc` (BigInt), or stay in it when pc starts one of its blocks. */
+  /** Continue at `pc` (BigInt): a block of the region, or where goToDynamic goes. */
   goTo(pc) {
     const k = this.entryOf.get(u64(pc));
     if (k !== undefined) return this.m.block(null, [this.m.local.set(1, this.c32(k)), this.m.br('dispatch')]);
-    return this.m.block(null, [this.setPc(this.c64(pc)), this.m.br('exit')]);
+    return this.m.block(null, [this.m.local.set(this.va, this.c64(pc)), this.m.br('dynamic')]);
+  }
+
+  /**
+   * Leave for guest-virtual address va (local): if the hart's jump cache
+   * has a compiled block there in this mode, tail-call its region (chaining
+   * without the dispatcher: it checks the budget and exit_req on entry);
+   * else return to the dispatcher with cpu->pc = va.
+   */
+  chain() {
+    const { m, b, l } = this;
+    const nb = () => m.local.get(this.ent, b.i32); // the ent local is free here
+    const slot = m.i32.and(m.i32.wrap(m.i64.shr_u(this.get64(this.va), this.c64(1))), this.c32((1 << l.jmpBits) - 1));
+    return m.block(null, [
+      this.syncInstret(),
+      m.local.set(this.ent, m.i32.load(l.jmpCache, 4, m.i32.add(this.cpu(), m.i32.shl(slot, this.c32(2))))),
+      m.if(m.i32.and(m.i32.ne(nb(), this.c32(0)),
+        m.i32.and(m.i64.eq(m.i64.load(l.blockVpc, 8, nb()), this.get64(this.va)),
+          m.i32.and(m.i32.eq(m.i32.load(l.blockFlags, 4, nb()), this.c32(this.region.flags)),
+            m.i32.ne(m.local.tee(this.st, m.i32.load(l.blockJitFn, 4, nb()), b.i32), this.c32(0))))),
+      m.return_call_indirect('table', m.local.get(this.st, b.i32), [this.cpu(), m.i32.load(l.blockJitEntry, 4, nb())],
+        b.createType([b.i32, b.i32]), b.i32)),
+      this.setPc(this.get64(this.va)),
+      m.br('exit'),
+    ]);
   }
   /** Continue at the guest-virtual address in local va: a block of the region (through its entry loads) or leave. */
   goToDynamic() { return this.m.br('dynamic'); }
@@ -290,8 +319,7 @@ class RegionCompiler {
             m.loop('dispatch', loop),
           ]),
           dyn,
-          this.setPc(this.get64(this.va)),
-          m.br('exit'),
+          this.chain(),
         ])),
       ]),
       this.syncInstret(),

@@ -42,6 +42,9 @@ const uint32_t *wvm_jit_layout(void)
         (uint32_t)offsetof(tlb_entry, addend), (uint32_t)offsetof(ir_cpu, jit_val),
         (uint32_t)(uintptr_t)ir_jit_load, (uint32_t)(uintptr_t)ir_jit_store,
         (uint32_t)(uintptr_t)ir_jit_helper, IR_ZERO_SINK, (uint32_t)offsetof(ir_cpu, traps),
+        (uint32_t)offsetof(ir_cpu, jmp_cache), IR_JMP_CACHE_BITS, (uint32_t)offsetof(ir_block, vpc),
+        (uint32_t)offsetof(ir_block, flags), (uint32_t)offsetof(ir_block, jit_fn),
+        (uint32_t)offsetof(ir_block, jit_entry),
     };
     for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++)
         layout[i] = v[i];
