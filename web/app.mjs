@@ -72,6 +72,7 @@ const handlers = {
     const mips = dt > 0 && state !== 'paused' ? Math.max(0, s.instret - last.instret) / dt / 1e6 : 0;
     last = s;
     const parts = [`${mips.toFixed(0)} M instr/s`, `up ${clock(s.seconds)}`];
+    if (s.compiledInsns != null) parts.push(`JIT ${(100 * s.compiledInsns / Math.max(1, s.instret)).toFixed(0)}% compiled`);
     if (config.disk) parts.push(`disk: ${bytes(s.overlayBytes)} changed, ${bytes(s.fetchedBytes)}/${bytes(s.diskBytes)} loaded`);
     $('stats').textContent = parts.join(' · ');
   },

@@ -9,7 +9,8 @@
 //                   {type: 'state', state}               'loading' | 'booting' (about to start or
 //                                                        reset) | 'running' | 'paused' | 'off' | 'error'
 //                   {type: 'output', data: Uint8Array}   console bytes (transferred)
-//                   {type: 'stats', instret, seconds, overlayBytes, fetchedBytes, diskBytes}
+//                   {type: 'stats', instret, seconds, compiledInsns (null: no JIT), overlayBytes,
+//                    fetchedBytes, diskBytes}
 //                   {type: 'exported', blob: Blob, name}
 //                   {type: 'error', message, fatal}      fatal: the machine is not running (retry)
 import { Machine } from '../src/js/machine.mjs';
@@ -97,7 +98,7 @@ function restart() {
 function sendStats() {
   const s = machine.stats;
   post({
-    type: 'stats', instret: Number(s.instret), seconds: s.seconds,
+    type: 'stats', instret: Number(s.instret), seconds: s.seconds, compiledInsns: s.jit?.compiledInsns ?? null,
     overlayBytes: overlay?.bytes ?? 0, fetchedBytes: base?.fetched?.() ?? 0, diskBytes: base?.size ?? 0,
   });
 }
