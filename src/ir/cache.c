@@ -6,6 +6,26 @@
 
 #include "mem/softmmu.h"
 
+#ifdef WVM_VERIFY_IR
+#include <stdio.h>
+
+#include "ir/verify.h"
+
+/* Debug builds: every decoded block satisfies the IR contract, or the
+ * front-end has a bug (print the block, stop). */
+static void verify(const ir_cpu *cpu, const ir_block *b)
+{
+    const char *why = ir_verify_block(b, cpu->arch->nhelpers);
+    if (why) {
+        fprintf(stderr, "wvm: IR verifier: %s\n", why);
+        ir_print_block(stderr, b);
+        abort();
+    }
+}
+#else
+#define verify(cpu, b) ((void)0)
+#endif
+
 static void on_code_write(void *opaque, uint64_t pa)
 {
     ir_cache_invalidate_page(opaque, pa & PAGE_MASK);
@@ -125,6 +145,7 @@ ir_block *ir_cache_get(ir_cpu *cpu)
     b->flags = cpu->block_flags;
     if (cpu->arch->decode(cpu, b, host + (ppc & ~PAGE_MASK), IR_BLOCK_MAX_OPS) != IR_OK)
         return NULL;
+    verify(cpu, b);
     /* A block whose last instruction crosses into the next page depends on
      * two translations: run it from scratch space, uncached. */
     if ((ppc & ~PAGE_MASK) + b->len > PAGE_SIZE) {

@@ -47,6 +47,7 @@ typedef struct ir_arch {
      * first instruction could not be fetched (exception taken). */
     int (*decode)(ir_cpu *cpu, ir_block *b, const uint8_t *code, unsigned max_ops);
     const ir_helper_fn *helpers;
+    unsigned nhelpers; /* entries of helpers[] (HELPER ops' imm is below it) */
 } ir_arch;
 
 struct ir_cpu {

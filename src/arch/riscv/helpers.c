@@ -237,6 +237,7 @@ const ir_arch rv_arch = {
     .access_fault = rv_access_fault,
     .decode = rv_decode_block,
     .helpers = rv_helpers,
+    .nhelpers = RVH_COUNT,
 };
 
 void rv_hart_init(rv_hart *h, int id, phys_map *pm, ir_cache *cache, uint64_t reset_pc)
