@@ -56,6 +56,29 @@ enum ir_opcode {
     IR_NUM_OPS
 };
 
+/* Block exits. Every block ends with exactly one terminator, its last op
+ * (ir_verify_block checks it):
+ *   direct, static targets: B ops (taken: pc + pc_off + imm; not taken: the
+ *     block's end), JAL (pc + pc_off + imm), NEXT (the block's end);
+ *   indirect: JALR (target in a register);
+ *   helper-ended: HELPER_END (the helper sets cpu->pc: system instructions,
+ *     CSR writes that change the mode or translation, traps).
+ * Besides, an op may leave early: a load, store or HELPER that traps
+ * (IR_TRAP; cpu->pc is the handler), a store or HELPER that returns IR_END
+ * (the block ends after it; a store that wrote translated code or saw
+ * exit_req sets pc to the next instruction).
+ *
+ * When pc and instret are synchronised. While a block runs, cpu->pc is the
+ * guest-virtual address of its first instruction (ops know theirs as pc +
+ * pc_off) and cpu->instret already counts the whole block (added on entry).
+ * An op that traps subtracts its insns_after (it and the rest did not
+ * retire); an op that ends the block early subtracts insns_after - 1.
+ * Helpers therefore see pc = block start and read the retired count as
+ * instret - insns_after. At every block boundary pc is the next block's
+ * address and instret exact: engines check the instruction budget and
+ * exit_req only there, so the interpreter and compiled code stop at the same
+ * boundaries. */
+
 /* One IR op: 16 bytes. pc_off is the byte offset of the guest instruction from
  * the block's start PC (so traps are precise); insns_after counts guest
  * instructions from this one to the block end, inclusive (so retired
