@@ -112,8 +112,12 @@ test('in Chromium: boot to a shell, run a command, a disk write survives a reloa
   assert.equal(seen, after, 'the guest follows a resize of the terminal');
   await screen.run('echo persisted > /mnt/f.txt && sync');
   // the JIT works in the page: hot guest code runs compiled (the status line says how much)
-  assert.equal(await screen.run('i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo $i'), '20000');
-  await browser.page.waitForFunction(() => /JIT [1-9]\d*% compiled/.test(document.querySelector('#stats')?.textContent ?? ''), null, { timeout: 20000 });
+  const compiled = () => browser.page.evaluate(() => /JIT [1-9]\d*% compiled/.test(document.querySelector('#stats')?.textContent ?? ''));
+  for (let i = 0; i < 6 && !(await compiled()); i++) { // a slow machine: the compiler may still be loading
+    assert.equal(await screen.run('i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo $i'), '20000');
+    await new Promise((r) => setTimeout(r, 1500)); // the worker reports stats about every second
+  }
+  assert.ok(await compiled(), 'no guest code ran compiled in the page');
 
   await browser.page.reload();
   await screen.waitForPrompt();
