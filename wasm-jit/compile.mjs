@@ -286,7 +286,6 @@ class RegionCompiler {
    */
   build(name) {
     const { m, b, region, l } = this;
-    const n = region.blocks.length;
     const labels = (p) => region.blocks.map((_, k) => `${p}${k}`);
     // dispatch loop: block k's code follows the end of the k-th nested block
     let loop = m.switch(labels('b'), 'exit', m.local.get(1, b.i32));
@@ -325,7 +324,6 @@ class RegionCompiler {
       this.syncInstret(),
       m.return(this.c32(0)),
     ]);
-    void n;
     m.addFunction(name, b.createType([b.i32, b.i32]), b.i32, this.vars, fn);
     m.addFunctionExport(name, name);
   }
