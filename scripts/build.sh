@@ -5,6 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs  # emcc needs acorn from Debian's node modules
+# Under `npm test`, npm puts node_modules/.bin first on PATH, and the binaryen
+# npm package (the JIT's) has its own wasm-opt and wasm-metadce there: emcc
+# then mixes them with Debian's binaryen and links a wvm.mjs whose imports do
+# not match wvm.wasm. emcc gets the system's tools only.
+PATH=$(tr ':' '\n' <<<"$PATH" | grep -v '/node_modules/\.bin$' | paste -sd: -)
+export PATH
 
 configure() { # dir, extra cmake args...
   local dir=$1; shift
