@@ -185,7 +185,8 @@ test('in Chromium: examples/embed.html boots the default guest on hvc0 sized to 
   await page.waitForFunction(() => /~ #\s*$/.test(document.querySelector('#term .xterm-rows')?.innerText.replace(/\u00a0/g, ' ') ?? ''), null, { timeout: 60000 });
   await page.locator('#term').click();
   await page.keyboard.type('stty size; tty\n');
-  await page.waitForFunction(() => /\/dev\/hvc0/.test(document.querySelector('#term .xterm-rows')?.innerText ?? ''), null, { timeout: 30000 });
+  // the next prompt: until it shows, the line after /dev/hvc0 may not be drawn
+  await page.waitForFunction(() => /\/dev\/hvc0\s+~ #/.test(document.querySelector('#term .xterm-rows')?.innerText.replace(/\u00a0/g, ' ') ?? ''), null, { timeout: 30000 });
   assert.match(await text(), /\n24 80\n\/dev\/hvc0\n/); // xterm.js's default size
   assert.deepEqual(browser.errors, []);
 });
