@@ -11,7 +11,7 @@
 const LAYOUT_FIELDS = ['version', 'r', 'pc', 'instret', 'instretLimit', 'exitReq', 'dataIdx', 'tlb',
   'tlbEntrySize', 'tlbBits', 'tlbAddend', 'jitVal', 'loadFn', 'storeFn', 'helperFn', 'zeroSink', 'traps',
   'jmpCache', 'jmpBits', 'blockVpc', 'blockFlags', 'blockJitFn', 'blockJitEntry'];
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 /** How many u32 words wvm_jit_layout() returns. */
 export const LAYOUT_WORDS = LAYOUT_FIELDS.length;
 
@@ -111,22 +111,22 @@ function addMulhu(m, b) {
 }
 
 /**
- * Compiles one region. Guest registers live in wasm locals used as a read
- * cache of ir_cpu.r[]: every write goes to the local and to memory at once, so
- * leaving the region stores nothing and helpers and traps see memory up to
- * date. On entering a block from outside (the function's entry, an indirect
- * jump inside the region) only the registers live into that block are loaded;
- * after a helper call those read later are reloaded. The retired-instruction
- * count lives in a local and is written back before leaving or calling a
- * helper.
+ * Compiles one region. Guest registers live in ir_cpu.r[]; within a block,
+ * wasm locals cache them: a block loads the registers it reads on entry,
+ * and every write goes to the local and to memory at once, so leaving the
+ * region stores nothing and helpers and traps see memory up to date. No
+ * register local is live from one block into the next: V8 then has no loop
+ * phis to shuffle at the dispatch loop (with registers kept in locals across
+ * blocks, each block transition copied some twenty stack slots). After a
+ * helper call the registers read later in the block are reloaded. The
+ * retired-instruction count lives in a local and is written back before
+ * leaving or calling a helper.
  */
 class RegionCompiler {
   constructor(m, binaryen, layout, opNames, region) {
     Object.assign(this, { m, b: binaryen, l: layout, region });
     this.op = Object.fromEntries(opNames.map((n, i) => [i, n]));
     this.entryOf = new Map(region.blocks.map((b, i) => [b.vpc, i]));
-    this.info = region.blocks.map((blk) => this.scan(blk));
-    this.liveness();
     // Locals: 0 cpu, 1 entry, then one i64 per register touched, then scratch.
     const regs = new Set();
     for (const blk of region.blocks) {
@@ -151,35 +151,16 @@ class RegionCompiler {
     this.vars = vars;
   }
 
-  /** What block `blk` reads before writing (use), writes (def), and where it goes in the region. */
-  scan(blk) {
-    const use = new Set(), def = new Set(), succ = [];
-    let afterHelper = false;
+  /** The registers block `blk` reads before writing them (up to its first helper). */
+  uses(blk) {
+    const use = new Set(), def = new Set();
     for (const o of blk.ops) {
       const e = this.emitter(o);
-      if (!afterHelper) for (const f of e.reads) if (o[f] !== 0 && !def.has(o[f])) use.add(o[f]);
+      for (const f of e.reads) if (o[f] !== 0 && !def.has(o[f])) use.add(o[f]);
       if (e.writesRd && o.rd !== this.l.zeroSink) def.add(o.rd);
-      if (e.helper) afterHelper = true; // registers read later are reloaded from memory
-      for (const t of e.targets?.(o, blk) ?? []) {
-        const k = this.entryOf.get(u64(t));
-        if (k !== undefined) succ.push(k);
-      }
+      if (e.helper) break; // registers read later are reloaded after it
     }
-    return { use, def, succ, afterHelper, liveIn: new Set(use), liveOut: new Set() };
-  }
-
-  /** Backward dataflow over the region's static edges (indirect ones reload). */
-  liveness() {
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const inf of [...this.info].reverse()) {
-        for (const k of inf.succ) for (const r of this.info[k].liveIn) inf.liveOut.add(r);
-        if (inf.afterHelper) continue;
-        for (const r of inf.liveOut) {
-          if (!inf.def.has(r) && !inf.liveIn.has(r)) { inf.liveIn.add(r); changed = true; }
-        }
-      }
-    }
+    return use;
   }
 
   emitter(o) {
@@ -234,7 +215,10 @@ class RegionCompiler {
   chain() {
     const { m, b, l } = this;
     const nb = () => m.local.get(this.ent, b.i32); // the ent local is free here
-    const slot = m.i32.and(m.i32.wrap(m.i64.shr_u(this.get64(this.va), this.c64(1))), this.c32((1 << l.jmpBits) - 1));
+    // IR_JMP_CACHE_INDEX (src/ir/cpu.h)
+    const vaLo = () => m.i32.wrap(this.get64(this.va));
+    const slot = m.i32.and(m.i32.xor(m.i32.shr_u(vaLo(), this.c32(1)), m.i32.wrap(m.i64.shr_u(this.get64(this.va), this.c64(12)))),
+      this.c32((1 << l.jmpBits) - 1));
     return m.block(null, [
       this.syncInstret(),
       m.local.set(this.ent, m.i32.load(l.jmpCache, 4, m.i32.add(this.cpu(), m.i32.shl(slot, this.c32(2))))),
@@ -280,9 +264,8 @@ class RegionCompiler {
   }
 
   /**
-   * The function: entry loads per block (br_table on `entry`), the dispatch
-   * loop over block code (br_table on `entry`), the dynamic-target lookup
-   * (page offset -> entry), and the exit.
+   * The function: the dispatch loop over block code (br_table on `entry`),
+   * the dynamic-target lookup (page offset -> entry), and the exit.
    */
   build(name) {
     const { m, b, region, l } = this;
@@ -291,12 +274,6 @@ class RegionCompiler {
     let loop = m.switch(labels('b'), 'exit', m.local.get(1, b.i32));
     region.blocks.forEach((blk, k) => {
       loop = m.block(null, [this.named(`b${k}`, [loop]), ...this.blockCode(blk, k)]);
-    });
-    // entry loads: the registers live into block k, then the loop at k
-    let entries = m.switch(labels('e'), 'exit', m.local.get(1, b.i32));
-    region.blocks.forEach((_, k) => {
-      entries = m.block(null, [this.named(`e${k}`, [entries]),
-        ...[...this.info[k].liveIn].map((r) => this.loadReg(r)), m.br('run')]);
     });
     // dynamic targets: page offset / 2 -> entry k, else leave with pc = va
     const slots = new Array(2048).fill('leave');
@@ -313,10 +290,7 @@ class RegionCompiler {
         m.i32.mul(m.i32.load8_u(l.dataIdx, 1, this.cpu()), this.c32(l.tlbEntrySize << l.tlbBits)))),
       this.named('exit', [
         m.loop('entry', m.block(null, [
-          this.named('dynamic', [
-            this.named('run', [entries]),
-            m.loop('dispatch', loop),
-          ]),
+          this.named('dynamic', [m.loop('dispatch', loop)]),
           dyn,
           this.chain(),
         ])),
@@ -335,8 +309,9 @@ class RegionCompiler {
       m.if(m.i32.or(m.i32.load(l.exitReq, 4, this.cpu()), m.i64.ge_u(this.get64(this.ins), this.get64(this.limit))),
         m.block(null, [this.setPc(this.c64(blk.vpc)), m.br('exit')])),
       this.addInstret(blk.ninsns),
+      ...[...this.uses(blk)].map((r) => this.loadReg(r)),
     ];
-    this.block = { blk, k };
+    this.block = { blk };
     blk.ops.forEach((o, i) => {
       this.opIndex = i;
       code.push(this.emitter(o).emit(this, o, blk));
@@ -345,10 +320,10 @@ class RegionCompiler {
     return code;
   }
 
-  /** Registers to reload after a helper at op index i of the current block: read later, or live out. */
+  /** Registers to reload after a helper at op index i of the current block: those read later in it. */
   reloadAfterHelper() {
-    const { blk, k } = this.block;
-    const regs = new Set(this.info[k].liveOut);
+    const { blk } = this.block;
+    const regs = new Set();
     for (const o of blk.ops.slice(this.opIndex + 1)) {
       const e = this.emitter(o);
       for (const f of e.reads) if (o[f] !== 0) regs.add(o[f]);

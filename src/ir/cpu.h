@@ -15,8 +15,13 @@ typedef struct ir_cpu ir_cpu;
 /* Jump cache: recently entered blocks by guest-virtual PC (QEMU's
  * tb_jmp_cache), so indirect jumps, returns and page-crossing branches skip
  * the instruction fetch translation and the block hash lookup. */
-#define IR_JMP_CACHE_BITS 10
-#define IR_JMP_CACHE_INDEX(vpc) ((unsigned)((vpc) >> 1) & ((1u << IR_JMP_CACHE_BITS) - 1))
+#define IR_JMP_CACHE_BITS 12
+/* The slot of `vpc`: its halfword offset in the page mixed with the page
+ * number, so hot targets at the same offset of different pages (a call
+ * into a library and the return into the caller) rarely collide. Compiled
+ * code computes the same (wasm-jit/compile.mjs, chain). */
+#define IR_JMP_CACHE_INDEX(vpc)                                                \
+    ((unsigned)(((vpc) >> 1) ^ ((vpc) >> 12)) & ((1u << IR_JMP_CACHE_BITS) - 1))
 typedef struct ir_cache ir_cache;
 
 /* A helper: runs one guest instruction that the IR does not express
