@@ -126,6 +126,7 @@ class RegionCompiler {
   constructor(m, binaryen, layout, opNames, region) {
     Object.assign(this, { m, b: binaryen, l: layout, region });
     this.op = Object.fromEntries(opNames.map((n, i) => [i, n]));
+    region.blocks.sort((a, b) => (a.vpc < b.vpc ? -1 : a.vpc > b.vpc ? 1 : 0)); // forward branches go forward
     this.entryOf = new Map(region.blocks.map((b, i) => [b.vpc, i]));
     // Locals: 0 cpu, 1 entry, then one i64 per register touched, then scratch.
     const regs = new Set();
@@ -199,13 +200,6 @@ class RegionCompiler {
   syncInstret() { return this.cpuStore64(this.l.instret, this.get64(this.ins)); }
   addInstret(delta) { return this.m.local.set(this.ins, this.m.i64.add(this.get64(this.ins), this.c64(delta))); }
 
-  /** Continue at `pc` (BigInt): a block of the region, or where goToDynamic goes. */
-  goTo(pc) {
-    const k = this.entryOf.get(u64(pc));
-    if (k !== undefined) return this.m.block(null, [this.m.local.set(1, this.c32(k)), this.m.br('dispatch')]);
-    return this.m.block(null, [this.m.local.set(this.va, this.c64(pc)), this.m.br('dynamic')]);
-  }
-
   /**
    * Leave for guest-virtual address va (local): if the hart's jump cache
    * has a compiled block there in this mode, tail-call its region (chaining
@@ -232,19 +226,28 @@ class RegionCompiler {
       m.br('exit'),
     ]);
   }
-  /** Continue at the guest-virtual address in local va: a block of the region (through its entry loads) or leave. */
-  goToDynamic() { return this.m.br('dynamic'); }
   /** The instruction at `o` trapped: it did not retire; the trap spends budget (as the interpreter). */
   trapped(o) {
     return this.m.block(null, [
       this.addInstret(-o.insnsAfter),
       this.cpuStore64(this.l.traps, this.m.i64.add(this.cpuLoad64(this.l.traps), this.c64(1))),
-      this.cpuStore64(this.l.instretLimit, this.m.i64.sub(this.get64(this.limit), this.c64(1))),
+      this.cpuStore64(this.l.instretLimit, this.m.i64.sub(this.cpuLoad64(this.l.instretLimit), this.c64(1))),
       this.m.br('exit'),
     ]);
   }
   /** The instruction at `o` retired and cpu->pc is set: leave. */
   endAfter(o) { return this.m.block(null, [this.addInstret(-(o.insnsAfter - 1)), this.m.br('exit')]); }
+
+  /**
+   * After a call into the core (and on entry): if it set exit_req, the
+   * limit local becomes 0, so the next block boundary leaves. exit_req
+   * changes only inside such calls (the core is single-threaded), so blocks
+   * compare instret with the limit only.
+   */
+  checkExitReq() {
+    const { m } = this;
+    return m.if(m.i32.load(this.l.exitReq, 4, this.cpu()), m.local.set(this.limit, this.c64(0)));
+  }
 
   /** The TLB entry of `va` (local) in the data MMU index, into local ent. */
   tlbEntry() {
@@ -264,20 +267,23 @@ class RegionCompiler {
   }
 
   /**
-   * The function: the dispatch loop over block code (br_table on `entry`),
-   * the dynamic-target lookup (page offset -> entry), and the exit.
+   * The function. Blocks are laid out in address order, block k's code
+   * following the end of the k-th nested wasm block, so a branch to a later
+   * block is a direct `br` and control flows through without a dispatch; a
+   * branch back (a loop) goes through the dispatch loop's br_table on local
+   * `entry`, as does the function's entry. Indirect jumps look their target
+   * up by page offset; anything else leaves through the jump cache (chain).
    */
   build(name) {
     const { m, b, region, l } = this;
     const labels = (p) => region.blocks.map((_, k) => `${p}${k}`);
-    // dispatch loop: block k's code follows the end of the k-th nested block
     let loop = m.switch(labels('b'), 'exit', m.local.get(1, b.i32));
     region.blocks.forEach((blk, k) => {
       loop = m.block(null, [this.named(`b${k}`, [loop]), ...this.blockCode(blk, k)]);
     });
-    // dynamic targets: page offset / 2 -> entry k, else leave with pc = va
+    // dynamic targets (va): page offset / 2 -> block k, else leave
     const slots = new Array(2048).fill('leave');
-    region.blocks.forEach((blk, k) => { if ((blk.vpc & ~0xfffn) === region.vpcPage) slots[Number(blk.vpc & 0xfffn) >> 1] = `d${k}`; });
+    region.blocks.forEach((blk, k) => { slots[Number(blk.vpc & 0xfffn) >> 1] = `d${k}`; });
     let dyn = m.switch(slots, 'leave', m.i32.shr_u(m.i32.and(m.i32.wrap(this.get64(this.va)), this.c32(0xfff)), this.c32(1)));
     dyn = this.named('leave', [
       m.br_if('leave', m.i64.ne(m.i64.and(this.get64(this.va), this.c64(~0xfffn)), this.c64(region.vpcPage))),
@@ -286,6 +292,7 @@ class RegionCompiler {
     const fn = m.block(null, [
       m.local.set(this.ins, this.cpuLoad64(l.instret)),
       m.local.set(this.limit, this.cpuLoad64(l.instretLimit)),
+      this.checkExitReq(),
       m.local.set(this.tlbBase, m.i32.add(m.i32.add(this.cpu(), this.c32(l.tlb)),
         m.i32.mul(m.i32.load8_u(l.dataIdx, 1, this.cpu()), this.c32(l.tlbEntrySize << l.tlbBits)))),
       this.named('exit', [
@@ -302,11 +309,20 @@ class RegionCompiler {
     m.addFunctionExport(name, name);
   }
 
-  /** One block: the budget check, then its ops; every path ends in a branch. */
+  /** Go to guest-virtual `pc` from block k: forward within the region, back through the dispatch loop, or leave. */
+  goTo(pc, k) {
+    const { m } = this;
+    const t = this.entryOf.get(u64(pc));
+    if (t > k) return m.br(`b${t}`);
+    if (t !== undefined) return m.block(null, [m.local.set(1, this.c32(t)), m.br('dispatch')]);
+    return m.block(null, [m.local.set(this.va, this.c64(pc)), m.br('dynamic')]);
+  }
+
+  /** One block: the budget check, its ops, then its terminator's edges (each path ends in a branch). */
   blockCode(blk, k) {
     const { m, l } = this;
     const code = [
-      m.if(m.i32.or(m.i32.load(l.exitReq, 4, this.cpu()), m.i64.ge_u(this.get64(this.ins), this.get64(this.limit))),
+      m.if(m.i64.ge_u(this.get64(this.ins), this.get64(this.limit)),
         m.block(null, [this.setPc(this.c64(blk.vpc)), m.br('exit')])),
       this.addInstret(blk.ninsns),
       ...[...this.uses(blk)].map((r) => this.loadReg(r)),
@@ -316,7 +332,12 @@ class RegionCompiler {
       this.opIndex = i;
       code.push(this.emitter(o).emit(this, o, blk));
     });
-    code.push(m.unreachable()); // the last op always branches
+    const last = blk.ops[blk.ops.length - 1];
+    for (const { cond, pc } of this.emitter(last).edges?.(this, last, blk) ?? []) {
+      const go = pc === undefined ? m.br('dynamic') : this.goTo(pc, k);
+      code.push(cond ? m.if(cond, go) : go);
+    }
+    code.push(m.unreachable()); // HELPER_END and the last edge branch
     return code;
   }
 
@@ -410,6 +431,7 @@ function load(size, rawLoad, conv) {
       const pc = blk.vpc + BigInt(o.pcOff);
       return memoryAccess(c, o, ACC_READ, size, (p) => c.setReg(o.rd, rawLoad(c, p)), [
         m.if(m.call('load', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.c64(pc)], b.i32), c.trapped(o)),
+        c.checkExitReq(),
         c.setReg(o.rd, conv(c, c.cpuLoad64(c.l.jitVal))),
       ]);
     },
@@ -427,16 +449,22 @@ function store(size, rawStore) {
         m.local.set(c.st, m.call('store', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.reg(o.rs2), c.c64(pc)], b.i32)),
         m.if(status(IR_TRAP), c.trapped(o)),
         m.if(status(IR_END), m.block(null, [c.setPc(c.c64(pc + BigInt(o.aux))), c.endAfter(o)])),
+        c.checkExitReq(),
       ]);
     },
   };
 }
+/**
+ * Terminators emit their side effects; `edges` lists where control goes:
+ * {cond, pc} in order (the first whose cond holds; none is the default),
+ * pc undefined for the guest-virtual address in local va.
+ */
 function branch(cond) {
   return {
     reads: R, writesRd: false,
-    targets: (o, blk) => [blk.vpc + BigInt(o.pcOff) + BigInt(o.imm), blk.vpc + BigInt(blk.len)],
-    emit: (c, o, blk) => c.m.if(cond(c, c.reg(o.rs1), c.reg(o.rs2)),
-      c.goTo(blk.vpc + BigInt(o.pcOff) + BigInt(o.imm)), c.goTo(blk.vpc + BigInt(blk.len))),
+    emit: (c) => c.m.nop(),
+    edges: (c, o, blk) => [{ cond: cond(c, c.reg(o.rs1), c.reg(o.rs2)), pc: blk.vpc + BigInt(o.pcOff) + BigInt(o.imm) },
+      { pc: blk.vpc + BigInt(blk.len) }],
   };
 }
 /**
@@ -457,6 +485,7 @@ function helper(ends) {
         m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_TRAP)), c.trapped(o)),
         ends ? m.br('exit') : m.block(null, [
           m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_END)), c.endAfter(o)),
+          c.checkExitReq(),
           ...c.reloadAfterHelper(),
         ]),
       ]);
@@ -521,11 +550,8 @@ const EMIT = {
   BLTU: branch((c, a, d) => c.m.i64.lt_u(a, d)), BGEU: branch((c, a, d) => c.m.i64.ge_u(a, d)),
   JAL: {
     reads: [], writesRd: true,
-    targets: (o, blk) => [blk.vpc + BigInt(o.pcOff) + BigInt(o.imm)],
-    emit(c, o, blk) {
-      const pc = blk.vpc + BigInt(o.pcOff);
-      return c.m.block(null, [c.setReg(o.rd, c.c64(pc + BigInt(o.aux))), c.goTo(pc + BigInt(o.imm))]);
-    },
+    emit: (c, o, blk) => c.setReg(o.rd, c.c64(blk.vpc + BigInt(o.pcOff) + BigInt(o.aux))),
+    edges: (c, o, blk) => [{ pc: blk.vpc + BigInt(o.pcOff) + BigInt(o.imm) }],
   },
   JALR: {
     reads: I, writesRd: true,
@@ -535,11 +561,11 @@ const EMIT = {
       return m.block(null, [
         m.local.set(c.va, m.i64.and(m.i64.add(c.reg(o.rs1), c.c64(o.imm)), c.c64(~1n))),
         c.setReg(o.rd, c.c64(pc + BigInt(o.aux))),
-        c.goToDynamic(),
       ]);
     },
+    edges: () => [{}],
   },
-  NEXT: { reads: [], writesRd: false, targets: (o, blk) => [blk.vpc + BigInt(blk.len)], emit: (c, o, blk) => c.goTo(blk.vpc + BigInt(blk.len)) },
+  NEXT: { reads: [], writesRd: false, emit: (c) => c.m.nop(), edges: (c, o, blk) => [{ pc: blk.vpc + BigInt(blk.len) }] },
   HELPER: helper(false),
   HELPER_END: helper(true),
 };
