@@ -11,7 +11,7 @@
 const LAYOUT_FIELDS = ['version', 'r', 'pc', 'instret', 'instretLimit', 'exitReq', 'dataIdx', 'tlb',
   'tlbEntrySize', 'tlbBits', 'tlbAddend', 'jitVal', 'loadFn', 'storeFn', 'helperFn', 'zeroSink', 'traps',
   'jmpCache', 'jmpBits', 'blockVpc', 'blockFlags', 'blockJitFn', 'blockJitEntry'];
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 /** How many u32 words wvm_jit_layout() returns. */
 export const LAYOUT_WORDS = LAYOUT_FIELDS.length;
 
@@ -60,8 +60,8 @@ export function parseRegion(bytes) {
 const u64 = (x) => BigInt.asUintN(64, x);
 
 /**
- * Build one module exporting r0..r(n-1), one function per region. It
- * imports env.memory, env.table (the core's function table) and env.load,
+ * Build one module exporting r0..r(n-1), one function per region
+ * (src/ir/jit.h's ir_jit_fn). It imports env.memory and env.load,
  * env.store, env.helper (the C functions of src/ir/jit.h).
  * @param {object} binaryen  the binaryen module namespace
  * @param {object} layout    parseLayout() result
@@ -74,11 +74,9 @@ const u64 = (x) => BigInt.asUintN(64, x);
 export function compileRegions(binaryen, layout, opNames, descriptions) {
   const m = new binaryen.Module();
   try {
-    m.setFeatures(binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals |
-      binaryen.Features.TailCall | binaryen.Features.ReferenceTypes);
+    m.setFeatures(binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals);
     m.setMemory(0, 65536, null, [], false, false, 'mem');
     m.addMemoryImport('mem', 'env', 'memory');
-    m.addTableImport('table', 'env', 'table'); // the core's: compiled regions chain through it
     const { i32, i64 } = binaryen;
     m.addFunctionImport('load', 'env', 'load', binaryen.createType([i32, i64, i32, i64]), i32);
     m.addFunctionImport('store', 'env', 'store', binaryen.createType([i32, i64, i32, i64, i64]), i32);
@@ -201,10 +199,13 @@ class RegionCompiler {
   addInstret(delta) { return this.m.local.set(this.ins, this.m.i64.add(this.get64(this.ins), this.c64(delta))); }
 
   /**
-   * Leave for guest-virtual address va (local): if the hart's jump cache
-   * has a compiled block there in this mode, tail-call its region (chaining
-   * without the dispatcher: it checks the budget and exit_req on entry);
-   * else return to the dispatcher with cpu->pc = va.
+   * Leave for guest-virtual address va (local), with cpu->pc = va: if the
+   * hart's jump cache has a compiled block there in this mode, return it
+   * (ir_jit_enter calls its region at once, which checks the budget and
+   * exit_req on entry), else return 0 (to the dispatcher). A return rather
+   * than a tail call: V8 counts returns towards tiering a function up from
+   * its baseline code, and a loop running through a cycle of tail calls
+   * stayed in baseline code (3x slower, in some runs and not others).
    */
   chain() {
     const { m, b, l } = this;
@@ -215,15 +216,14 @@ class RegionCompiler {
       this.c32((1 << l.jmpBits) - 1));
     return m.block(null, [
       this.syncInstret(),
+      this.setPc(this.get64(this.va)),
       m.local.set(this.ent, m.i32.load(l.jmpCache, 4, m.i32.add(this.cpu(), m.i32.shl(slot, this.c32(2))))),
       m.if(m.i32.and(m.i32.ne(nb(), this.c32(0)),
         m.i32.and(m.i64.eq(m.i64.load(l.blockVpc, 8, nb()), this.get64(this.va)),
           m.i32.and(m.i32.eq(m.i32.load(l.blockFlags, 4, nb()), this.c32(this.region.flags)),
-            m.i32.ne(m.local.tee(this.st, m.i32.load(l.blockJitFn, 4, nb()), b.i32), this.c32(0))))),
-      m.return_call_indirect('table', m.local.get(this.st, b.i32), [this.cpu(), m.i32.load(l.blockJitEntry, 4, nb())],
-        b.createType([b.i32, b.i32]), b.i32)),
-      this.setPc(this.get64(this.va)),
-      m.br('exit'),
+            m.i32.load(l.blockJitFn, 4, nb())))),
+      m.return(nb())),
+      m.return(this.c32(0)),
     ]);
   }
   /** The instruction at `o` trapped: it did not retire; the trap spends budget (as the interpreter). */

@@ -36,7 +36,7 @@ async function startWorker() {
 
 /** The JIT of one Core (and the machine it currently runs). */
 export class Jit {
-  #core; #mod; #table; #layout; #opNames; #opts; #m = 0; #epoch = 0;
+  #core; #mod; #layout; #opNames; #opts; #m = 0; #epoch = 0;
   #compiler = null; #binaryen = null; #ready = false; #busy = false; #pending = []; #nextId = 1; #inflight = new Map();
   #reqPtr; #vpcPtr = 0; #vpcCap = 0; #bufPtr = 0; #bufCap = 0;
   #live = new Map(); // table index -> ppc page (BigInt), in install order
@@ -60,7 +60,6 @@ export class Jit {
     this.#layout = parseLayout([...words]);
     this.#opNames = this.#mod.UTF8ToString(this.#mod._wvm_jit_op_names()).split(',').filter(Boolean);
     this.#reqPtr = this.#mod._malloc(REQUEST_BYTES) >>> 0;
-    this.#table = Object.values(this.#mod.asm).find((x) => x instanceof WebAssembly.Table); // the core's function table
     const binaryen = isNode ? 'binaryen' : new URL('../node_modules/binaryen/index.js', import.meta.url).href;
     this.ready = (this.#opts.worker ? this.#startWorker() : import(binaryen).then((b) => { this.#binaryen = b.default; }))
       .then(() => { this.#ready = true; this.#send(); this.#opts.onstatus?.('ready'); })
@@ -179,7 +178,7 @@ export class Jit {
     try {
       const fn = (i) => mod.getWasmTableEntry(i);
       instance = new WebAssembly.Instance(module, {
-        env: { memory: this.#core.memory, table: this.#table, load: fn(l.loadFn), store: fn(l.storeFn), helper: fn(l.helperFn) },
+        env: { memory: this.#core.memory, load: fn(l.loadFn), store: fn(l.storeFn), helper: fn(l.helperFn) },
       });
     } catch (e) {
       this.#failed(job, e.message);

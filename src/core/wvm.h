@@ -125,7 +125,7 @@ uint64_t wvm_instret(wvm_machine *m);
 /* ---- JIT (wasm-jit/ is the compiler; src/ir/jit.h the core side) ----
  * Blocks executed `executions` times (0: never, the default) have their
  * region (the blocks of one guest page) queued for compilation. */
-#define WVM_JIT_LAYOUT_VERSION 4
+#define WVM_JIT_LAYOUT_VERSION 5
 #define WVM_JIT_EAGER 1 /* wvm_run returns as soon as a region is queued (the host compiles it at once) */
 struct ir_jit_request;
 void wvm_jit_configure(wvm_machine *m, uint32_t threshold, uint32_t flags);
@@ -136,9 +136,10 @@ int wvm_jit_take_request(wvm_machine *m, struct ir_jit_request *r);
  * ir/jit.h). Returns bytes written, 0 if stale or empty, or the bytes
  * needed when more than `cap`. */
 size_t wvm_jit_region(wvm_machine *m, const struct ir_jit_request *r, uint8_t *out, size_t cap);
-/* Install compiled function `fn` (a function-table index, signature
- * int(ir_cpu *, int entry)) for request r: entry i runs the block at
- * guest-virtual vpcs[i]. Returns 0, or -1 if stale (not installed). */
+/* Install compiled function `fn` (a function-table index of an ir_jit_fn,
+ * ir/jit.h: (ir_cpu *, int entry) -> the next compiled block or NULL) for
+ * request r: entry i runs the block at guest-virtual vpcs[i]. Returns 0, or
+ * -1 if stale (not installed). */
 int wvm_jit_install(wvm_machine *m, const struct ir_jit_request *r, uintptr_t fn, const uint64_t *vpcs,
                     uint32_t n);
 /* Request r could not be compiled: its page stays interpreted until written. */

@@ -108,7 +108,7 @@ typedef struct ir_block {
     struct ir_block *chain[2]; /* cached successors in the same page: taken, not taken */
     /* JIT (ir/jit.h): the compiled region that runs this block as its entry
      * `jit_entry`, or NULL; executions counted towards the threshold. */
-    int (*jit_fn)(struct ir_cpu *cpu, int entry);
+    struct ir_block *(*jit_fn)(struct ir_cpu *cpu, int entry);
     uint32_t jit_entry, hits;
     ir_op ops[];
 } ir_block;

@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include "ir/cache.h"
 #include "mem/softmmu.h"
@@ -207,23 +206,9 @@ ir_jit_fn ir_jit_take_dead(ir_jit *j)
 void ir_jit_enter(ir_cpu *cpu, ir_block *b)
 {
     uint64_t before = cpu->instret;
-    uint64_t tr = cpu->traps;
-    b->jit_fn(cpu, (int)b->jit_entry);
-    {
-        static uint64_t cnt[8], n;
-        int k = cpu->traps != tr ? 0 : cpu->exit_req ? 1 : cpu->instret >= cpu->instret_limit ? 2 :
-                ((cpu->pc ^ b->vpc) >> 12) == 0 ? 3 : 4;
-        if (k == 4) {
-            ir_block **slot = &cpu->jmp_cache[IR_JMP_CACHE_INDEX(cpu->pc)];
-            ir_block *t = *slot;
-            if (!t || t->vpc != cpu->pc) k = 5; else if (!t->jit_fn) k = 6; else if (t->flags != cpu->block_flags) k = 7;
-        }
-        cnt[k]++;
-        if (++n % 2000000 == 0)
-            fprintf(stderr, "exits: trap %llu exitreq %llu budget %llu samepage %llu chainable %llu jcmiss %llu nojit %llu flags %llu\n",
-                    (unsigned long long)cnt[0], (unsigned long long)cnt[1], (unsigned long long)cnt[2], (unsigned long long)cnt[3],
-                    (unsigned long long)cnt[4], (unsigned long long)cnt[5], (unsigned long long)cnt[6], (unsigned long long)cnt[7]);
-    }
+    do /* a region returns the next compiled block when it chains to one */
+        b = b->jit_fn(cpu, (int)b->jit_entry);
+    while (b);
     cpu->cache->jit.compiled_insns += cpu->instret - before;
     cpu->cache->jit.entries++;
 }

@@ -21,8 +21,11 @@
 #include "ir/cpu.h"
 
 /* A compiled region: run from block `entry` (its index in the region
- * description). Returns 0 (the result is not used). */
-typedef int (*ir_jit_fn)(ir_cpu *cpu, int entry);
+ * description). Returns NULL at a block boundary where the dispatcher takes
+ * over (cpu->pc is the next block), or the next block when that block is
+ * compiled (from the hart's jump cache, with cpu->pc its start): ir_jit_enter
+ * runs it at once, without a lookup. */
+typedef struct ir_block *(*ir_jit_fn)(ir_cpu *cpu, int entry);
 
 /* An installed region: one per (page, guest-virtual page, flags). */
 typedef struct ir_jit_installed {
@@ -103,7 +106,8 @@ int ir_jit_evict(ir_cache *c, uint64_t ppc_page);
 /* Take one dead function (for the host to free). Returns NULL if none. */
 ir_jit_fn ir_jit_take_dead(ir_jit *j);
 
-/* Run the compiled region of `b` (b->jit_fn) and count its instructions. */
+/* Run the compiled region of `b` (b->jit_fn), and the compiled blocks it
+ * chains to, and count their instructions. */
 void ir_jit_enter(ir_cpu *cpu, ir_block *b);
 
 /* Calls made by compiled code. Each returns IR_OK, IR_TRAP (exception taken,
