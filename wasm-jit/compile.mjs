@@ -111,8 +111,8 @@ function addMulhu(m, b) {
 /**
  * Compiles one region. Guest registers live in ir_cpu.r[]; within a block,
  * wasm locals cache them: a block loads the registers it reads on entry,
- * and every write goes to the local and to memory at once, so leaving the
- * region stores nothing and helpers and traps see memory up to date. No
+ * and stores those it wrote at its end, before a helper call and on the
+ * paths that leave it early (a trap, a store that ends the block). No
  * register local is live from one block into the next: V8 then has no loop
  * phis to shuffle at the dispatch loop (with registers kept in locals across
  * blocks, each block transition copied some twenty stack slots). After a
@@ -186,10 +186,15 @@ class RegionCompiler {
   c32(x) { return this.m.i32.const(x | 0); }
   get64(i) { return this.m.local.get(i, this.b.i64); }
   reg(r) { return r === 0 ? this.c64(0) : this.get64(this.local.get(r)); }
-  /** Write guest register r: its local and ir_cpu.r[r]. */
+  /** Write guest register r: its local, stored to ir_cpu.r[r] by writeBack. */
   setReg(r, value) {
     if (r === this.l.zeroSink) return this.m.drop(value);
-    return this.m.i64.store(this.l.r + 8 * r, 8, this.cpu(), this.m.local.tee(this.local.get(r), value, this.b.i64));
+    this.dirty.add(r);
+    return this.m.local.set(this.local.get(r), value);
+  }
+  /** Store registers `regs` (default: those written before the current op) from their locals to ir_cpu.r[]. */
+  writeBack(regs = this.pending) {
+    return [...regs].map((r) => this.cpuStore64(this.l.r + 8 * r, this.get64(this.local.get(r))));
   }
   loadReg(r) { return this.m.local.set(this.local.get(r), this.cpuLoad64(this.l.r + 8 * r)); }
   cpuLoad64(off) { return this.m.i64.load(off, 8, this.cpu()); }
@@ -229,6 +234,7 @@ class RegionCompiler {
   /** The instruction at `o` trapped: it did not retire; the trap spends budget (as the interpreter). */
   trapped(o) {
     return this.m.block(null, [
+      ...this.writeBack(),
       this.addInstret(-o.insnsAfter),
       this.cpuStore64(this.l.traps, this.m.i64.add(this.cpuLoad64(this.l.traps), this.c64(1))),
       this.cpuStore64(this.l.instretLimit, this.m.i64.sub(this.cpuLoad64(this.l.instretLimit), this.c64(1))),
@@ -236,7 +242,7 @@ class RegionCompiler {
     ]);
   }
   /** The instruction at `o` retired and cpu->pc is set: leave. */
-  endAfter(o) { return this.m.block(null, [this.addInstret(-(o.insnsAfter - 1)), this.m.br('exit')]); }
+  endAfter(o) { return this.m.block(null, [...this.writeBack(), this.addInstret(-(o.insnsAfter - 1)), this.m.br('exit')]); }
 
   /**
    * After a call into the core (and on entry): if it set exit_req, the
@@ -328,10 +334,13 @@ class RegionCompiler {
       ...[...this.uses(blk)].map((r) => this.loadReg(r)),
     ];
     this.block = { blk };
+    this.dirty = new Set();
     blk.ops.forEach((o, i) => {
       this.opIndex = i;
+      this.pending = [...this.dirty];
       code.push(this.emitter(o).emit(this, o, blk));
     });
+    code.push(...this.writeBack(this.dirty));
     const last = blk.ops[blk.ops.length - 1];
     for (const { cond, pc } of this.emitter(last).edges?.(this, last, blk) ?? []) {
       const go = pc === undefined ? m.br('dynamic') : this.goTo(pc, k);
@@ -468,8 +477,9 @@ function branch(cond) {
   };
 }
 /**
- * HELPER and HELPER_END: the call sees registers and instret in memory and
- * may change any of them; the registers read afterwards are reloaded.
+ * HELPER and HELPER_END: the call sees registers (written back first) and
+ * instret in memory and may change any of them; the registers read
+ * afterwards are reloaded.
  */
 function helper(ends) {
   return {
@@ -477,7 +487,11 @@ function helper(ends) {
     emit(c, o, blk) {
       const { m, b } = c;
       const operands = o.opc | o.rd << 8 | o.rs1 << 16 | o.rs2 << 24;
+      const flush = c.writeBack();
+      c.pending = [];
+      c.dirty.clear();
       return m.block(null, [
+        ...flush,
         c.syncInstret(),
         c.setPc(c.c64(blk.vpc)),
         m.local.set(c.st, m.call('helper', [c.cpu(), c.c32(o.imm), c.c32(operands), c.c32(o.aux), c.c32(o.pcOff | o.insnsAfter << 16)], b.i32)),
