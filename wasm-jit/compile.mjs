@@ -110,13 +110,13 @@ function addMulhu(m, b) {
 
 /**
  * Compiles one region. Guest registers live in ir_cpu.r[]; within a block,
- * wasm locals cache them: a block loads the registers it reads on entry,
- * and stores those it wrote at its end, before a helper call and on the
+ * wasm locals cache them: a register is loaded just before the first op
+ * that reads it, and those written are stored at the block's end, before a helper call and on the
  * paths that leave it early (a trap, a store that ends the block). No
  * register local is live from one block into the next: V8 then has no loop
  * phis to shuffle at the dispatch loop (with registers kept in locals across
  * blocks, each block transition copied some twenty stack slots). After a
- * helper call the registers read later in the block are reloaded. The
+ * helper call the registers read later in the block are loaded again. The
  * retired-instruction count lives in a local and is written back before
  * leaving or calling a helper.
  */
@@ -148,18 +148,6 @@ class RegionCompiler {
     this.tlbBase = add(binaryen.i32);
     this.st = add(binaryen.i32);
     this.vars = vars;
-  }
-
-  /** The registers block `blk` reads before writing them (up to its first helper). */
-  uses(blk) {
-    const use = new Set(), def = new Set();
-    for (const o of blk.ops) {
-      const e = this.emitter(o);
-      for (const f of e.reads) if (o[f] !== 0 && !def.has(o[f])) use.add(o[f]);
-      if (e.writesRd && o.rd !== this.l.zeroSink) def.add(o.rd);
-      if (e.helper) break; // registers read later are reloaded after it
-    }
-    return use;
   }
 
   emitter(o) {
@@ -244,15 +232,11 @@ class RegionCompiler {
   /** The instruction at `o` retired and cpu->pc is set: leave. */
   endAfter(o) { return this.m.block(null, [...this.writeBack(), this.addInstret(-(o.insnsAfter - 1)), this.m.br('exit')]); }
 
-  /**
-   * After a call into the core (and on entry): if it set exit_req, the
-   * limit local becomes 0, so the next block boundary leaves. exit_req
-   * changes only inside such calls (the core is single-threaded), so blocks
-   * compare instret with the limit only.
-   */
-  checkExitReq() {
-    const { m } = this;
-    return m.if(m.i32.load(this.l.exitReq, 4, this.cpu()), m.local.set(this.limit, this.c64(0)));
+  /** Local tlbBase: the TLB of the hart's data MMU index. */
+  setTlbBase() {
+    const { m, l } = this;
+    return m.local.set(this.tlbBase, m.i32.add(m.i32.add(this.cpu(), this.c32(l.tlb)),
+      m.i32.mul(m.i32.load8_u(l.dataIdx, 1, this.cpu()), this.c32(l.tlbEntrySize << l.tlbBits))));
   }
 
   /** The TLB entry of `va` (local) in the data MMU index, into local ent. */
@@ -298,9 +282,7 @@ class RegionCompiler {
     const fn = m.block(null, [
       m.local.set(this.ins, this.cpuLoad64(l.instret)),
       m.local.set(this.limit, this.cpuLoad64(l.instretLimit)),
-      this.checkExitReq(),
-      m.local.set(this.tlbBase, m.i32.add(m.i32.add(this.cpu(), this.c32(l.tlb)),
-        m.i32.mul(m.i32.load8_u(l.dataIdx, 1, this.cpu()), this.c32(l.tlbEntrySize << l.tlbBits)))),
+      this.setTlbBase(),
       this.named('exit', [
         m.loop('entry', m.block(null, [
           this.named('dynamic', [m.loop('dispatch', loop)]),
@@ -328,18 +310,23 @@ class RegionCompiler {
   blockCode(blk, k) {
     const { m, l } = this;
     const code = [
-      m.if(m.i64.ge_u(this.get64(this.ins), this.get64(this.limit)),
+      m.if(m.i32.or(m.i32.load(l.exitReq, 4, this.cpu()), m.i64.ge_u(this.get64(this.ins), this.get64(this.limit))),
         m.block(null, [this.setPc(this.c64(blk.vpc)), m.br('exit')])),
       this.addInstret(blk.ninsns),
-      ...[...this.uses(blk)].map((r) => this.loadReg(r)),
     ];
-    this.block = { blk };
     this.dirty = new Set();
-    blk.ops.forEach((o, i) => {
-      this.opIndex = i;
+    this.loaded = new Set();
+    for (const o of blk.ops) {
+      // load what the op reads just before it: loading a block's registers
+      // on entry kept them live across the slow-path calls, and V8 spilled them
+      for (const f of this.emitter(o).reads) {
+        const r = o[f];
+        if (r !== 0 && !this.loaded.has(r) && !this.dirty.has(r)) code.push(this.loadReg(r));
+        this.loaded.add(r);
+      }
       this.pending = [...this.dirty];
       code.push(this.emitter(o).emit(this, o, blk));
-    });
+    }
     code.push(...this.writeBack(this.dirty));
     const last = blk.ops[blk.ops.length - 1];
     for (const { cond, pc } of this.emitter(last).edges?.(this, last, blk) ?? []) {
@@ -348,17 +335,6 @@ class RegionCompiler {
     }
     code.push(m.unreachable()); // HELPER_END and the last edge branch
     return code;
-  }
-
-  /** Registers to reload after a helper at op index i of the current block: those read later in it. */
-  reloadAfterHelper() {
-    const { blk } = this.block;
-    const regs = new Set();
-    for (const o of blk.ops.slice(this.opIndex + 1)) {
-      const e = this.emitter(o);
-      for (const f of e.reads) if (o[f] !== 0) regs.add(o[f]);
-    }
-    return [...regs].filter((r) => this.local.has(r)).map((r) => this.loadReg(r));
   }
 }
 
@@ -440,7 +416,6 @@ function load(size, rawLoad, conv) {
       const pc = blk.vpc + BigInt(o.pcOff);
       return memoryAccess(c, o, ACC_READ, size, (p) => c.setReg(o.rd, rawLoad(c, p)), [
         m.if(m.call('load', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.c64(pc)], b.i32), c.trapped(o)),
-        c.checkExitReq(),
         c.setReg(o.rd, conv(c, c.cpuLoad64(c.l.jitVal))),
       ]);
     },
@@ -458,7 +433,6 @@ function store(size, rawStore) {
         m.local.set(c.st, m.call('store', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.reg(o.rs2), c.c64(pc)], b.i32)),
         m.if(status(IR_TRAP), c.trapped(o)),
         m.if(status(IR_END), m.block(null, [c.setPc(c.c64(pc + BigInt(o.aux))), c.endAfter(o)])),
-        c.checkExitReq(),
       ]);
     },
   };
@@ -490,6 +464,7 @@ function helper(ends) {
       const flush = c.writeBack();
       c.pending = [];
       c.dirty.clear();
+      c.loaded.clear(); // registers read later are loaded again
       return m.block(null, [
         ...flush,
         c.syncInstret(),
@@ -499,9 +474,7 @@ function helper(ends) {
         m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_TRAP)), c.trapped(o)),
         ends ? m.br('exit') : m.block(null, [
           m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_END)), c.endAfter(o)),
-          c.checkExitReq(),
-          ...c.reloadAfterHelper(),
-        ]),
+          ]),
       ]);
     },
   };
