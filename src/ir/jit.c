@@ -103,6 +103,16 @@ static int in_region(const ir_block *b, const ir_jit_request *r)
     return (b->vpc & PAGE_MASK) == r->vpc_page && b->flags == r->flags;
 }
 
+/* Nonzero if block `b` of region `r` is compiled: it ran at least an eighth
+ * of the threshold, or was compiled before. Cold blocks (boot code, error
+ * paths) stay interpreted: they made region functions several times larger,
+ * and V8 takes longer to optimise a larger function. One that warms up later
+ * requests the page again. */
+static int compiled(const ir_jit *j, const ir_block *b, const ir_jit_request *r)
+{
+    return in_region(b, r) && (b->jit_fn || (uint64_t)b->hits * 8 >= j->threshold);
+}
+
 static uint8_t *put(uint8_t *p, const void *v, size_t n)
 {
     memcpy(p, v, n);
@@ -116,7 +126,7 @@ size_t ir_jit_region(ir_cache *c, const ir_jit_request *r, uint8_t *out, size_t 
     size_t need = 24;
     uint32_t n = 0;
     for (const ir_block *b = c->page_blocks[page_index(c, r->ppc_page)]; b; b = b->page_next)
-        if (in_region(b, r)) {
+        if (compiled(&c->jit, b, r)) {
             need += 16 + (size_t)b->nops * sizeof(ir_op);
             n++;
         }
@@ -127,7 +137,7 @@ size_t ir_jit_region(ir_cache *c, const ir_jit_request *r, uint8_t *out, size_t 
     p = put(p, &r->flags, 4);
     p = put(p, &n, 4);
     for (const ir_block *b = c->page_blocks[page_index(c, r->ppc_page)]; b; b = b->page_next)
-        if (in_region(b, r)) {
+        if (compiled(&c->jit, b, r)) {
             p = put(p, &b->vpc, 8);
             p = put(p, &b->len, 2);
             p = put(p, &b->ninsns, 2);
