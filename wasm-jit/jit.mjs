@@ -13,31 +13,67 @@ const REQUEST_BYTES = 24; // sizeof(ir_jit_request)
 const BATCH_MAX = 64;     // regions per module
 
 /** Defaults of Jit options. */
-export const JIT_DEFAULTS = Object.freeze({ threshold: 2000, worker: true, maxFunctions: 8192 });
+export const JIT_DEFAULTS = Object.freeze({ threshold: 10000, worker: true, maxFunctions: 8192 });
 
-/** A compiler running in a worker: post(msg), onmessage(cb), terminate(). */
+/**
+ * The compiler worker, one per realm (process or page worker), shared by
+ * every Jit: Binaryen loads and V8 optimises it once, not once per machine
+ * (a second machine's boot otherwise ran beside that work). Never keeps a
+ * Node process alive. Resolves to {post(msg, onResult)}; results are routed
+ * by message id. Rejects if the worker cannot start.
+ */
+let sharedWorker = null;
+function compilerWorker() {
+  sharedWorker ??= startWorker().catch((e) => { sharedWorker = null; throw e; });
+  return sharedWorker;
+}
+
 async function startWorker() {
   const url = new URL('./worker.mjs', import.meta.url);
+  const waiting = new Map(); // message id -> onResult
+  let ready, failed, broken = null;
+  const started = new Promise((resolve, reject) => { ready = resolve; failed = reject; });
+  const onMessage = (msg) => {
+    if (msg.ready) return ready();
+    const cb = waiting.get(msg.id);
+    waiting.delete(msg.id);
+    cb?.(msg);
+  };
+  const onError = (e) => { // every compile waiting fails; later ones fail at once
+    broken = e?.message ?? String(e);
+    failed(e);
+    for (const [id, cb] of waiting) cb({ id, error: broken, fatal: true });
+    waiting.clear();
+  };
+  let post;
   if (isNode) {
     const { Worker } = await import('node:worker_threads');
     const w = new Worker(url);
-    const unref = () => w.unref(); // the worker never keeps the process alive (listening refs it again)
-    unref();
-    return {
-      post: (m) => w.postMessage(m),
-      onmessage: (cb) => { w.on('message', cb); unref(); },
-      onerror: (cb) => { w.on('error', cb); unref(); },
-      terminate: () => w.terminate(),
-    };
+    w.on('message', onMessage);
+    w.on('error', onError);
+    w.unref(); // listening does not ref a worker_threads Worker: it never keeps the process alive
+    post = (m) => w.postMessage(m);
+  } else {
+    const w = new Worker(url, { type: 'module' });
+    w.onmessage = (e) => onMessage(e.data);
+    w.onerror = onError;
+    post = (m) => w.postMessage(m);
   }
-  const w = new Worker(url, { type: 'module' });
-  return { post: (m) => w.postMessage(m), onmessage: (cb) => { w.onmessage = (e) => cb(e.data); }, onerror: (cb) => { w.onerror = cb; }, terminate: () => w.terminate() };
+  await started;
+  return {
+    post(msg, onResult) {
+      if (broken) return onResult({ id: msg.id, error: broken, fatal: true });
+      waiting.set(msg.id, onResult);
+      post(msg);
+    },
+  };
 }
+let nextJobId = 1;
 
 /** The JIT of one Core (and the machine it currently runs). */
 export class Jit {
   #core; #mod; #layout; #opNames; #opts; #m = 0; #epoch = 0;
-  #compiler = null; #binaryen = null; #ready = false; #busy = false; #pending = []; #nextId = 1; #inflight = new Map();
+  #compiler = null; #binaryen = null; #ready = false; #busy = false; #pending = []; #inflight = new Map();
   #reqPtr; #vpcPtr = 0; #vpcCap = 0; #bufPtr = 0; #bufCap = 0;
   #live = new Map(); // table index -> ppc page (BigInt), in install order
   #warned = false;
@@ -67,12 +103,7 @@ export class Jit {
   }
 
   async #startWorker() {
-    const w = await startWorker();
-    await new Promise((resolve, reject) => {
-      w.onerror((e) => (this.#ready ? this.#unavailable(e) : reject(e)));
-      w.onmessage((msg) => (msg.ready ? resolve() : this.#onResult(msg)));
-    });
-    this.#compiler = w;
+    this.#compiler = await compilerWorker();
   }
 
   /** The compiler cannot run: stay in the interpreter, say so once. */
@@ -129,7 +160,7 @@ export class Jit {
   #send() {
     if (!this.#ready || this.#busy || !this.#pending.length) return;
     const batch = this.#pending.splice(0, BATCH_MAX);
-    const job = { id: this.#nextId++, epoch: this.#epoch, batch };
+    const job = { id: nextJobId++, epoch: this.#epoch, batch };
     const msg = { id: job.id, layout: this.#layout, opNames: this.#opNames, regions: batch.map((r) => r.bytes) };
     if (!this.#compiler) { // on this thread: compile and install now
       const t0 = performance.now();
@@ -146,13 +177,15 @@ export class Jit {
     }
     this.#busy = true;
     this.#inflight.set(job.id, job);
-    this.#compiler.post(msg);
+    this.#compiler.post(msg, (result) => this.#onResult(result));
   }
 
-  #onResult({ id, module, regions, ms, error }) {
+  #onResult({ id, module, regions, ms, error, fatal }) {
     const job = this.#inflight.get(id);
     this.#inflight.delete(id);
     this.#busy = false;
+    if (!this.#reqPtr) return; // closed meanwhile
+    if (fatal) return this.#unavailable(error);
     if (job && job.epoch === this.#epoch) {
       if (error) this.#failed(job, error);
       else this.#install(job, module, regions, ms);
@@ -225,10 +258,9 @@ export class Jit {
   /** Installed functions now. */
   get liveFunctions() { return this.#live.size; }
 
-  /** Stop the worker and free this side's buffers. */
+  /** Stop compiling (the shared worker stays for other machines) and free this side's buffers. */
   close() {
     this.#ready = false;
-    this.#compiler?.terminate();
     this.#compiler = null;
     for (const p of [this.#reqPtr, this.#vpcPtr, this.#bufPtr]) if (p) this.#mod._free(p);
     this.#reqPtr = this.#vpcPtr = this.#bufPtr = 0;

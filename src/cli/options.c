@@ -27,7 +27,7 @@ const char cli_usage[] =
     "  -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,\n"
     "                    compiling in a worker; sync compiles on the run thread as soon\n"
     "                    as code is hot). The native build has no JIT\n"
-    "  -jit-threshold N  executions of a block before its page is compiled (default 2000)\n"
+    "  -jit-threshold N  executions of a block before its page is compiled (default 10000)\n"
     "  --stats           at exit, print guest instructions retired, run time and peak RSS\n"
     "  -h, --help        this text\n"
     "Keys: Ctrl-A x quits, Ctrl-A h lists keys.\n"

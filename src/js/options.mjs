@@ -20,7 +20,7 @@ export const usage = `usage: wvm [options]
   -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,
                     compiling in a worker; sync compiles on the run thread as soon
                     as code is hot). The native build has no JIT
-  -jit-threshold N  executions of a block before its page is compiled (default 2000)
+  -jit-threshold N  executions of a block before its page is compiled (default 10000)
   --stats           at exit, print guest instructions retired, run time and peak RSS
   -h, --help        this text
 Keys: Ctrl-A x quits, Ctrl-A h lists keys.
@@ -60,7 +60,7 @@ function parseDrive(spec) {
  * @throws UsageError
  */
 export function parseArgs(argv) {
-  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 2000 };
+  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 10000 };
   const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine', '-jit', '-jit-threshold']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
