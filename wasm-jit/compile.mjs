@@ -214,7 +214,7 @@ class RegionCompiler {
       m.if(m.i32.and(m.i32.ne(nb(), this.c32(0)),
         m.i32.and(m.i64.eq(m.i64.load(l.blockVpc, 8, nb()), this.get64(this.va)),
           m.i32.and(m.i32.eq(m.i32.load(l.blockFlags, 4, nb()), this.c32(this.region.flags)),
-            m.i32.load(l.blockJitFn, 4, nb())))),
+            m.i32.ne(m.i32.load(l.blockJitFn, 4, nb()), this.c32(0))))),
       m.return(nb())),
       m.return(this.c32(0)),
     ]);
@@ -306,16 +306,34 @@ class RegionCompiler {
     return m.block(null, [m.local.set(this.va, this.c64(pc)), m.br('dynamic')]);
   }
 
-  /** One block: the budget check, its ops, then its terminator's edges (each path ends in a branch). */
+  /**
+   * One block: the budget check, its ops, then its terminator's edges (each
+   * path ends in a branch). A block that branches to itself and calls no
+   * helper is a wasm loop keeping its registers in locals from one
+   * iteration to the next: they are loaded before the loop and stored when
+   * it leaves (by an edge, the budget check or a trap).
+   */
   blockCode(blk, k) {
     const { m, l } = this;
-    const code = [
-      m.if(m.i32.or(m.i32.load(l.exitReq, 4, this.cpu()), m.i64.ge_u(this.get64(this.ins), this.get64(this.limit))),
-        m.block(null, [this.setPc(this.c64(blk.vpc)), m.br('exit')])),
-      this.addInstret(blk.ninsns),
-    ];
+    const last = blk.ops[blk.ops.length - 1];
+    const edges = this.emitter(last).edges?.(this, last, blk) ?? [];
+    const selfLoop = edges.some((e) => e.pc === blk.vpc) && !blk.ops.some((o) => this.emitter(o).helper);
+    const pre = [];
     this.dirty = new Set();
     this.loaded = new Set();
+    if (selfLoop) { // every register the block touches lives in its local, and counts as written
+      for (const o of blk.ops) {
+        const e = this.emitter(o);
+        for (const f of e.reads) if (o[f] !== 0) this.loaded.add(o[f]);
+        if (e.writesRd && o.rd !== l.zeroSink) this.dirty.add(o.rd);
+      }
+      for (const r of new Set([...this.loaded, ...this.dirty])) pre.push(this.loadReg(r));
+    }
+    const code = [
+      m.if(m.i32.or(m.i32.load(l.exitReq, 4, this.cpu()), m.i64.ge_u(this.get64(this.ins), this.get64(this.limit))),
+        m.block(null, [...this.writeBack(this.dirty), this.setPc(this.c64(blk.vpc)), m.br('exit')])),
+      this.addInstret(blk.ninsns),
+    ];
     for (const o of blk.ops) {
       // load what the op reads just before it: loading a block's registers
       // on entry kept them live across the slow-path calls, and V8 spilled them
@@ -327,14 +345,14 @@ class RegionCompiler {
       this.pending = [...this.dirty];
       code.push(this.emitter(o).emit(this, o, blk));
     }
-    code.push(...this.writeBack(this.dirty));
-    const last = blk.ops[blk.ops.length - 1];
-    for (const { cond, pc } of this.emitter(last).edges?.(this, last, blk) ?? []) {
-      const go = pc === undefined ? m.br('dynamic') : this.goTo(pc, k);
+    if (!selfLoop) code.push(...this.writeBack(this.dirty));
+    for (const { cond, pc } of edges) {
+      const go = pc === blk.vpc && selfLoop ? m.br(`L${k}`)
+        : m.block(null, [...(selfLoop ? this.writeBack(this.dirty) : []), pc === undefined ? m.br('dynamic') : this.goTo(pc, k)]);
       code.push(cond ? m.if(cond, go) : go);
     }
     code.push(m.unreachable()); // HELPER_END and the last edge branch
-    return code;
+    return selfLoop ? [...pre, m.loop(`L${k}`, m.block(null, code))] : code;
   }
 }
 
