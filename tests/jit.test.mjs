@@ -6,7 +6,8 @@
 // architectural state (registers, CSRs, pc, instret, and RAM at the end) must
 // be equal at every stop. The seed is printed; more seeds:
 //   WVM_JIT_SEEDS=1-200 node --test tests/jit.test.mjs
-// Also: the compiler rejects what it does not know, and modules built for a
+// Also: calls between compiled pages chain through the jump cache, the
+// compiler rejects what it does not know, and modules built for a
 // page that changed meanwhile are refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -148,4 +149,44 @@ test('the compiler refuses an op it has no emitter for, and the JIT keeps interp
   const opNames = core.mod.UTF8ToString(core.mod._wvm_jit_op_names()).split(',').filter(Boolean);
   assert.throws(() => compileRegions(binaryen, layout, opNames, [new Uint8Array(d.buffer)]), /no emitter for IR op 250/);
   assert.throws(() => compileRegions(binaryen, layout, opNames, [new Uint8Array(d.buffer, 0, 30)]), /truncated/);
+});
+
+// RV64 encoders for the hand-written programs below.
+const encI = (op, f3, rd, rs1, imm) => (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
+const encJ = (rd, imm) => (((imm >> 20 & 1) << 31) | ((imm >> 1 & 0x3ff) << 21) | ((imm >> 11 & 1) << 20) |
+  ((imm >> 12 & 0xff) << 12) | (rd << 7) | 0x6f) >>> 0;
+const encB = (f3, rs1, rs2, imm) => (((imm >> 12 & 1) << 31) | ((imm >> 5 & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) |
+  (f3 << 12) | ((imm >> 1 & 0xf) << 8) | ((imm >> 11 & 1) << 7) | 0x63) >>> 0;
+
+test('calls between compiled pages chain without the dispatcher', async () => {
+  const ITERATIONS = 0x18000;
+  const code = new DataView(new ArrayBuffer(0x2000));
+  [
+    (0x18 << 12) | (5 << 7) | 0x37, // lui  t0, 0x18: the iteration count
+    encJ(1, 0x1000 - 4),            // loop: jal ra, func (the next page)
+    encI(0x13, 0, 5, 5, -1),        // addi t0, t0, -1
+    encB(1, 5, 0, -8),              // bnez t0, loop
+    encJ(0, 0),                     // j .
+  ].forEach((w, i) => code.setUint32(4 * i, w, true));
+  code.setUint32(0x1000, encI(0x13, 0, 10, 10, 1), true); // func: addi a0, a0, 1
+  code.setUint32(0x1004, encI(0x67, 0, 0, 1, 0), true);   //       ret
+  const core = await loadCore();
+  const m = core.create(RAM_MIB, 1, Bios.none);
+  core.loadKernel(m, new Uint8Array(code.buffer));
+  core.boot(m);
+  const jit = new Jit(core, { threshold: 1, worker: false });
+  await jit.ready;
+  jit.attach(m);
+  const mod = core.mod;
+  while (BigInt.asUintN(64, mod._wvm_events(m)) < BigInt(5 * ITERATIONS + 100)) {
+    mod._wvm_step(m, 100000n);
+    jit.pump();
+  }
+  assert.equal(BigInt.asUintN(64, mod._wvm_reg(m, 0, 10)), BigInt(ITERATIONS), 'a0 counts the calls');
+  const s = core.jitStats(m);
+  // 2 page crossings per iteration; through the jump cache, not the dispatcher
+  assert.ok(s.compiledInsns > 4 * ITERATIONS, `ran compiled: ${s.compiledInsns}`);
+  assert.ok(s.entries < ITERATIONS / 100, `${s.entries} calls from the dispatcher for ${2 * ITERATIONS} page crossings`);
+  jit.close();
+  core.destroy(m);
 });
