@@ -88,9 +88,16 @@ function randomCode(seed) {
   return new Uint8Array(code.buffer);
 }
 
-async function machinePair(seed) {
+// RV64 encoders for the hand-written programs below.
+const encI = (op, f3, rd, rs1, imm) => (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
+const encJ = (rd, imm) => (((imm >> 20 & 1) << 31) | ((imm >> 1 & 0x3ff) << 21) | ((imm >> 11 & 1) << 20) |
+  ((imm >> 12 & 0xff) << 12) | (rd << 7) | 0x6f) >>> 0;
+const encB = (f3, rs1, rs2, imm) => (((imm >> 12 & 1) << 31) | ((imm >> 5 & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) |
+  (f3 << 12) | ((imm >> 1 & 0xf) << 8) | ((imm >> 11 & 1) << 7) | 0x63) >>> 0;
+
+/** Two machines running `code` (a bare-metal M-mode image) from the same state. */
+async function machinePair(code) {
   const core = await loadCore();
-  const code = randomCode(seed);
   const make = () => {
     const m = core.create(RAM_MIB, 1, Bios.none);
     core.loadKernel(m, code);
@@ -102,34 +109,44 @@ async function machinePair(seed) {
 
 const digest = (core, m, ram) => BigInt.asUintN(64, core.mod._wvm_state_digest(m, ram ? 1 : 0));
 
+/**
+ * Run `code` for STEPS instructions interpreted and compiled (threshold 1),
+ * stopping both at the same block boundaries; the whole state must match at
+ * every stop and RAM at the end. Returns the compiled machine's JIT stats.
+ */
+async function lockstep(code, what) {
+  const { core, interp, compiled } = await machinePair(code);
+  const jit = new Jit(core, { threshold: 1, worker: false });
+  await jit.ready;
+  jit.attach(compiled);
+  const mod = core.mod;
+  let stops = 0;
+  const events = (m) => BigInt.asUintN(64, mod._wvm_events(m));
+  for (let st = Status.RUNNING; ;) {
+    const left = BigInt(STEPS) - events(compiled);
+    if (left <= 0n || st !== Status.RUNNING) break;
+    st = mod._wvm_step(compiled, left);
+    jit.pump();
+    const at = events(compiled);
+    let ist;
+    do ist = mod._wvm_step(interp, at - events(interp)); while (ist === Status.RUNNING && events(interp) < at);
+    assert.equal(events(interp), at, `${what}: the engines stopped at different points`);
+    assert.equal(digest(core, compiled, false), digest(core, interp, false),
+      `${what}: state differs after ${at} instructions (stop ${stops})`);
+    stops++;
+  }
+  assert.equal(digest(core, compiled, true), digest(core, interp, true), `${what}: RAM differs at the end`);
+  const s = core.jitStats(compiled);
+  jit.close();
+  core.destroy(interp);
+  core.destroy(compiled);
+  return s;
+}
+
 for (const seed of seeds()) {
   test(`JIT = interpreter on random code, seed ${seed}`, async () => {
-    const { core, interp, compiled } = await machinePair(seed);
-    const jit = new Jit(core, { threshold: 1, worker: false });
-    await jit.ready;
-    jit.attach(compiled);
-    const mod = core.mod;
-    let stops = 0;
-    const events = (m) => BigInt.asUintN(64, mod._wvm_events(m));
-    for (let st = Status.RUNNING; ;) {
-      const left = BigInt(STEPS) - events(compiled);
-      if (left <= 0n || st !== Status.RUNNING) break;
-      st = mod._wvm_step(compiled, left);
-      jit.pump();
-      const at = events(compiled);
-      let ist;
-      do ist = mod._wvm_step(interp, at - events(interp)); while (ist === Status.RUNNING && events(interp) < at);
-      assert.equal(events(interp), at, `seed ${seed}: the engines stopped at different points`);
-      assert.equal(digest(core, compiled, false), digest(core, interp, false),
-        `seed ${seed}: state differs after ${at} instructions (stop ${stops})`);
-      stops++;
-    }
-    assert.equal(digest(core, compiled, true), digest(core, interp, true), `seed ${seed}: RAM differs at the end`);
-    const s = core.jitStats(compiled);
+    const s = await lockstep(randomCode(seed), `seed ${seed}`);
     assert.ok(s.entries > 0, `seed ${seed}: nothing ran compiled`);
-    jit.close();
-    core.destroy(interp);
-    core.destroy(compiled);
   });
 }
 
@@ -150,13 +167,6 @@ test('the compiler refuses an op it has no emitter for, and the JIT keeps interp
   assert.throws(() => compileRegions(binaryen, layout, opNames, [new Uint8Array(d.buffer)]), /no emitter for IR op 250/);
   assert.throws(() => compileRegions(binaryen, layout, opNames, [new Uint8Array(d.buffer, 0, 30)]), /truncated/);
 });
-
-// RV64 encoders for the hand-written programs below.
-const encI = (op, f3, rd, rs1, imm) => (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
-const encJ = (rd, imm) => (((imm >> 20 & 1) << 31) | ((imm >> 1 & 0x3ff) << 21) | ((imm >> 11 & 1) << 20) |
-  ((imm >> 12 & 0xff) << 12) | (rd << 7) | 0x6f) >>> 0;
-const encB = (f3, rs1, rs2, imm) => (((imm >> 12 & 1) << 31) | ((imm >> 5 & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) |
-  (f3 << 12) | ((imm >> 1 & 0xf) << 8) | ((imm >> 11 & 1) << 7) | 0x63) >>> 0;
 
 test('calls between compiled pages chain without the dispatcher', async () => {
   const ITERATIONS = 0x18000;
@@ -189,4 +199,26 @@ test('calls between compiled pages chain without the dispatcher', async () => {
   assert.ok(s.entries < ITERATIONS / 100, `${s.entries} calls from the dispatcher for ${2 * ITERATIONS} page crossings`);
   jit.close();
   core.destroy(m);
+});
+
+test('JIT = interpreter on loops of one block, with loads, stores and faults inside', async () => {
+  const R = (rd, rs1, rs2) => ((rs2 << 20) | (rs1 << 15) | (rd << 7) | 0x33) >>> 0; // add
+  const S = (rs2, rs1, imm) => (((imm >> 5) << 25) | (rs2 << 20) | (rs1 << 15) | (3 << 12) | ((imm & 31) << 7) | 0x23) >>> 0; // sd
+  const LD = (rd, rs1, imm) => encI(0x03, 3, rd, rs1, imm);
+  const [t0, t1, t3, t4, t5, t6, s0, s1] = [5, 6, 28, 29, 30, 31, 8, 9];
+  const program = [
+    0x00000297, encI(0x13, 0, t0, t0, 0x100), encI(0x73, 1, 0, t0, 0x305), // mtvec = base + 0x100
+    (0x80100 << 12) | (s0 << 7) | 0x37, encI(0x13, 1, s0, s0, 32), encI(0x13, 5, s0, s0, 32), // s0 = 0x8010_0000
+    (0x3 << 12) | (t0 << 7) | 0x37,                      // t0 = 0x3000
+    LD(t1, s0, 0), R(t1, t1, t0), S(t1, s0, 8), S(t1, s0, 0), encI(0x13, 0, t0, t0, -1), encB(1, t0, 0, -20), // loop 1
+    (0x1 << 12) | (t0 << 7) | 0x37, (0x1 << 12) | (s1 << 7) | 0x37, // t0 = 0x1000, s1 = 0x1000
+    R(t4, s0, t3), LD(t1, t4, 0), R(t5, t5, t1), R(t3, t3, s1), encI(0x13, 0, t0, t0, -1), encB(1, t0, 0, -20), // loop 2: faults past RAM
+    encJ(0, 0),                                          // j .
+  ];
+  const code = new DataView(new ArrayBuffer(0x200));
+  program.forEach((w, i) => code.setUint32(4 * i, w, true));
+  [encI(0x73, 2, t6, 0, 0x341), encI(0x13, 0, t6, t6, 4), encI(0x73, 1, 0, t6, 0x341), 0x30200073] // mepc += 4; mret
+    .forEach((w, i) => code.setUint32(0x100 + 4 * i, w, true));
+  const s = await lockstep(new Uint8Array(code.buffer), 'loops');
+  assert.ok(s.compiledInsns > 100000, `ran compiled: ${s.compiledInsns}`);
 });
