@@ -17,7 +17,7 @@ import { root } from '../helpers.mjs';
 import { benchInitrd, RANDOM_SIZE } from './bench-initrd.mjs';
 import { machineInfo } from './machine-info.mjs';
 import { microEngines, microPrograms, runMicro } from './micro.mjs';
-import { compareTable, hostWallTable, mainTable, microTable, saveResult, sessionLine } from './report.mjs';
+import { compareTable, hostWallTable, jitTable, mainTable, microTable, saveResult, sessionLine } from './report.mjs';
 import { liveChildren, targets } from './targets.mjs';
 import { guestPaths, workloads } from './workloads.mjs';
 
@@ -138,7 +138,7 @@ async function main() {
   console.log(`wvm bench ${date} (${runs === 1 ? '1 run' : `${runs} runs`}): commit ${m.wvmCommit?.slice(0, 12) ?? '?'}${m.wvmDirty ? '+dirty' : ''}, ` +
     `${m.cpu} x${m.cpus}, node ${m.node}, ${m.versions.qemu ?? 'no QEMU'}, guest Linux ${m.guestKernel ?? '?'}, ` +
     `load average ${m.loadAverage.start.toFixed(2)} -> ${m.loadAverage.end.toFixed(2)}`);
-  console.log(`\n${microTable(result)}\n\n${mainTable(result)}\n${sessionLine(result)}\n\n${hostWallTable(result)}`);
+  console.log(`\n${microTable(result)}\n\n${mainTable(result)}\n${sessionLine(result)}\n\n${hostWallTable(result)}\n\n${jitTable(result)}`);
   if (previous) console.log(`\n${compareTable(previous, result)}`);
   console.log(`\nresults: ${path} (and ${outDir}/latest.json)`);
 }

@@ -118,6 +118,28 @@ export function mainTable(r) {
  * @param {BenchResult} r
  * @returns {string}
  */
+/**
+ * Per workload, what the JIT did (samples with a `jit` field): share of guest
+ * instructions run compiled, regions installed, modules, worker compile time.
+ * @param {BenchResult} r
+ * @returns {string} the table, or '' without JIT samples
+ */
+export function jitTable(r) {
+  const rows = [];
+  for (const t of r.targets) {
+    for (const row of r.rows) {
+      const js = (r.samples[t.id]?.[row.id] ?? []).map((s) => s.jit).filter(Boolean);
+      if (!js.length) continue;
+      const med = (f) => median(js.map(f));
+      const regions = med((j) => j.regions);
+      rows.push([`${t.short} ${row.title}`, fmt(100 * med((j) => j.compiledShare), 1), fmt(regions, 0), fmt(med((j) => j.modules), 0),
+        fmt(med((j) => j.compileMs), 0), regions ? fmt(med((j) => j.compileMs) / regions, 2) : '–']);
+    }
+  }
+  if (!rows.length) return '';
+  return layout([['JIT during the workload (median)', '% instr compiled', 'regions', 'modules', 'worker ms', 'ms/region'], ...rows]);
+}
+
 export function sessionLine(r) {
   const parts = Object.entries(r.sessions ?? {}).map(([id, xs]) => {
     const instret = xs.reduce((a, x) => a + x.instret, 0), seconds = xs.reduce((a, x) => a + x.seconds, 0);

@@ -72,7 +72,7 @@ function track(child) {
 }
 
 /** Boot-to-prompt, clock check and workload runs on a guest session. */
-async function guestRunner({ session, images, name, t0, shutdown, instretNow = () => null, createSeconds = null }) {
+async function guestRunner({ session, images, name, t0, shutdown, instretNow = () => null, createSeconds = null, jitNow = () => null }) {
   await session.waitFor(PROMPT, { timeoutMs: BOOT_TIMEOUT_MS, what: `${name}: the shell prompt after boot` });
   const boot = {
     seconds: (performance.now() - t0) / 1000,
@@ -92,16 +92,29 @@ async function guestRunner({ session, images, name, t0, shutdown, instretNow = (
   return {
     boot,
     async run(w) {
+      const jit0 = jitNow();
       const r = await session.command(timedCommand(w, images.paths), { timeoutMs: WORKLOAD_TIMEOUT_MS });
+      const jit = jitDelta(jit0, jitNow(), r.instret);
       const { seconds } = parseTimed(w, r.output);
       if (w.verify) {
         const v = await session.command(w.verify.command);
         if (!w.verify.expect.test(v.output)) throw new Error(`${name} ${w.id}: '${w.verify.command}' printed '${v.output}', expected ${w.verify.expect}`);
       }
-      return { seconds, hostSeconds: r.seconds, instret: r.instret };
+      return { seconds, hostSeconds: r.seconds, instret: r.instret, ...(jit && { jit }) };
     },
     close: shutdown,
   };
+}
+
+/**
+ * What the JIT did during one workload, from Machine.stats.jit before and
+ * after: the share of its `instret` guest instructions run compiled, regions
+ * installed, modules built and worker compile time (ms). null without a JIT.
+ */
+function jitDelta(a, b, instret) {
+  if (!a || !b) return null;
+  const d = (k) => Number(b[k]) - Number(a[k]);
+  return { compiledShare: instret ? d('compiledInsns') / instret : null, regions: d('installs'), modules: d('modules'), compileMs: d('compileMs') };
 }
 
 /** QEMU-style flags shared by the native wvm and QEMU. */
@@ -159,7 +172,8 @@ const wvmWasm = (jit) => ({
       return { instret: Number(instret), seconds };
     };
     try {
-      return await guestRunner({ session, images, name: this.label, t0, shutdown, instretNow: () => Number(machine.stats.instret), createSeconds });
+      return await guestRunner({ session, images, name: this.label, t0, shutdown, instretNow: () => Number(machine.stats.instret), createSeconds,
+        jitNow: () => machine.stats.jit });
     } catch (e) {
       machine.stop();
       throw e;
