@@ -222,3 +222,23 @@ test('JIT = interpreter on loops of one block, with loads, stores and faults ins
   const s = await lockstep(new Uint8Array(code.buffer), 'loops');
   assert.ok(s.compiledInsns > 100000, `ran compiled: ${s.compiledInsns}`);
 });
+
+test('JIT = interpreter around helpers that continue the block (descriptors: registers read and written)', async () => {
+  const R = (rd, rs1, rs2) => ((rs2 << 20) | (rs1 << 15) | (rd << 7) | 0x33) >>> 0; // add
+  const AMO = (f5, rd, rs1, rs2) => ((f5 << 27) | (rs2 << 20) | (rs1 << 15) | (3 << 12) | (rd << 7) | 0x2f) >>> 0; // .d
+  const [s0, a2, a3, a4, a5, a6, a7] = [8, 12, 13, 14, 15, 16, 17];
+  const program = [
+    (0x80100 << 12) | (s0 << 7) | 0x37, encI(0x13, 1, s0, s0, 32), encI(0x13, 5, s0, s0, 32), // s0 = 0x8010_0000
+    encI(0x13, 0, a2, 0, 7), encI(0x13, 0, a3, 0, 5), // a2, a3 written in this block (held in locals)
+    AMO(0x00, a2, s0, a3),                 // amoadd.d a2, a3, (s0): reads a3, writes a2
+    R(a4, a2, a2),
+    AMO(0x02, a5, s0, 0),                  // lr.d a5, (s0)
+    encI(0x13, 0, a5, a5, 1),
+    AMO(0x03, a6, s0, a5),                 // sc.d a6, a5, (s0): reads a5, writes a6
+    R(a7, a6, a5),
+    encJ(0, 0),                            // j .
+  ];
+  const code = new DataView(new ArrayBuffer(0x100));
+  program.forEach((w, i) => code.setUint32(4 * i, w, true));
+  await lockstep(new Uint8Array(code.buffer), 'helpers');
+});

@@ -10,8 +10,8 @@
 /** Layout facts from wvm_jit_layout() (src/core/wvm.h), in order. */
 const LAYOUT_FIELDS = ['version', 'r', 'pc', 'instret', 'instretLimit', 'exitReq', 'dataIdx', 'tlb',
   'tlbEntrySize', 'tlbBits', 'tlbAddend', 'jitVal', 'loadFn', 'storeFn', 'helperFn', 'zeroSink', 'traps',
-  'jmpCache', 'jmpBits', 'blockVpc', 'blockFlags', 'blockJitFn', 'blockJitEntry'];
-export const LAYOUT_VERSION = 5;
+  'jmpCache', 'jmpBits', 'blockVpc', 'blockFlags', 'blockJitFn', 'blockJitEntry', 'helperFlagsAt', 'nHelpers'];
+export const LAYOUT_VERSION = 6;
 /** How many u32 words wvm_jit_layout() returns. */
 export const LAYOUT_WORDS = LAYOUT_FIELDS.length;
 
@@ -23,6 +23,7 @@ export function parseLayout(words) {
 }
 
 const IR_OK = 0, IR_TRAP = 1, IR_END = 2;
+const HF_RS1 = 1, HF_RS2 = 2, HF_RD = 4, HF_ANY = 8; // helper descriptors (ir.h IR_HF_*)
 const ACC_READ = 0, ACC_WRITE = 1;
 const OP_BYTES = 16;
 
@@ -469,9 +470,11 @@ function branch(cond) {
   };
 }
 /**
- * HELPER and HELPER_END: the call sees registers (written back first) and
- * instret in memory and may change any of them; the registers read
- * afterwards are reloaded.
+ * HELPER and HELPER_END: the call sees instret and the registers its
+ * descriptor (layout.helperFlags[imm], IR_HF_* of ir.h) says it reads in
+ * memory: those are written back first (every register for IR_HF_ANY, for a
+ * helper that ends the block, or without descriptors). What it writes is
+ * loaded again when read later.
  */
 function helper(ends) {
   return {
@@ -479,20 +482,24 @@ function helper(ends) {
     emit(c, o, blk) {
       const { m, b } = c;
       const operands = o.opc | o.rd << 8 | o.rs1 << 16 | o.rs2 << 24;
-      const flush = c.writeBack();
-      c.pending = [];
-      c.dirty.clear();
-      c.loaded.clear(); // registers read later are loaded again
+      const f = c.l.helperFlags?.[o.imm] ?? HF_ANY;
+      const all = ends || (f & HF_ANY);
+      const read = all ? [...c.dirty] : [f & HF_RS1 && o.rs1, f & HF_RS2 && o.rs2].filter((r) => r && c.dirty.has(r));
+      const flush = c.writeBack(read);
+      for (const r of read) c.dirty.delete(r);
+      if (all) c.loaded.clear(); // registers read later are loaded again
+      c.pending = [...c.dirty];
+      const trapped = c.trapped(o); // the helper wrote nothing: rd's local still counts
+      if (!all && (f & HF_RD)) c.loaded.delete(o.rd), c.dirty.delete(o.rd); // it wrote rd
+      c.pending = [...c.dirty];
       return m.block(null, [
         ...flush,
         c.syncInstret(),
         c.setPc(c.c64(blk.vpc)),
         m.local.set(c.st, m.call('helper', [c.cpu(), c.c32(o.imm), c.c32(operands), c.c32(o.aux), c.c32(o.pcOff | o.insnsAfter << 16)], b.i32)),
         m.local.set(c.ins, c.cpuLoad64(c.l.instret)),
-        m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_TRAP)), c.trapped(o)),
-        ends ? m.br('exit') : m.block(null, [
-          m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_END)), c.endAfter(o)),
-          ]),
+        m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_TRAP)), trapped),
+        ends ? m.br('exit') : m.if(m.i32.eq(m.local.get(c.st, b.i32), c.c32(IR_END)), c.endAfter(o)),
       ]);
     },
   };

@@ -125,7 +125,7 @@ uint64_t wvm_instret(wvm_machine *m);
 /* ---- JIT (wasm-jit/ is the compiler; src/ir/jit.h the core side) ----
  * Blocks executed `executions` times (0: never, the default) have their
  * region (the blocks of one guest page) queued for compilation. */
-#define WVM_JIT_LAYOUT_VERSION 5
+#define WVM_JIT_LAYOUT_VERSION 6
 #define WVM_JIT_EAGER 1 /* wvm_run returns as soon as a region is queued (the host compiles it at once) */
 struct ir_jit_request;
 void wvm_jit_configure(wvm_machine *m, uint32_t threshold, uint32_t flags);
@@ -154,7 +154,9 @@ int wvm_jit_evict(wvm_machine *m, uint64_t ppc_page);
  * sizeof(tlb_entry), TLB_BITS, offset of tlb_entry.addend, offset of
  * jit_val; function-table indexes of ir_jit_load, ir_jit_store,
  * ir_jit_helper; IR_ZERO_SINK; offset of traps; offset of jmp_cache,
- * IR_JMP_CACHE_BITS, offsets in ir_block of vpc, flags, jit_fn, jit_entry. */
+ * IR_JMP_CACHE_BITS, offsets in ir_block of vpc, flags, jit_fn, jit_entry;
+ * address of the helper descriptors (one byte of IR_HF_* per helper) and
+ * their count. */
 const uint32_t *wvm_jit_layout(void);
 /* The IR's op names in opcode order, comma-separated (ir/ir.h). */
 const char *wvm_jit_op_names(void);

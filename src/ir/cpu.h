@@ -53,6 +53,10 @@ typedef struct ir_arch {
     int (*decode)(ir_cpu *cpu, ir_block *b, const uint8_t *code, unsigned max_ops);
     const ir_helper_fn *helpers;
     unsigned nhelpers; /* entries of helpers[] (HELPER ops' imm is below it) */
+    /* Per helper, the registers it touches (IR_HF_*, ir.h): engines that
+     * keep registers outside ir_cpu.r[] (the JIT) store and reload only
+     * those around the call. */
+    const uint8_t *helper_flags;
 } ir_arch;
 
 struct ir_cpu {

@@ -84,7 +84,8 @@ enum ir_opcode {
  * instructions from this one to the block end, inclusive (so retired
  * instruction counts are exact when a trap stops the block here). For loads,
  * stores, JAL and JALR, aux is the guest instruction length in bytes. For
- * helpers, imm is the helper index and aux the raw guest instruction. */
+ * helpers, imm is the helper index, aux the raw guest instruction and rd,
+ * rs1, rs2 its operands as the helper's descriptor (IR_HF_*) says. */
 typedef struct ir_op {
     uint8_t opc, rd, rs1, rs2;
     int32_t imm;
@@ -112,6 +113,19 @@ typedef struct ir_block {
     uint32_t jit_entry, hits;
     ir_op ops[];
 } ir_block;
+
+/* Helper descriptors (ir_arch.helper_flags, one per helper, as TCG's call
+ * flags): the IR registers a helper reads and writes through its op's
+ * fields. A helper without IR_HF_ANY touches no other register, so an engine
+ * that caches registers need only store r[rs1]/r[rs2] before the call and
+ * reload r[rd] after it. IR_HF_ANY: may read or write any register (an SBI
+ * call's a0-a7; an FP instruction's operands, decoded from aux). */
+enum {
+    IR_HF_RS1 = 1, /* reads r[rs1] */
+    IR_HF_RS2 = 2, /* reads r[rs2] */
+    IR_HF_RD = 4,  /* writes r[rd] */
+    IR_HF_ANY = 8  /* may read or write any register */
+};
 
 /* Status codes returned by helpers and memory slow paths. */
 enum {

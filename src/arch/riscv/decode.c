@@ -212,6 +212,11 @@ static int emit(ir_block *b, uint32_t insn, uint32_t raw, unsigned len, unsigned
         o->opc = d->fmt == F_END ? IR_HELPER_END : IR_HELPER;
         o->imm = d->fmt == F_FP ? RVH_FP : d->op;
         o->aux = raw;
+        if (d->fmt != F_FP) { /* decoded once: rv_helper_flags says which are used */
+            o->rd = xd(insn);
+            o->rs1 = xs1(insn);
+            o->rs2 = xs2(insn);
+        }
         return d->fmt == F_END;
     case F_NOP:
     default:

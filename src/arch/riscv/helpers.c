@@ -99,9 +99,8 @@ static int h_sfence_vma(ir_cpu *cpu, const ir_op *op)
     rv_hart *h = HART(cpu);
     if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TVM)))
         return illegal(cpu, op);
-    unsigned rs1 = (op->aux >> 15) & 31;
-    if (rs1)
-        tlb_flush_page(cpu, cpu->r[rs1]);
+    if (op->rs1)
+        tlb_flush_page(cpu, cpu->r[op->rs1]);
     else
         tlb_flush(cpu);
     return next(cpu, op);
@@ -112,7 +111,7 @@ static int h_csr(ir_cpu *cpu, const ir_op *op)
 {
     rv_hart *h = HART(cpu);
     uint32_t insn = op->aux;
-    unsigned csr = insn >> 20, rs1 = (insn >> 15) & 31, rd = (insn >> 7) & 31;
+    unsigned csr = insn >> 20, rs1 = op->rs1, rd = op->rd; /* rs1: a register or uimm */
     unsigned f3 = (insn >> 12) & 7;
     uint64_t src = (f3 & 4) ? rs1 : cpu->r[rs1], old = 0;
     int rw = (f3 & 3) == 1;
@@ -127,8 +126,7 @@ static int h_csr(ir_cpu *cpu, const ir_op *op)
         if (rv_csr_write(h, csr, v, op) != 0)
             return illegal(cpu, op);
     }
-    if (rd)
-        cpu->r[rd] = old;
+    cpu->r[rd] = old; /* x0: IR_ZERO_SINK */
     return next(cpu, op);
 }
 
@@ -138,8 +136,7 @@ static int h_lr(ir_cpu *cpu, const ir_op *op)
 {
     rv_hart *h = HART(cpu);
     unsigned size = (op->aux >> 12) & 1 ? 8 : 4;
-    uint64_t va = cpu->r[(op->aux >> 15) & 31], v;
-    unsigned rd = (op->aux >> 7) & 31;
+    uint64_t va = cpu->r[op->rs1], v;
     uint64_t pc = rv_op_pc(cpu, op);
     if (va & (size - 1))
         return cpu->arch->access_fault(cpu, ACC_READ, va, pc, 1);
@@ -150,8 +147,7 @@ static int h_lr(ir_cpu *cpu, const ir_op *op)
     h->lr_addr = va;
     h->lr_val = v;
     h->lr_valid = 1;
-    if (rd)
-        cpu->r[rd] = v;
+    cpu->r[op->rd] = v;
     return IR_OK;
 }
 
@@ -159,9 +155,7 @@ static int h_sc(ir_cpu *cpu, const ir_op *op)
 {
     rv_hart *h = HART(cpu);
     unsigned size = (op->aux >> 12) & 1 ? 8 : 4;
-    uint64_t va = cpu->r[(op->aux >> 15) & 31];
-    uint64_t val = cpu->r[(op->aux >> 20) & 31];
-    unsigned rd = (op->aux >> 7) & 31;
+    uint64_t va = cpu->r[op->rs1], val = cpu->r[op->rs2];
     uint8_t *p = mmu_rmw_ptr(cpu, va, size, rv_op_pc(cpu, op));
     if (!p)
         return IR_TRAP;
@@ -173,17 +167,14 @@ static int h_sc(ir_cpu *cpu, const ir_op *op)
     h->lr_valid = 0;
     if (ok)
         memcpy(p, &val, size);
-    if (rd)
-        cpu->r[rd] = !ok;
+    cpu->r[op->rd] = !ok;
     return IR_OK;
 }
 
 static int h_amo(ir_cpu *cpu, const ir_op *op)
 {
     unsigned size = (op->aux >> 12) & 1 ? 8 : 4, f5 = op->aux >> 27;
-    uint64_t va = cpu->r[(op->aux >> 15) & 31];
-    uint64_t b = cpu->r[(op->aux >> 20) & 31];
-    unsigned rd = (op->aux >> 7) & 31;
+    uint64_t va = cpu->r[op->rs1], b = cpu->r[op->rs2];
     uint8_t *p = mmu_rmw_ptr(cpu, va, size, rv_op_pc(cpu, op));
     if (!p)
         return IR_TRAP;
@@ -210,8 +201,7 @@ static int h_amo(ir_cpu *cpu, const ir_op *op)
         r = f5 == 0x18 ? (ua < ub ? a : b) : (ua > ub ? a : b);
     }
     memcpy(p, &r, size);
-    if (rd)
-        cpu->r[rd] = a;
+    cpu->r[op->rd] = a;
     return IR_OK;
 }
 
@@ -232,12 +222,23 @@ const ir_helper_fn rv_helpers[RVH_COUNT] = {
     [RVH_FS_DIRTY] = h_fs_dirty,
 };
 
+/* Descriptors (IR_HF_*): the helpers that end the block (ILLEGAL, ECALL,
+ * EBREAK, MRET, SRET, WFI, FENCE_I, SFENCE_VMA, and CSR writes that change
+ * the mode) leave compiled code anyway; an SBI call reads a0-a7. */
+static const uint8_t rv_helper_flags[RVH_COUNT] = {
+    [RVH_ECALL] = IR_HF_ANY, [RVH_SFENCE_VMA] = IR_HF_RS1,
+    [RVH_CSR] = IR_HF_RS1 | IR_HF_RD, [RVH_LR] = IR_HF_RS1 | IR_HF_RD,
+    [RVH_SC] = IR_HF_RS1 | IR_HF_RS2 | IR_HF_RD, [RVH_AMO] = IR_HF_RS1 | IR_HF_RS2 | IR_HF_RD,
+    [RVH_FP] = IR_HF_ANY,
+};
+
 const ir_arch rv_arch = {
     .translate = rv_translate,
     .access_fault = rv_access_fault,
     .decode = rv_decode_block,
     .helpers = rv_helpers,
     .nhelpers = RVH_COUNT,
+    .helper_flags = rv_helper_flags,
 };
 
 void rv_hart_init(rv_hart *h, int id, phys_map *pm, ir_cache *cache, uint64_t reset_pc)
