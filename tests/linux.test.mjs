@@ -1,7 +1,8 @@
 // Real Linux in the wasm build under Node: boot Debian's OpenSBI (or the
 // built-in SBI) with the recipe's kernel, initramfs and an ext2 virtio disk,
 // wait for the shell prompt, type commands and read their output; write a
-// file to the disk, power off, boot again and read it back.
+// file to the disk, power off, boot again and read it back. -smp 2 with the
+// JIT at threshold 1 must give the same results.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -169,6 +170,27 @@ for (const smp of [2, 4]) {
     assert.equal(await s.machine.halted(), 0);
   });
 }
+
+test('-smp 2 with the JIT compiling every page at once (threshold 1): the same results', async () => {
+  const s = await boot({ bios: readFileSync(`${OPENSBI}/fw_dynamic.bin`), smp: 2, jit: { threshold: 1 } });
+  await s.machine.jitReady(); // the boot ran while the compiler loaded
+  const zeros = createHash('sha256').update(Buffer.alloc(4 << 20)).digest('hex');
+  let share = 0;
+  for (let round = 0; round < 3; round++) { // each round runs more of it compiled
+    const before = s.machine.stats;
+    assert.equal(await s.run('echo $((6*7))'), '42');
+    const loops = await s.run('for c in 1 2; do (i=0; while [ $i -lt 5000 ]; do i=$((i+1)); done; echo n=$i) & done; wait');
+    assert.equal(loops.match(/n=5000/g)?.length, 2, loops);
+    assert.equal(await s.run('dd if=/dev/zero bs=1M count=4 2>/dev/null | sha256sum'), `${zeros}  -`);
+    const after = s.machine.stats;
+    share = (after.jit.compiledInsns - before.jit.compiledInsns) / Number(after.instret - before.instret);
+  }
+  const { jit } = s.machine.stats;
+  assert.ok(jit.installs > 100 && jit.failures === 0, JSON.stringify(jit));
+  assert.ok(share > 0.5, `share of the last round's instructions run compiled: ${share}`);
+  s.machine.write('poweroff -f\n');
+  assert.equal(await s.machine.halted(), 0);
+});
 
 test('examples/node-embed.mjs boots the guest headless and prints uname -a', async () => {
   const { stdout } = await promisify(execFile)('node', [`${root}examples/node-embed.mjs`], { timeout: 120000 });
