@@ -112,14 +112,14 @@ function addMulhu(m, b) {
 /**
  * Compiles one region. Guest registers live in ir_cpu.r[]; within a block,
  * wasm locals cache them: a register is loaded just before the first op
- * that reads it, and those written are stored at the block's end, before a helper call and on the
- * paths that leave it early (a trap, a store that ends the block). No
- * register local is live from one block into the next: V8 then has no loop
- * phis to shuffle at the dispatch loop (with registers kept in locals across
- * blocks, each block transition copied some twenty stack slots). After a
- * helper call the registers read later in the block are loaded again. The
- * retired-instruction count lives in a local and is written back before
- * leaving or calling a helper.
+ * that reads it, and those written are stored at the block's end and on the
+ * paths that leave it early (a trap, a store that ends the block); around a
+ * helper call, what its descriptor names (helper()). No register local is
+ * live from one block into the next (except in a one-block loop): V8 then
+ * has no loop phis to shuffle at the dispatch loop (with registers kept in
+ * locals across blocks, each block transition copied some twenty stack
+ * slots). The retired-instruction count lives in a local and is written
+ * back before leaving or calling into the core.
  */
 class RegionCompiler {
   constructor(m, binaryen, layout, opNames, region) {
@@ -131,9 +131,8 @@ class RegionCompiler {
     const regs = new Set();
     for (const blk of region.blocks) {
       for (const o of blk.ops) {
-        const e = this.emitter(o);
-        for (const f of e.reads) if (o[f] !== 0) regs.add(o[f]);
-        if (e.writesRd && o.rd !== layout.zeroSink) regs.add(o.rd);
+        const { reads, write } = this.operands(o);
+        for (const r of [...reads, write]) if (r !== null) regs.add(r);
       }
     }
     this.local = new Map();
@@ -149,6 +148,12 @@ class RegionCompiler {
     this.tlbBase = add(binaryen.i32);
     this.st = add(binaryen.i32);
     this.vars = vars;
+  }
+
+  /** The registers op `o` reads (x0 left out) and the one it writes (null: none, or x0). */
+  operands(o) {
+    const e = this.emitter(o);
+    return { reads: e.reads.map((f) => o[f]).filter((r) => r !== 0), write: e.writesRd && o.rd !== this.l.zeroSink ? o.rd : null };
   }
 
   emitter(o) {
@@ -324,9 +329,9 @@ class RegionCompiler {
     this.loaded = new Set();
     if (selfLoop) { // every register the block touches lives in its local, and counts as written
       for (const o of blk.ops) {
-        const e = this.emitter(o);
-        for (const f of e.reads) if (o[f] !== 0) this.loaded.add(o[f]);
-        if (e.writesRd && o.rd !== l.zeroSink) this.dirty.add(o.rd);
+        const { reads, write } = this.operands(o);
+        for (const r of reads) this.loaded.add(r);
+        if (write !== null) this.dirty.add(write);
       }
       for (const r of new Set([...this.loaded, ...this.dirty])) pre.push(this.loadReg(r));
     }
@@ -338,9 +343,8 @@ class RegionCompiler {
     for (const o of blk.ops) {
       // load what the op reads just before it: loading a block's registers
       // on entry kept them live across the slow-path calls, and V8 spilled them
-      for (const f of this.emitter(o).reads) {
-        const r = o[f];
-        if (r !== 0 && !this.loaded.has(r) && !this.dirty.has(r)) code.push(this.loadReg(r));
+      for (const r of this.operands(o).reads) {
+        if (!this.loaded.has(r) && !this.dirty.has(r)) code.push(this.loadReg(r));
         this.loaded.add(r);
       }
       this.pending = [...this.dirty];
