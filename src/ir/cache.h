@@ -63,13 +63,13 @@ ir_block *ir_cache_get(ir_cpu *cpu);
  * without translating the PC again. */
 static inline ir_block *ir_cache_lookup(ir_cpu *cpu)
 {
-    ir_block **slot = &cpu->jmp_cache[IR_JMP_CACHE_INDEX(cpu->pc)];
-    ir_block *b = *slot;
+    unsigned slot = IR_JMP_CACHE_INDEX(cpu->pc);
+    ir_block *b = cpu->jmp_cache[slot];
     if (b && b->vpc == cpu->pc && b->flags == cpu->block_flags)
         return b;
     b = ir_cache_get(cpu);
     if (b && b != cpu->cache->scratch)
-        *slot = b;
+        ir_jmp_cache_set(cpu, slot, b);
     return b;
 }
 

@@ -16,6 +16,7 @@ typedef struct ir_cpu ir_cpu;
  * tb_jmp_cache), so indirect jumps, returns and page-crossing branches skip
  * the instruction fetch translation and the block hash lookup. */
 #define IR_JMP_CACHE_BITS 12
+#define IR_JMP_USED_MAX 256
 /* The slot of `vpc`: its halfword offset in the page mixed with the page
  * number, so hot targets at the same offset of different pages (a call
  * into a library and the return into the caller) rarely collide. Compiled
@@ -72,13 +73,15 @@ struct ir_cpu {
     int exit_req;         /* nonzero: leave ir_run at the next block boundary */
     uint64_t jit_val;     /* value of a compiled load's slow path (ir_jit_load) */
     tlb_entry tlb[MMU_NIDX][TLB_SIZE];
-    /* Per MMU index, the guest-virtual range covering every superpage in
-     * its TLB (QEMU's large_page_addr/mask): a page flush inside it flushes
-     * the index. No superpage: large_va ~0, large_mask 0 (never matches). */
-    uint64_t large_va[MMU_NIDX], large_mask[MMU_NIDX];
+    tlb_side tlb_side[MMU_NIDX];
     /* Valid while no TLB flush and no block-cache flush happened since the
      * entry was made: both clear it (ir_jmp_cache_clear). */
     ir_block *jmp_cache[1u << IR_JMP_CACHE_BITS];
+    /* Slots of jmp_cache filled since it was last cleared, so that clearing
+     * it (every TLB flush: each context switch) touches only those; past
+     * IR_JMP_USED_MAX (jmp_nused = IR_JMP_USED_MAX + 1) it clears them all. */
+    uint16_t jmp_used[IR_JMP_USED_MAX];
+    uint16_t jmp_nused;
     phys_map *pm;
     ir_cache *cache;
     const ir_arch *arch;
@@ -88,7 +91,24 @@ struct ir_cpu {
  * guest-virtual addresses may have changed (every TLB flush). */
 static inline void ir_jmp_cache_clear(ir_cpu *cpu)
 {
-    __builtin_memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
+    if (cpu->jmp_nused > IR_JMP_USED_MAX)
+        __builtin_memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
+    else
+        for (unsigned i = 0; i < cpu->jmp_nused; i++)
+            cpu->jmp_cache[cpu->jmp_used[i]] = 0;
+    cpu->jmp_nused = 0;
+}
+
+/* Put block b in jump-cache slot `slot` (an IR_JMP_CACHE_INDEX). */
+static inline void ir_jmp_cache_set(ir_cpu *cpu, unsigned slot, ir_block *b)
+{
+    if (!cpu->jmp_cache[slot] && cpu->jmp_nused <= IR_JMP_USED_MAX) {
+        if (cpu->jmp_nused == IR_JMP_USED_MAX)
+            cpu->jmp_nused++;
+        else
+            cpu->jmp_used[cpu->jmp_nused++] = (uint16_t)slot;
+    }
+    cpu->jmp_cache[slot] = b;
 }
 
 #endif

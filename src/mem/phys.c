@@ -35,11 +35,15 @@ int phys_add_io(phys_map *pm, uint64_t base, uint64_t size, const mmio_ops *ops,
     if (pm->nio == PHYS_MAX_REGIONS)
         return -1;
     pm->io[pm->nio++] = (phys_region){base, size, ops, opaque};
+    if (base < pm->ram_base + pm->ram_size && pm->ram_base < base + size)
+        pm->nio_over_ram++;
     return 0;
 }
 
 phys_region *phys_find_io(phys_map *pm, uint64_t pa)
 {
+    if (phys_is_ram(pm, pa) && !pm->nio_over_ram)
+        return NULL;
     for (int i = 0; i < pm->nio; i++)
         if (pa - pm->io[i].base < pm->io[i].size)
             return &pm->io[i];
@@ -49,6 +53,8 @@ phys_region *phys_find_io(phys_map *pm, uint64_t pa)
 int phys_page_has_io(phys_map *pm, uint64_t pa, int access)
 {
     uint64_t page = pa & PAGE_MASK;
+    if (phys_is_ram(pm, page) && !pm->nio_over_ram)
+        return 0;
     for (int i = 0; i < pm->nio; i++)
         if (pm->io[i].base < page + PAGE_SIZE && page < pm->io[i].base + pm->io[i].size &&
             (access != ACC_READ || pm->io[i].ops->read))

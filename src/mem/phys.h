@@ -36,6 +36,7 @@ typedef struct phys_map {
     uint8_t *code_pages;     /* one byte per RAM page: nonzero = holds translated code */
     phys_region io[PHYS_MAX_REGIONS];
     int nio;
+    int nio_over_ram;        /* regions that overlay RAM: while 0, RAM needs no region lookup */
     /* Called when guest-physical page `pa` (page-aligned), which holds
      * translated code, is written by the CPU or by DMA. */
     void (*code_write)(void *opaque, uint64_t pa);

@@ -1,11 +1,56 @@
 /* Software MMU slow paths and TLB maintenance. */
 #include "mem/softmmu.h"
 
+static int entry_valid(const tlb_entry *e)
+{
+    return (e->tag[ACC_READ] & e->tag[ACC_WRITE] & e->tag[ACC_EXEC]) != TLB_INVALID;
+}
+
+/* Nonzero if entry e holds a translation of guest-virtual page `page`. */
+static int entry_maps(const tlb_entry *e, uint64_t page)
+{
+    for (int a = 0; a < 3; a++)
+        if (e->tag[a] != TLB_INVALID && (e->tag[a] & PAGE_MASK) == page)
+            return 1;
+    return 0;
+}
+
+static void invalidate(tlb_entry *e)
+{
+    memset(e, 0xff, sizeof(*e));
+}
+
+/* Slot `slot` of index idx is about to hold a translation: log it for the next flush. */
+static void log_used(ir_cpu *cpu, int idx, unsigned slot)
+{
+    tlb_side *t = &cpu->tlb_side[idx];
+    if (entry_valid(&cpu->tlb[idx][slot]) || t->nused > TLB_USED_MAX)
+        return; /* logged when it was filled, or the log overflowed */
+    if (t->nused == TLB_USED_MAX)
+        t->nused++;
+    else
+        t->used[t->nused++] = (uint16_t)slot;
+}
+
 static void flush_index(ir_cpu *cpu, int idx)
 {
-    memset(cpu->tlb[idx], 0xff, sizeof(cpu->tlb[idx]));
-    cpu->large_va[idx] = ~0ull;
-    cpu->large_mask[idx] = 0;
+    tlb_side *t = &cpu->tlb_side[idx];
+    if (t->nused > TLB_USED_MAX)
+        memset(cpu->tlb[idx], 0xff, sizeof(cpu->tlb[idx]));
+    else
+        for (unsigned i = 0; i < t->nused; i++)
+            invalidate(&cpu->tlb[idx][t->used[i]]);
+    memset(t->victim, 0xff, sizeof(t->victim));
+    t->nused = 0;
+    t->large_va = ~0ull;
+    t->large_mask = 0;
+}
+
+void tlb_init(ir_cpu *cpu)
+{
+    for (int i = 0; i < MMU_NIDX; i++)
+        cpu->tlb_side[i].nused = TLB_USED_MAX + 1;
+    tlb_flush(cpu);
 }
 
 void tlb_flush(ir_cpu *cpu)
@@ -17,11 +62,17 @@ void tlb_flush(ir_cpu *cpu)
 
 void tlb_flush_page(ir_cpu *cpu, uint64_t va)
 {
+    uint64_t page = va & PAGE_MASK;
     for (int i = 0; i < MMU_NIDX; i++) {
-        if ((va & cpu->large_mask[i]) == cpu->large_va[i])
+        tlb_side *t = &cpu->tlb_side[i];
+        if ((va & t->large_mask) == t->large_va) {
             flush_index(cpu, i); /* va may be in a superpage: its 4 KiB entries are anywhere */
-        else
-            memset(&cpu->tlb[i][TLB_INDEX(va)], 0xff, sizeof(tlb_entry));
+            continue;
+        }
+        invalidate(&cpu->tlb[i][TLB_INDEX(va)]);
+        for (int v = 0; v < TLB_VICTIMS; v++)
+            if (entry_maps(&t->victim[v], page))
+                invalidate(&t->victim[v]);
     }
     ir_jmp_cache_clear(cpu); /* its entries are not grouped by page */
 }
@@ -29,38 +80,76 @@ void tlb_flush_page(ir_cpu *cpu, uint64_t va)
 /* Widen index idx's superpage range to cover the `size`-byte page at va. */
 static void add_large_page(ir_cpu *cpu, int idx, uint64_t va, uint64_t size)
 {
+    tlb_side *t = &cpu->tlb_side[idx];
     uint64_t mask = ~(size - 1);
-    if (cpu->large_mask[idx]) {
-        mask &= cpu->large_mask[idx];
-        while ((cpu->large_va[idx] ^ va) & mask)
+    if (t->large_mask) {
+        mask &= t->large_mask;
+        while ((t->large_va ^ va) & mask)
             mask <<= 1;
     }
-    cpu->large_va[idx] = va & mask;
-    cpu->large_mask[idx] = mask;
+    t->large_va = va & mask;
+    t->large_mask = mask;
+}
+
+static void protect_entry(tlb_entry *e, uint64_t pa_page)
+{
+    if (e->pa_page == pa_page && e->tag[ACC_WRITE] != TLB_INVALID)
+        e->tag[ACC_WRITE] |= TLB_SLOW;
 }
 
 void tlb_protect_code_page(ir_cpu *cpu, uint64_t pa_page)
 {
-    for (int i = 0; i < MMU_NIDX; i++)
-        for (unsigned j = 0; j < TLB_SIZE; j++) {
-            tlb_entry *e = &cpu->tlb[i][j];
-            if (e->pa_page == pa_page && e->tag[ACC_WRITE] != TLB_INVALID)
-                e->tag[ACC_WRITE] |= TLB_SLOW;
-        }
+    for (int i = 0; i < MMU_NIDX; i++) {
+        tlb_side *t = &cpu->tlb_side[i];
+        if (t->nused > TLB_USED_MAX)
+            for (unsigned j = 0; j < TLB_SIZE; j++)
+                protect_entry(&cpu->tlb[i][j], pa_page);
+        else
+            for (unsigned j = 0; j < t->nused; j++)
+                protect_entry(&cpu->tlb[i][t->used[j]], pa_page);
+        for (int v = 0; v < TLB_VICTIMS; v++)
+            protect_entry(&t->victim[v], pa_page);
+    }
+}
+
+/* A translation of `va` for `access` in index idx's victim TLB moves back
+ * into the table (swapping with what is there). Returns 1 with *pa set, or 0. */
+static int victim_hit(ir_cpu *cpu, int idx, int access, uint64_t va, uint64_t *pa)
+{
+    tlb_side *t = &cpu->tlb_side[idx];
+    uint64_t page = va & PAGE_MASK;
+    for (int v = 0; v < TLB_VICTIMS; v++) {
+        tlb_entry *ve = &t->victim[v];
+        if (ve->tag[access] == TLB_INVALID || (ve->tag[access] & PAGE_MASK) != page)
+            continue;
+        unsigned slot = TLB_INDEX(va);
+        log_used(cpu, idx, slot);
+        tlb_entry *e = &cpu->tlb[idx][slot], tmp = *e;
+        *e = *ve;
+        *ve = tmp;
+        *pa = e->pa_page | (va & ~PAGE_MASK);
+        return 1;
+    }
+    return 0;
 }
 
 /* Record a successful translation of `va` -> `pa` for `access`. */
 static void tlb_fill(ir_cpu *cpu, int idx, int access, uint64_t va, uint64_t pa)
 {
     phys_map *pm = cpu->pm;
-    tlb_entry *e = &cpu->tlb[idx][TLB_INDEX(va)];
+    unsigned slot = TLB_INDEX(va);
+    tlb_entry *e = &cpu->tlb[idx][slot];
     uint64_t page = va & PAGE_MASK, pa_page = pa & PAGE_MASK;
     int same = e->pa_page == pa_page;
     for (int a = 0; a < 3 && same; a++)
         if (e->tag[a] != TLB_INVALID && (e->tag[a] & PAGE_MASK) != page)
             same = 0;
     if (!same) {
-        memset(e->tag, 0xff, sizeof(e->tag));
+        tlb_side *t = &cpu->tlb_side[idx];
+        log_used(cpu, idx, slot);
+        if (entry_valid(e))
+            t->victim[t->victim_next++ % TLB_VICTIMS] = *e;
+        invalidate(e);
         e->pa_page = pa_page;
     }
     /* Fetches may use a RAM page that an MMIO region partly overlays (the
@@ -81,6 +170,8 @@ static void tlb_fill(ir_cpu *cpu, int idx, int access, uint64_t va, uint64_t pa)
 static int translate(ir_cpu *cpu, uint64_t va, int access, int idx, uint64_t pc, uint64_t *pa)
 {
     uint64_t size = 0;
+    if (victim_hit(cpu, idx, access, va, pa))
+        return IR_OK;
     int st = cpu->arch->translate(cpu, va, access, idx, pc, pa, &size, 0);
     if (st == IR_OK && size) {
         tlb_fill(cpu, idx, access, va, *pa);
@@ -102,6 +193,13 @@ static int load_page(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t *val, uin
     uint64_t pa;
     if (translate(cpu, va, ACC_READ, cpu->data_idx, pc, &pa) != IR_OK)
         return IR_TRAP;
+    const uint8_t *p = tlb_lookup(cpu, cpu->data_idx, ACC_READ, va, size);
+    if (p) { /* RAM, now in the TLB */
+        uint64_t v = 0;
+        memcpy(&v, p, size);
+        *val = v;
+        return IR_OK;
+    }
     if (phys_read(cpu->pm, pa, size, val) != 0)
         return cpu->arch->access_fault(cpu, ACC_READ, va, pc, 0);
     return IR_OK;
@@ -140,6 +238,11 @@ int mmu_store_slow(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t val, uint64
     if (first >= size) {
         if (translate(cpu, va, ACC_WRITE, cpu->data_idx, pc, &pa) != IR_OK)
             return IR_TRAP;
+        uint8_t *p = tlb_lookup(cpu, cpu->data_idx, ACC_WRITE, va, size);
+        if (p) { /* RAM that holds no code, now in the TLB */
+            memcpy(p, &val, size);
+            return cpu->exit_req ? IR_END : IR_OK;
+        }
         return store_pa(cpu, va, pa, size, val, pc);
     }
     /* Crossing a page: translate both pages before writing anything. */

@@ -9,6 +9,10 @@
 
 #include "ir/cpu.h"
 
+/* Make every TLB entry of `cpu` invalid, whatever the memory held before
+ * (a new hart's zeroed memory would otherwise match page 0). */
+void tlb_init(ir_cpu *cpu);
+
 /* Drop every TLB entry of `cpu` (all MMU indexes). */
 void tlb_flush(ir_cpu *cpu);
 

@@ -27,4 +27,23 @@ typedef struct tlb_entry {
 
 #define TLB_INDEX(va) (((va) >> 12) & (TLB_SIZE - 1))
 
+#define TLB_VICTIMS 8    /* entries evicted from one MMU index's table, kept for reuse */
+#define TLB_USED_MAX 128 /* slots a flush clears one by one; past this it clears the table */
+
+/* Per MMU index, what the fast-path table does not hold: a victim TLB (as
+ * QEMU's: a fill that evicts a valid entry moves it here, and a miss looks
+ * here before walking the page table, so two hot pages that share a slot do
+ * not walk on each access), the slots filled since the last flush (a flush
+ * after a context switch touches a few dozen pages, not the whole table),
+ * and the guest-virtual range covering every superpage entered (QEMU's
+ * large_page_addr/mask: a page flush inside it flushes the index; no
+ * superpage: large_va ~0, large_mask 0, which never matches). */
+typedef struct tlb_side {
+    tlb_entry victim[TLB_VICTIMS];
+    uint64_t large_va, large_mask;
+    uint16_t used[TLB_USED_MAX];
+    uint16_t nused;       /* entries of used[]; TLB_USED_MAX + 1: overflowed */
+    uint8_t victim_next;  /* round-robin replacement in victim[] */
+} tlb_side;
+
 #endif

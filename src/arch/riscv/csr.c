@@ -275,6 +275,7 @@ int rv_csr_write(rv_hart *h, unsigned csr, uint64_t val, const ir_op *op)
             return -1;
         }
         h->pmp_active = 0;
+        h->pmp_memo_size = 0;
         for (int i = 0; i < RV_PMP_COUNT; i++)
             if (h->pmpcfg[i] & 0x18)
                 h->pmp_active = 1;

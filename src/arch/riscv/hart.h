@@ -79,6 +79,12 @@ typedef struct rv_hart {
     uint8_t pmpcfg[RV_PMP_COUNT];
     uint64_t pmpaddr[RV_PMP_COUNT];
     int pmp_active; /* some entry has A != OFF */
+    /* The last PMP answer for S and U mode that holds for whole pages:
+     * [pmp_memo_lo, pmp_memo_lo + pmp_memo_size) has permissions
+     * pmp_memo_perm (PMP R/W/X bits). Empty (size 0) after a PMP CSR write.
+     * A page walk checks each PTE it reads; this skips the entry scan. */
+    uint64_t pmp_memo_lo, pmp_memo_size;
+    uint8_t pmp_memo_perm;
     uint64_t lr_addr, lr_val; /* reservation: guest-virtual address and loaded value */
     int lr_valid;
     /* Time source: mtime in ticks of the timebase (10 MHz on virt). */
@@ -134,7 +140,7 @@ int rv_access_fault(ir_cpu *cpu, int access, uint64_t va, uint64_t pc, int misal
 /* Physical memory protection check of guest-physical `pa` for `access` at
  * privilege `priv` (Privileged Spec 3.7.1). Returns 1 if allowed. Sets
  * *uniform when the whole page containing `pa` gets the same answer. */
-int rv_pmp_check(const rv_hart *h, uint64_t pa, int access, int priv, int *uniform);
+int rv_pmp_check(rv_hart *h, uint64_t pa, int access, int priv, int *uniform);
 
 /* CSR access (Privileged Spec 2, 3.1, 4.1). `op` is the executing CSR
  * instruction (for exact counter values). Return 0, or -1 if the CSR does

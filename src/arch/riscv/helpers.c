@@ -248,7 +248,7 @@ void rv_hart_init(rv_hart *h, int id, phys_map *pm, ir_cache *cache, uint64_t re
     h->cpu.arch = &rv_arch;
     h->cpu.pc = reset_pc;
     ir_cache_attach(cache, &h->cpu);
-    tlb_flush(&h->cpu);
+    tlb_init(&h->cpu);
     h->mhartid = (uint64_t)id;
     /* RV64 (MXL=2) with A, C, D, F, I, M, S, U. */
     h->misa = (2ull << 62) | (1u << 0) | (1u << 2) | (1u << 3) | (1u << 5) | (1u << 8) |

@@ -48,11 +48,35 @@ static void pmp_range(const rv_hart *h, int i, uint64_t *lo, uint64_t *hi)
     }
 }
 
-int rv_pmp_check(const rv_hart *h, uint64_t pa, int access, int priv, int *uniform)
+/* Remember that [lo, hi), the part of entry i's range that no lower-
+ * numbered entry touches (none contains pa), has entry i's permissions for
+ * S and U mode, rounded inward to whole pages. */
+static void pmp_memo(rv_hart *h, int i, uint64_t pa, uint64_t lo, uint64_t hi)
+{
+    for (int j = 0; j < i; j++) {
+        uint64_t jlo, jhi;
+        pmp_range(h, j, &jlo, &jhi);
+        if (jlo >= jhi)
+            continue;
+        if (jhi <= pa && jhi > lo)
+            lo = jhi;
+        else if (jlo > pa && jlo < hi)
+            hi = jlo;
+    }
+    lo = (lo + PAGE_SIZE - 1) & PAGE_MASK;
+    hi &= PAGE_MASK;
+    h->pmp_memo_lo = lo;
+    h->pmp_memo_size = hi > lo ? hi - lo : 0;
+    h->pmp_memo_perm = h->pmpcfg[i] & (PMP_R | PMP_W | PMP_X);
+}
+
+int rv_pmp_check(rv_hart *h, uint64_t pa, int access, int priv, int *uniform)
 {
     *uniform = 1;
     if (!h->pmp_active)
         return 1;
+    if (priv != PRV_M && pa - h->pmp_memo_lo < h->pmp_memo_size)
+        return (h->pmp_memo_perm & pmp_perm_of[access]) != 0;
     uint64_t page = pa & PAGE_MASK, page_end = page + PAGE_SIZE;
     for (int i = 0; i < RV_PMP_COUNT; i++) {
         uint64_t lo, hi;
@@ -65,6 +89,8 @@ int rv_pmp_check(const rv_hart *h, uint64_t pa, int access, int priv, int *unifo
             continue; /* lower-numbered entry overlaps the page elsewhere */
         if (priv == PRV_M && !(h->pmpcfg[i] & PMP_L))
             return 1;
+        if (priv != PRV_M && *uniform)
+            pmp_memo(h, i, pa, lo, hi);
         return (h->pmpcfg[i] & pmp_perm_of[access]) != 0;
     }
     return priv == PRV_M;
