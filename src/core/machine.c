@@ -13,6 +13,8 @@
 #include "host/host.h"
 
 #define QUANTUM 16384            /* guest instructions per hart per round */
+#define M_MODE_GRACE 65536       /* most extra instructions of a turn that ends in M-mode */
+#define M_MODE_STEP 64
 #define ARENA_BYTES (32u << 20)  /* translation block storage */
 
 static char last_error[256];
@@ -353,6 +355,28 @@ static int io_in_flight(wvm_machine *m)
     return 0;
 }
 
+/* Run hart h for `budget` guest instructions (rv_hart_run). Beside other
+ * harts, a turn that ends in M-mode goes on, M_MODE_STEP instructions at a
+ * time, until the hart leaves M-mode, executes WFI or stops, or
+ * M_MODE_GRACE more instructions ran: firmware is written for harts that
+ * run side by side, not in turns of thousands of instructions. (Debian's
+ * OpenSBI 1.1 sets a hart's HSM state to START_PENDING before it stores the
+ * start address; the hart, polling that state in a WFI loop its pending
+ * IPI keeps awake, ran on with the firmware's own entry address and entered
+ * Linux's boot path a second time in about 5% of -smp 2 boots.) A hart
+ * that waits on a lock in M-mode without WFI costs its peers M_MODE_GRACE
+ * instructions per turn. Returns the instructions run. */
+static int64_t run_hart(wvm_machine *m, rv_hart *h, int64_t budget)
+{
+    int64_t done = rv_hart_run(h, budget);
+    uint64_t wfis = h->wfis;
+    for (int64_t extra = 0; m->nharts > 1 && extra < M_MODE_GRACE && h->priv == PRV_M && !h->wfi &&
+                            !h->stopped && h->wfis == wfis && h->cpu.exit_req != 2;
+         extra += M_MODE_STEP)
+        done += rv_hart_run(h, M_MODE_STEP);
+    return done;
+}
+
 int wvm_run(wvm_machine *m, uint32_t slice_us)
 {
     uint64_t end = host_time_ns() + (uint64_t)slice_us * 1000;
@@ -371,7 +395,7 @@ int wvm_run(wvm_machine *m, uint32_t slice_us)
         int idle = 1;
         for (int i = 0; i < m->nharts && !m->halted && !(flow && m->out_len > CONSOLE_DRAIN); i++) {
             rv_hart *h = m->harts[i];
-            rv_hart_run(h, QUANTUM);
+            run_hart(m, h, QUANTUM);
             if (!h->wfi && !h->stopped)
                 idle = 0;
         }
@@ -445,7 +469,7 @@ int wvm_step(wvm_machine *m, uint64_t events)
             uint64_t left = target - wvm_events(m);
             if (!left)
                 break;
-            rv_hart_run(h, (int64_t)(left < QUANTUM ? left : QUANTUM));
+            run_hart(m, h, (int64_t)(left < QUANTUM ? left : QUANTUM));
             if (!h->wfi && !h->stopped)
                 idle = 0;
         }

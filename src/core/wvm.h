@@ -71,7 +71,9 @@ int wvm_run(wvm_machine *m, uint32_t slice_us);
 
 /* Run until `events` more guest events happened (instructions retired plus
  * exceptions taken by instructions that did not retire, summed over harts;
- * it stops at the first block boundary at or past that count), the guest
+ * it stops at the first block boundary at or past that count, or, beside
+ * other harts, when a hart whose turn ended in M-mode leaves it: up to
+ * 65536 instructions later, see machine.c run_hart), the guest
  * halts, every hart idles, or, in eager JIT mode, a region is queued. For
  * tests that compare engines step for step. Returns an enum wvm_status.
  * Devices and timers are not polled. */

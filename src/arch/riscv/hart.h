@@ -66,6 +66,7 @@ typedef struct rv_hart {
     ir_cpu cpu; /* must be first */
     int priv;
     int wfi;     /* waiting for an interrupt */
+    uint64_t wfis; /* WFI instructions executed (sleeping or not) */
     int stopped; /* not started (SBI HSM): does not run */
     uint64_t mhartid;
     uint64_t mstatus, misa, medeleg, mideleg, mie;

@@ -81,6 +81,7 @@ static int h_wfi(ir_cpu *cpu, const ir_op *op)
     rv_hart *h = HART(cpu);
     if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TW)))
         return illegal(cpu, op);
+    h->wfis++;
     if (!rv_wfi_wakeup(h)) {
         h->wfi = 1;
         cpu->exit_req = 1;
