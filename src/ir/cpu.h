@@ -102,12 +102,8 @@ static inline void ir_jmp_cache_clear(ir_cpu *cpu)
 /* Put block b in jump-cache slot `slot` (an IR_JMP_CACHE_INDEX). */
 static inline void ir_jmp_cache_set(ir_cpu *cpu, unsigned slot, ir_block *b)
 {
-    if (!cpu->jmp_cache[slot] && cpu->jmp_nused <= IR_JMP_USED_MAX) {
-        if (cpu->jmp_nused == IR_JMP_USED_MAX)
-            cpu->jmp_nused++;
-        else
-            cpu->jmp_used[cpu->jmp_nused++] = (uint16_t)slot;
-    }
+    if (!cpu->jmp_cache[slot])
+        slot_log_add(cpu->jmp_used, &cpu->jmp_nused, IR_JMP_USED_MAX, slot);
     cpu->jmp_cache[slot] = b;
 }
 

@@ -24,12 +24,8 @@ static void invalidate(tlb_entry *e)
 static void log_used(ir_cpu *cpu, int idx, unsigned slot)
 {
     tlb_side *t = &cpu->tlb_side[idx];
-    if (entry_valid(&cpu->tlb[idx][slot]) || t->nused > TLB_USED_MAX)
-        return; /* logged when it was filled, or the log overflowed */
-    if (t->nused == TLB_USED_MAX)
-        t->nused++;
-    else
-        t->used[t->nused++] = (uint16_t)slot;
+    if (!entry_valid(&cpu->tlb[idx][slot])) /* else logged when it was filled */
+        slot_log_add(t->used, &t->nused, TLB_USED_MAX, slot);
 }
 
 static void flush_index(ir_cpu *cpu, int idx)
@@ -140,11 +136,7 @@ static void tlb_fill(ir_cpu *cpu, int idx, int access, uint64_t va, uint64_t pa)
     unsigned slot = TLB_INDEX(va);
     tlb_entry *e = &cpu->tlb[idx][slot];
     uint64_t page = va & PAGE_MASK, pa_page = pa & PAGE_MASK;
-    int same = e->pa_page == pa_page;
-    for (int a = 0; a < 3 && same; a++)
-        if (e->tag[a] != TLB_INVALID && (e->tag[a] & PAGE_MASK) != page)
-            same = 0;
-    if (!same) {
+    if (e->pa_page != pa_page || !entry_maps(e, page)) { /* an entry's tags share one page */
         tlb_side *t = &cpu->tlb_side[idx];
         log_used(cpu, idx, slot);
         if (entry_valid(e))

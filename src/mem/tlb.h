@@ -27,6 +27,16 @@ typedef struct tlb_entry {
 
 #define TLB_INDEX(va) (((va) >> 12) & (TLB_SIZE - 1))
 
+/* Append `slot` to a log that holds at most `max` slots (*n counts them);
+ * a slot past that marks the log overflowed (*n = max + 1) and is dropped. */
+static inline void slot_log_add(uint16_t *log, uint16_t *n, unsigned max, unsigned slot)
+{
+    if (*n < max)
+        log[(*n)++] = (uint16_t)slot;
+    else if (*n == max)
+        (*n)++;
+}
+
 #define TLB_VICTIMS 8    /* entries evicted from one MMU index's table, kept for reuse */
 #define TLB_USED_MAX 128 /* slots a flush clears one by one; past this it clears the table */
 
