@@ -225,8 +225,17 @@ int sbi_call(rv_hart *h, void *opaque)
     return 1;
 }
 
+void sbi_attach(wvm_machine *m)
+{
+    for (int i = 0; i < m->nharts; i++) {
+        m->harts[i]->sbi_call = sbi_call;
+        m->harts[i]->sbi_opaque = m;
+    }
+}
+
 void sbi_setup(wvm_machine *m, uint64_t entry, uint64_t fdt)
 {
+    sbi_attach(m);
     for (int i = 0; i < m->nharts; i++) {
         rv_hart *h = m->harts[i];
         /* What OpenSBI leaves for the kernel: exceptions and S interrupts
@@ -238,8 +247,6 @@ void sbi_setup(wvm_machine *m, uint64_t entry, uint64_t fdt)
         h->menvcfg |= 1ull << 63; /* STCE: STIP follows stimecmp */
         h->stimecmp = ~0ull;
         h->mstatus = (h->mstatus & ~MSTATUS_MPP) | ((uint64_t)PRV_S << 11);
-        h->sbi_call = sbi_call;
-        h->sbi_opaque = m;
         h->cpu.r[12] = 0;
         if (i == 0)
             start_hart(h, entry, fdt);

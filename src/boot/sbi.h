@@ -14,6 +14,10 @@ typedef struct wvm_machine wvm_machine;
  * Installs sbi_call as every hart's S-mode ecall handler. */
 void sbi_setup(wvm_machine *m, uint64_t entry, uint64_t fdt);
 
+/* Route the harts' ecalls from S-mode to the built-in SBI (sbi_setup does
+ * this; a restored machine needs it too). */
+void sbi_attach(wvm_machine *m);
+
 /* Handle an SBI call from S-mode on hart `h` (a7 = extension, a6 =
  * function, a0-a5 arguments; returns error in a0, value in a1). `opaque` is
  * the machine. Returns 1 (always handled; unknown calls return

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "boot/elf.h"
+#include "boot/sbi.h"
 #include "dev/htif.h"
 #include "host/host.h"
 
@@ -30,16 +31,27 @@ int wvm_fail(const char *fmt, ...)
     return -1;
 }
 
-static uint64_t mtime_now(void *opaque)
+#define NS_PER_TICK (1000000000ull / CLINT_FREQ_HZ)
+
+/* The time source (see wvm_machine.time_off). */
+static uint64_t time_source(wvm_machine *m)
 {
-    wvm_machine *m = opaque;
-    return (host_time_ns() - m->start_ns) / (1000000000ull / CLINT_FREQ_HZ);
+    return m->icount_shift < 0 ? host_time_ns() : wvm_instret(m) << m->icount_shift;
 }
+
+uint64_t machine_guest_ns(wvm_machine *m) { return time_source(m) + m->time_off; }
+
+/* Make guest time read `ns` now. */
+void machine_set_guest_ns(wvm_machine *m, uint64_t ns) { m->time_off = ns - time_source(m); }
+
+static uint64_t mtime_now(void *opaque) { return machine_guest_ns(opaque) / NS_PER_TICK; }
 
 static uint64_t wall_ns(void *opaque)
 {
-    (void)opaque;
-    return host_wall_ns();
+    wvm_machine *m = opaque;
+    if (!m->rtc_base_set && !m->rtc_clock_vm)
+        return host_wall_ns();
+    return m->rtc_base_ns + (m->rtc_clock_vm ? machine_guest_ns(m) : host_time_ns() - m->rtc_host0);
 }
 
 static void uart_tx(void *opaque, uint8_t c) { machine_console_out(opaque, &c, 1); }
@@ -135,7 +147,10 @@ wvm_machine *wvm_create(uint32_t ram_mib, int nharts, int bios)
     }
     m->io_budget.limit = VIRTIO_MACHINE_HOLD_MAX;
     m->vcon.mmio.budget = m->rng.mmio.budget = &m->io_budget;
-    m->start_ns = host_time_ns();
+    m->icount_shift = -1;
+    m->rtc_base_ns = host_wall_ns();
+    m->rtc_host0 = host_time_ns();
+    machine_set_guest_ns(m, 0);
     return m;
 }
 
@@ -241,12 +256,19 @@ int wvm_set_cmdline(wvm_machine *m, const char *cmdline)
     return 0;
 }
 
-int wvm_boot(wvm_machine *m)
+virtio_mmio *machine_virtio_slot(wvm_machine *m, int i)
 {
-    if (!m->kernel_loaded)
-        return wvm_fail("nothing to run: no kernel was loaded");
-    if (m->bios == WVM_BIOS_FILE && !m->bios_loaded)
-        return wvm_fail("no firmware was loaded");
+    if (i < m->ndisks)
+        return &m->disks[i].mmio;
+    if (i == VIRT_MAX_DISKS)
+        return &m->vcon.mmio;
+    if (i == VIRT_MAX_DISKS + 1)
+        return &m->rng.mmio;
+    return &m->empty[i];
+}
+
+int machine_wire(wvm_machine *m)
+{
     if (m->tohost && htif_init(m, m->tohost, m->fromhost) != 0)
         return wvm_fail("cannot map the HTIF tohost device");
     /* Empty slots read DeviceID 0, as QEMU's do. */
@@ -255,10 +277,43 @@ int wvm_boot(wvm_machine *m)
         if ((i >= m->ndisks && i < VIRT_MAX_DISKS) || i >= m->nslots)
             virtio_mmio_init(&m->empty[i], &m->pm, base, plic_line(m, 1 + i), &virtio_empty_ops, NULL);
     }
-    if (virt_boot(m) != 0)
-        return -1;
-    m->start_ns = host_time_ns();
+    if (m->bios == WVM_BIOS_BUILTIN)
+        sbi_attach(m);
     return 0;
+}
+
+int wvm_boot(wvm_machine *m)
+{
+    if (!m->kernel_loaded)
+        return wvm_fail("nothing to run: no kernel was loaded");
+    if (m->bios == WVM_BIOS_FILE && !m->bios_loaded)
+        return wvm_fail("no firmware was loaded");
+    if (machine_wire(m) != 0 || virt_boot(m) != 0)
+        return -1;
+    machine_set_guest_ns(m, 0);
+    return 0;
+}
+
+int wvm_set_icount(wvm_machine *m, int shift, int sleep)
+{
+    if (shift < -1 || shift > 10)
+        return wvm_fail("icount shift %d is out of range (0..10)", shift);
+    uint64_t now = machine_guest_ns(m);
+    m->icount_shift = shift;
+    m->icount_sleep = sleep != 0;
+    machine_set_guest_ns(m, now);
+    m->rng.deterministic = shift >= 0;
+    return 0;
+}
+
+void wvm_set_rtc(wvm_machine *m, uint64_t base_ns, int has_base, int clock_vm)
+{
+    m->rtc_base_set = has_base != 0;
+    m->rtc_clock_vm = clock_vm != 0;
+    m->rtc_base_ns = has_base ? base_ns : host_wall_ns();
+    if (clock_vm && !has_base)
+        m->rtc_base_ns -= machine_guest_ns(m);
+    m->rtc_host0 = host_time_ns();
 }
 
 /* Console output above this many bytes ends the time slice (at the next
@@ -377,6 +432,21 @@ static int64_t run_hart(wvm_machine *m, rv_hart *h, int64_t budget)
     return done;
 }
 
+/* icount: an idle machine's guest time jumps to its next timer deadline
+ * (on a tick). Returns 0 if no timer is armed. */
+static int warp_to_deadline(wvm_machine *m)
+{
+    uint64_t now = machine_guest_ns(m), ticks = clint_next_deadline(&m->clint);
+    uint64_t to = ticks == UINT64_MAX ? UINT64_MAX : (now / NS_PER_TICK + ticks) * NS_PER_TICK;
+    uint64_t alarm = m->rtc_clock_vm ? goldfish_rtc_next_alarm_ns(&m->rtc) : UINT64_MAX;
+    if (alarm != UINT64_MAX && now + alarm < to)
+        to = now + alarm;
+    if (to == UINT64_MAX)
+        return 0;
+    machine_set_guest_ns(m, to);
+    return 1;
+}
+
 int wvm_run(wvm_machine *m, uint32_t slice_us)
 {
     uint64_t end = host_time_ns() + (uint64_t)slice_us * 1000;
@@ -407,8 +477,16 @@ int wvm_run(wvm_machine *m, uint32_t slice_us)
             return WVM_RUNNING; /* the host compiles first */
         /* Not idle while the console device takes queued input (a paste
          * larger than the UART's FIFO): its interrupt wakes the guest. */
-        if (idle && !io_in_flight(m) && !(m->in_len && pump_input(m)))
+        if (idle && !io_in_flight(m) && !(m->in_len && pump_input(m))) {
+            if (m->icount_shift >= 0 && (!m->icount_sleep || m->idle_returned) && warp_to_deadline(m)) {
+                m->idle_returned = 0;
+                continue;
+            }
+            m->idle_returned = 1;
             return WVM_IDLE;
+        }
+        if (!idle)
+            m->idle_returned = 0;
         if (host_time_ns() >= end)
             return WVM_RUNNING;
     }

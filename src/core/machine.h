@@ -49,7 +49,17 @@ struct wvm_machine {
     blk_backend *backends[VIRT_MAX_DISKS];
     int ndisks, nslots;        /* virtio-mmio slots in use */
     uint8_t mrom[64];          /* reset ROM contents (fw_dynamic_info) */
-    uint64_t start_ns;         /* host time of mtime == 0 */
+    /* Guest time in ns = source + time_off (mod 2^64): the source is host
+     * monotonic time, or with icount the instructions retired (all harts)
+     * shifted left by icount_shift. mtime = guest ns / 100. */
+    uint64_t time_off;
+    int icount_shift;          /* -1: host time */
+    int icount_sleep;          /* icount: an idle machine waits in host time before time jumps */
+    int idle_returned;         /* the last wvm_run returned WVM_IDLE */
+    /* RTC: wall ns = rtc_base_ns + guest ns (rtc_clock_vm) or host ns since
+     * rtc_host0; with neither set (rtc_base_set 0), the host's wall clock. */
+    int rtc_base_set, rtc_clock_vm;
+    uint64_t rtc_base_ns, rtc_host0;
     /* boot inputs */
     int kernel_loaded, bios_loaded;
     uint64_t kernel_entry, kernel_end;
@@ -71,6 +81,19 @@ size_t machine_console_in(wvm_machine *m, uint8_t *p, size_t n);
 
 /* Stop the machine with exit status `code` (guest poweroff, HTIF exit). */
 void machine_halt(wvm_machine *m, int code);
+
+/* Guest time in ns (see time_off). */
+uint64_t machine_guest_ns(wvm_machine *m);
+/* Make guest time read `ns` from now on (the clocks continue from there). */
+void machine_set_guest_ns(wvm_machine *m, uint64_t ns);
+
+/* Map the devices that wvm_boot maps last (HTIF, empty virtio slots) and
+ * attach the built-in SBI: what a restored machine needs as well. Returns
+ * 0 or -1 (wvm_last_error set). */
+int machine_wire(wvm_machine *m);
+
+/* The virtio-mmio transport in slot `i` (0..VIRT_VIRTIO_SLOTS-1). */
+virtio_mmio *machine_virtio_slot(wvm_machine *m, int i);
 
 /* Set the thread's last-error message (printf-style). Returns -1. */
 int wvm_fail(const char *fmt, ...);

@@ -124,6 +124,53 @@ size_t wvm_console_read(wvm_machine *m, uint8_t *buf, size_t max);
 /* Guest instructions retired so far, summed over harts. */
 uint64_t wvm_instret(wvm_machine *m);
 
+/* ---- Time (call before wvm_boot or wvm_restore) ----
+ * Guest time from retired instructions, as QEMU's -icount shift=N,sleep=on|off:
+ * each instruction (summed over harts) advances guest time by 2^shift ns
+ * (mtime: 10 MHz). When every hart waits for an interrupt, guest time jumps
+ * to the next timer deadline: with `sleep` after wvm_run returned WVM_IDLE
+ * and the host waited wvm_idle_us(), without at once. Runs fed the same
+ * input at the same points then repeat exactly; virtio-rng becomes a seeded
+ * stream. shift -1 returns to host time (the default). Returns 0, or -1
+ * for a shift outside -1..10. */
+int wvm_set_icount(wvm_machine *m, int shift, int sleep);
+
+/* The RTC (goldfish, what the guest's wall clock starts from), as QEMU's
+ * -rtc base=...,clock=host|vm: with `has_base`, it reads `base_ns` (ns since
+ * the Unix epoch, UTC) at this call; it then advances with host time, or
+ * with guest time when `clock_vm` (deterministic under icount). Without a
+ * base it starts from the host's wall clock. */
+void wvm_set_rtc(wvm_machine *m, uint64_t base_ns, int has_base, int clock_vm);
+
+/* ---- Machine state (core/snapshot.c) ----
+ * Save the machine's architectural state (harts, devices, RAM with zero
+ * pages left out, time, pending console bytes) plus `host_len` bytes of the
+ * host's own (say, which disks it had) into a new malloc'd buffer *out
+ * (free it with free()). Caches and compiled code are not saved. Call
+ * between wvm_run calls. Returns the bytes, or 0 with wvm_last_error set
+ * (disk requests in flight: see wvm_io_busy; out of host memory). Saving
+ * twice without running in between gives identical bytes. */
+size_t wvm_save(wvm_machine *m, const uint8_t *host, size_t host_len, uint8_t **out);
+
+/* Nonzero while a disk request is in flight (wvm_save refuses then): keep
+ * serving the backend and calling wvm_run until it is 0. */
+int wvm_io_busy(wvm_machine *m);
+
+/* Check a saved state (header, version, checksum) and describe it into
+ * out[0..5]: RAM in MiB, harts, firmware choice (enum wvm_bios), disks, and
+ * the byte offset and length of the host's bytes inside `state`. Returns 0,
+ * or -1 with wvm_last_error set (not a state, truncated, corrupted, newer
+ * version). */
+int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out);
+
+/* Load a saved state into `m`: a machine just created with the RAM size,
+ * harts and firmware choice of wvm_state_info, with the same number of
+ * disks added, and neither booted nor run. The icount and RTC settings
+ * come from the state. Returns 0; or -1 with wvm_last_error set (bad file,
+ * different configuration, a value no hart or device can hold), and then
+ * `m` is unusable: destroy it. */
+int wvm_restore(wvm_machine *m, const uint8_t *state, size_t len);
+
 /* ---- JIT (wasm-jit/ is the compiler; src/ir/jit.h the core side) ----
  * Blocks executed `executions` times (0: never, the default) have their
  * region (the blocks of one guest page) queued for compilation. */

@@ -1,6 +1,7 @@
 /* CLINT / ACLINT (MSWI + MTIMER) of the virt board. */
 #include "dev/clint.h"
 
+#include "core/state.h"
 #include <string.h>
 
 static uint64_t clint_read(void *opaque, uint64_t off, unsigned size)
@@ -81,4 +82,12 @@ uint64_t clint_next_deadline(clint *c)
                 best = d[k] - t; /* deadlines already passed have raised their line */
     }
     return best;
+}
+
+void clint_state(clint *c, sv_io *io)
+{
+    if (!sv_begin(io, "clint", 1))
+        return;
+    sv_bytes(io, c->mtimecmp, sizeof(c->mtimecmp[0]) * (size_t)c->nharts);
+    sv_end(io);
 }

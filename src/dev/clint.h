@@ -34,4 +34,9 @@ void clint_update(clint *c);
  * any hart) from now; UINT64_MAX if none is armed. */
 uint64_t clint_next_deadline(clint *c);
 
+/* Save or load the CLINT's state (mtimecmp of each hart; msip lives in the
+ * harts' mip) as section "clint" (core/state.h). mtime is the machine's. */
+struct sv_io;
+void clint_state(clint *c, struct sv_io *io);
+
 #endif

@@ -1,6 +1,7 @@
 /* Goldfish RTC of the virt board (rtc-goldfish register interface). */
 #include "dev/goldfish_rtc.h"
 
+#include "core/state.h"
 #include <string.h>
 
 enum { TIME_LOW = 0x00, TIME_HIGH = 0x04, ALARM_LOW = 0x08, ALARM_HIGH = 0x0c,
@@ -88,4 +89,13 @@ uint64_t goldfish_rtc_next_alarm_ns(goldfish_rtc *r)
         return UINT64_MAX;
     uint64_t t = guest_now(r);
     return t >= r->alarm_ns ? 0 : r->alarm_ns - t;
+}
+
+void goldfish_rtc_state(goldfish_rtc *r, sv_io *io)
+{
+    if (!sv_begin(io, "rtc", 1))
+        return;
+    SV(io, r->offset_ns), SV(io, r->time_high), SV(io, r->alarm_ns);
+    SV(io, r->alarm_armed), SV(io, r->irq_enabled), SV(io, r->irq_pending), SV(io, r->irq_level);
+    sv_end(io);
 }

@@ -49,4 +49,9 @@ void goldfish_rtc_update(goldfish_rtc *r);
  * none is armed: how long the machine may sleep for this device. */
 uint64_t goldfish_rtc_next_alarm_ns(goldfish_rtc *r);
 
+/* Save or load the RTC's guest offset from its clock, alarm and interrupt
+ * state as section "rtc" (core/state.h). */
+struct sv_io;
+void goldfish_rtc_state(goldfish_rtc *r, struct sv_io *io);
+
 #endif

@@ -1,6 +1,7 @@
 /* SiFive PLIC of the virt board (RISC-V PLIC spec v1.0.0). */
 #include "dev/plic.h"
 
+#include "core/state.h"
 #include <string.h>
 
 #define PENDING_BASE 0x1000u
@@ -146,4 +147,14 @@ void plic_set_irq(void *opaque, int irq, int level)
     put_bit(p->line, irq, level);
     put_bit(p->pending, irq, level && !bit(p->claimed, irq));
     update(p);
+}
+
+void plic_state(plic *p, sv_io *io)
+{
+    if (!sv_begin(io, "plic", 1))
+        return;
+    SV(io, p->priority), SV(io, p->pending), SV(io, p->claimed), SV(io, p->line);
+    sv_bytes(io, p->enable, sizeof(p->enable[0]) * 2 * (size_t)p->nharts);
+    sv_bytes(io, p->threshold, sizeof(p->threshold[0]) * 2 * (size_t)p->nharts);
+    sv_end(io);
 }

@@ -45,4 +45,10 @@ int plic_init(plic *p, phys_map *pm, uint64_t base, rv_hart **harts, int nharts)
  * clears its pending bit. The harts' external-interrupt bits follow. */
 void plic_set_irq(void *opaque, int irq, int level);
 
+/* Save or load the PLIC's state (priorities, pending, claimed and line
+ * bits, each context's enables and threshold) as section "plic"
+ * (core/state.h). The harts' MEIP/SEIP are saved with the harts. */
+struct sv_io;
+void plic_state(plic *p, struct sv_io *io);
+
 #endif

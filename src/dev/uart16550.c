@@ -1,6 +1,7 @@
 /* NS16550A UART (PC16550D datasheet; layout of QEMU's virt board). */
 #include "dev/uart16550.h"
 
+#include "core/state.h"
 #include <string.h>
 
 enum { REG_RBR = 0, REG_IER = 1, REG_IIR = 2, REG_LCR = 3, REG_MCR = 4, REG_LSR = 5,
@@ -218,4 +219,16 @@ size_t uart_rx_push(uart16550 *u, const uint8_t *data, size_t len)
         rx_put(u, data[i]);
     update_irq(u);
     return n;
+}
+
+void uart_state(uart16550 *u, sv_io *io)
+{
+    if (!sv_begin(io, "uart", 1))
+        return;
+    SV(io, u->ier), SV(io, u->fcr), SV(io, u->lcr), SV(io, u->mcr), SV(io, u->scr);
+    SV(io, u->dll), SV(io, u->dlm), SV(io, u->msr_delta), SV(io, u->overrun), SV(io, u->thr_ipending);
+    SV(io, u->rx), SV(io, u->rx_head), SV(io, u->rx_count), SV(io, u->irq_level);
+    sv_end(io);
+    if (io->load && (u->rx_head >= UART_FIFO_SIZE || u->rx_count > UART_FIFO_SIZE))
+        sv_fail(io, "uart: receive FIFO position out of range");
 }

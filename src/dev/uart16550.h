@@ -55,4 +55,9 @@ size_t uart_rx_push(uart16550 *u, const uint8_t *data, size_t len);
  * disconnected then, PC16550D MCR bit 4). */
 size_t uart_rx_space(const uart16550 *u);
 
+/* Save or load the UART's registers, receive FIFO and interrupt level as
+ * section "uart" (core/state.h). */
+struct sv_io;
+void uart_state(uart16550 *u, struct sv_io *io);
+
 #endif

@@ -1,6 +1,7 @@
 /* virtio-console device, single port (VIRTIO 1.2 section 5.3). */
 #include "dev/virtio_console.h"
 
+#include "core/state.h"
 #include <string.h>
 
 enum { RXQ = 0, TXQ = 1 };
@@ -85,4 +86,13 @@ int virtio_console_init(virtio_console *c, phys_map *pm, uint64_t base, irq_line
         .notify = {rx_notify, tx_notify},
     };
     return virtio_mmio_init(&c->mmio, pm, base, irq, &c->ops, c);
+}
+
+void virtio_console_state(virtio_console *c, sv_io *io)
+{
+    virtio_mmio_state(&c->mmio, io);
+    if (!sv_begin(io, "console", 1))
+        return;
+    SV(io, c->cols), SV(io, c->rows);
+    sv_end(io);
 }

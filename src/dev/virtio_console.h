@@ -46,4 +46,9 @@ size_t virtio_console_rx_push(virtio_console *c, const uint8_t *p, size_t n);
  * (section 5.3.4; also raised when the driver becomes ready). */
 void virtio_console_set_size(virtio_console *c, uint16_t cols, uint16_t rows);
 
+/* Save or load the device (transport section "virtio", then "console":
+ * the terminal size in its config space) (core/state.h). */
+struct sv_io;
+void virtio_console_state(virtio_console *c, struct sv_io *io);
+
 #endif

@@ -4,6 +4,7 @@
  * guest may misalign anything; hosts are little-endian like virtio). */
 #include "dev/virtio_mmio.h"
 
+#include "core/state.h"
 #include <string.h>
 
 static uint16_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
@@ -380,4 +381,23 @@ int virtio_mmio_init(virtio_mmio *v, phys_map *pm, uint64_t base, irq_line irq,
     v->dev = dev;
     v->hold_max = VIRTIO_DEVICE_HOLD_MAX;
     return phys_add_io(pm, base, VIRTIO_MMIO_SIZE, &virtio_mmio_ops, v);
+}
+
+void virtio_mmio_state(virtio_mmio *v, sv_io *io)
+{
+    if (!sv_begin(io, "virtio", 1))
+        return;
+    uint32_t id = v->ops->device_id;
+    SV(io, id);
+    SV(io, v->status), SV(io, v->int_status), SV(io, v->dev_features_sel), SV(io, v->drv_features_sel);
+    SV(io, v->queue_sel), SV(io, v->driver_features), SV(io, v->config_generation), SV(io, v->stalled);
+    for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+        virtq *q = &v->q[i];
+        SV(io, q->num), SV(io, q->ready), SV(io, q->desc), SV(io, q->avail), SV(io, q->used);
+        SV(io, q->last_avail), SV(io, q->used_idx);
+    }
+    sv_end(io);
+    if (io->load && id != v->ops->device_id)
+        sv_fail(io, "virtio-mmio at 0x%llx: saved device %u, this machine has device %u",
+                (unsigned long long)v->base, id, v->ops->device_id);
 }

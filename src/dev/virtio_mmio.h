@@ -220,4 +220,12 @@ void virtio_needs_reset(virtio_mmio *v);
 /* Nonzero while the device is in DEVICE_NEEDS_RESET. */
 int virtio_broken(const virtio_mmio *v);
 
+/* Save or load the transport's state (status, features, interrupt status,
+ * each virtqueue's addresses and ring positions) as section "virtio"
+ * (core/state.h). Nothing may be in flight (held == 0): requests a host
+ * backend holds are not part of the state. A load fails if the slot's
+ * device type differs. */
+struct sv_io;
+void virtio_mmio_state(virtio_mmio *v, struct sv_io *io);
+
 #endif

@@ -15,6 +15,10 @@ typedef struct virtio_rng {
     virtio_mmio mmio;
     virtio_device_ops ops;
     virtio_chain chain; /* scratch */
+    /* Nonzero: bytes come from a seeded generator (splitmix64 over
+     * `stream`), not the host, so that runs under icount repeat exactly. */
+    int deterministic;
+    uint64_t stream;
 } virtio_rng;
 
 /* Map a virtio-rng device at guest-physical `base` (VIRTIO_MMIO_SIZE bytes)
@@ -22,5 +26,10 @@ typedef struct virtio_rng {
  * VIRTIO_RNG_MAX_BYTES) random bytes. Returns 0, or -1 if the address map
  * is full. */
 int virtio_rng_init(virtio_rng *r, phys_map *pm, uint64_t base, irq_line irq);
+
+/* Save or load the device (transport section "virtio", then "rng": the
+ * generator's mode and position) (core/state.h). */
+struct sv_io;
+void virtio_rng_state(virtio_rng *r, struct sv_io *io);
 
 #endif

@@ -274,11 +274,7 @@ int rv_csr_write(rv_hart *h, unsigned csr, uint64_t val, const ir_op *op)
         } else {
             return -1;
         }
-        h->pmp_active = 0;
-        h->pmp_memo_size = 0;
-        for (int i = 0; i < RV_PMP_COUNT; i++)
-            if (h->pmpcfg[i] & 0x18)
-                h->pmp_active = 1;
+        rv_pmp_changed(h);
         tlb_flush(&h->cpu);
         return 0;
     }

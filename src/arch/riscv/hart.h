@@ -143,6 +143,16 @@ int rv_access_fault(ir_cpu *cpu, int access, uint64_t va, uint64_t pc, int misal
  * *uniform when the whole page containing `pa` gets the same answer. */
 int rv_pmp_check(rv_hart *h, uint64_t pa, int access, int priv, int *uniform);
 
+/* Recompute what PMP checks derive from pmpcfg/pmpaddr (pmp_active, the
+ * memo) after they changed. The caller flushes the TLB. */
+void rv_pmp_changed(rv_hart *h);
+
+/* Save or load the hart's architectural state as section "hart"
+ * (core/state.h). A load checks that the state is one the hart can be in
+ * (privilege, satp mode, frm, its hart id) and leaves the TLB empty. */
+struct sv_io;
+void rv_hart_state(rv_hart *h, struct sv_io *io);
+
 /* CSR access (Privileged Spec 2, 3.1, 4.1). `op` is the executing CSR
  * instruction (for exact counter values). Return 0, or -1 if the CSR does
  * not exist or is not accessible / writable at the current privilege. */

@@ -70,6 +70,15 @@ static void pmp_memo(rv_hart *h, int i, uint64_t pa, uint64_t lo, uint64_t hi)
     h->pmp_memo_perm = h->pmpcfg[i] & (PMP_R | PMP_W | PMP_X);
 }
 
+void rv_pmp_changed(rv_hart *h)
+{
+    h->pmp_active = 0;
+    h->pmp_memo_size = 0;
+    for (int i = 0; i < RV_PMP_COUNT; i++)
+        if (h->pmpcfg[i] & 0x18) /* A != OFF */
+            h->pmp_active = 1;
+}
+
 int rv_pmp_check(rv_hart *h, uint64_t pa, int access, int priv, int *uniform)
 {
     *uniform = 1;
