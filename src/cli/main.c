@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/monitor.h"
 #include "cli/options.h"
+#include "cli/snapshot_file.h"
 #include "core/wvm.h"
 #include "host/posix_blk.h"
 
@@ -107,9 +109,12 @@ static void sync_size(wvm_machine *m)
 static uint8_t pending[256];
 static size_t pending_at, pending_len;
 
-/* Forward host keyboard input; Ctrl-A starts an escape (x quits, h helps).
+static monitor mon;
+
+/* Forward host keyboard input; Ctrl-A starts an escape (x quits, h helps,
+ * c switches to the monitor and back, whose commands get the input then).
  * Input waits in `pending` rather than being dropped when the machine's
- * console buffer is full (a large paste). Returns 1 to quit. */
+ * console buffer is full (a large paste). Returns a MON_* action. */
 static int pump_stdin(wvm_machine *m, int *escape, int *eof)
 {
     pending_at += wvm_console_write(m, pending + pending_at, pending_len - pending_at);
@@ -125,26 +130,68 @@ static int pump_stdin(wvm_machine *m, int *escape, int *eof)
         *eof = 1;
         return 0;
     }
-    for (ssize_t i = 0; i < n; i++) {
+    int result = MON_NONE;
+    for (ssize_t i = 0; i < n && result == MON_NONE; i++) {
         int action = cli_escape(escape, buf[i], tty_raw);
         if (action == CLI_QUIT)
-            return 1;
+            return MON_QUIT;
         if (action == CLI_HELP)
             fputs(cli_escape_help, stderr);
+        else if (action == CLI_MONITOR)
+            monitor_toggle(&mon, stdout);
+        else if (action == CLI_FORWARD && mon.active)
+            result = monitor_input(&mon, m, buf[i], stdout);
         else if (action == CLI_FORWARD)
             pending[pending_len++] = buf[i];
     }
     pending_at = wvm_console_write(m, pending, pending_len);
-    return 0;
+    return result;
+}
+
+/* Create a machine with `o`'s time settings; exits with a message on error. */
+static wvm_machine *create_machine(const cli_options *o, uint32_t mem_mib, int smp, int bios)
+{
+    wvm_machine *m = wvm_create(mem_mib, smp, bios);
+    if (!m || wvm_set_icount(m, o->icount_shift, o->icount_sleep) != 0)
+        die("%s", wvm_last_error());
+    if (o->rtc_base_set || o->rtc_clock_vm)
+        wvm_set_rtc(m, o->rtc_base_ns, o->rtc_base_set, o->rtc_clock_vm);
+    return m;
+}
+
+/* Restore the machine saved in `path` (-incoming) with the opened disks;
+ * exits with a message on any error. */
+static wvm_machine *restore_machine(const cli_options *o, const char *path, blk_backend **disks)
+{
+    uint8_t *state;
+    size_t len;
+    uint32_t info[6];
+    char err[300];
+    if (snapshot_read(path, &state, &len, err, sizeof(err)) != 0)
+        die("%s", err);
+    if (wvm_state_info(state, len, info) != 0)
+        die("%s", wvm_last_error());
+    if (info[3] != (uint32_t)o->ndrives) {
+        snprintf(err, sizeof(err), "'%s' was saved with %u disks; give the same -drive options", path, info[3]);
+        die("%s", err);
+    }
+    wvm_machine *m = create_machine(o, info[0], (int)info[1], (int)info[2]);
+    for (int i = 0; i < o->ndrives; i++)
+        if (wvm_add_disk(m, disks[i]) < 0)
+            die("%s", wvm_last_error());
+    if (wvm_restore(m, state, len) != 0)
+        die("%s", wvm_last_error());
+    free(state);
+    return m;
 }
 
 /* Create the machine of `o` with the opened disks and boot it; exits with a
  * message on any error. */
 static wvm_machine *start_machine(const cli_options *o, blk_backend **disks)
 {
-    wvm_machine *m = wvm_create(o->mem_mib, o->smp, o->bios);
-    if (!m)
-        die("%s", wvm_last_error());
+    if (!o->kernel)
+        die("%s", "the guest rebooted: give -kernel to boot it again");
+    wvm_machine *m = create_machine(o, o->mem_mib, o->smp, o->bios);
     if (o->bios == WVM_BIOS_FILE)
         load(m, wvm_load_bios, o->bios_file);
     load(m, wvm_load_kernel, o->kernel);
@@ -176,7 +223,7 @@ int main(int argc, char **argv)
         if (!(disks[i] = posix_blk_open(d->file, d->readonly, d->snapshot, err, sizeof(err))))
             die("%s", err);
     }
-    wvm_machine *m = start_machine(&o, disks);
+    wvm_machine *m = o.incoming ? restore_machine(&o, o.incoming, disks) : start_machine(&o, disks);
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -187,10 +234,16 @@ int main(int argc, char **argv)
     int st = WVM_RUNNING, escape = 0, eof = 0;
     uint64_t instret = 0;
     for (;;) {
-        if (pump_stdin(m, &escape, &eof))
+        int action = pump_stdin(m, &escape, &eof);
+        if (action == MON_QUIT)
             break;
         sync_size(m);
-        st = wvm_run(m, 10000);
+        if (mon.paused && action != MON_RESET) {
+            struct pollfd p = {0, POLLIN, 0};
+            poll(&p, 1, 100);
+            continue;
+        }
+        st = action == MON_RESET ? WVM_HALTED : wvm_run(m, 10000);
         size_t n;
         while ((n = wvm_console_read(m, out, sizeof(out))) > 0)
             fwrite(out, 1, n, stdout);
@@ -200,7 +253,7 @@ int main(int argc, char **argv)
             int ms = (int)(wvm_idle_us(m) / 1000);
             poll(&p, eof ? 0 : 1, ms); /* sleep until the next timer or a key */
         }
-        if (st == WVM_HALTED && wvm_reset_requested(m)) { /* guest reboot: start afresh */
+        if (action == MON_RESET || (st == WVM_HALTED && wvm_reset_requested(m))) { /* reboot: start afresh */
             instret += wvm_instret(m);
             wvm_destroy(m);
             m = start_machine(&o, disks);

@@ -28,14 +28,25 @@ const char cli_usage[] =
     "                    compiling in a worker; sync compiles on the run thread as soon\n"
     "                    as code is hot). The native build has no JIT\n"
     "  -jit-threshold N  executions of a block before its page is compiled (default 10000)\n"
+    "  -icount shift=N[,sleep=on|off]\n"
+    "                    guest time from instructions retired: 2^N ns each (0..10);\n"
+    "                    runs with the same input repeat exactly. sleep=off: an idle\n"
+    "                    guest's time jumps to its next timer at once\n"
+    "  -rtc base=utc|DATE[,clock=host|vm]\n"
+    "                    the RTC starts at DATE (2006-06-17 or 2006-06-17T16:01:21,\n"
+    "                    UTC) and advances with host time or guest time (vm)\n"
+    "  -incoming file:PATH\n"
+    "                    restore a saved machine (monitor: migrate file:PATH) and\n"
+    "                    run on; give the same -drive options as when it was saved\n"
     "  --stats           at exit, print guest instructions retired, run time and peak RSS\n"
     "  -h, --help        this text\n"
-    "Keys: Ctrl-A x quits, Ctrl-A h lists keys.\n"
+    "Keys: Ctrl-A x quits, Ctrl-A c switches to the monitor and back, Ctrl-A h lists keys.\n"
     "An ELF with a `tohost` symbol ends the run when it writes it: 1 = pass (exit 0),\n"
     "(n << 1) | 1 = failure n (exit status n). Guest poweroff exits 0; reboot restarts.\n";
 
 const char cli_escape_help[] =
-    "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  send C-a\r\n";
+    "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a c    switch between console and monitor\r\n"
+    "C-a C-a  send C-a\r\n";
 
 static int fail(char *err, size_t n, const char *fmt, const char *arg)
 {
@@ -90,15 +101,83 @@ static int parse_drive(char *spec, cli_drive *d, char *err, size_t n)
     return 0;
 }
 
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC) as ns since the Unix epoch.
+ * Returns 0, or -1 if malformed or before 1970. */
+static int parse_date(const char *v, uint64_t *ns)
+{
+    int y, mo, d, h = 0, mi = 0, s = 0, used = 0, used2 = 0;
+    if (sscanf(v, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 ||
+        (v[used] && (sscanf(v + used, "T%2d:%2d:%2d%n", &h, &mi, &s, &used2) != 3 || v[used + used2])))
+        return -1;
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || h < 0 || mi < 0 || s < 0)
+        return -1;
+    /* days since 1970-01-01 (the proleptic Gregorian calendar; March-based year) */
+    int yy = y - (mo <= 2), era = yy / 400, yoe = yy - era * 400;
+    int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long days = (long)era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    *ns = ((uint64_t)days * 86400 + (uint64_t)(h * 3600 + mi * 60 + s)) * 1000000000ull;
+    return 0;
+}
+
+/* -icount shift=N[,sleep=on|off] or -icount N. */
+static int parse_icount(char *v, cli_options *o, char *err, size_t n)
+{
+    for (char *kv = strtok(v, ","); kv; kv = strtok(NULL, ",")) {
+        char *eq = strchr(kv, '='), *end;
+        const char *val = eq ? eq + 1 : kv;
+        if (eq)
+            *eq = 0;
+        if (!eq || !strcmp(kv, "shift")) {
+            long s = strtol(val, &end, 10);
+            if (*end || !*val || s < 0 || s > 10)
+                return fail(err, n, "bad -icount shift '%s' (0..10)", val);
+            o->icount_shift = (int)s;
+        } else if (!strcmp(kv, "sleep") && (!strcmp(val, "on") || !strcmp(val, "off"))) {
+            o->icount_sleep = !strcmp(val, "on");
+        } else {
+            return fail(err, n, "bad -icount option '%s' (shift=N, sleep=on|off)", kv);
+        }
+    }
+    if (o->icount_shift < 0)
+        return fail(err, n, "%s", "-icount needs shift=N");
+    return 0;
+}
+
+/* -rtc base=utc|DATE[,clock=host|rt|vm]. */
+static int parse_rtc(char *v, cli_options *o, char *err, size_t n)
+{
+    for (char *kv = strtok(v, ","); kv; kv = strtok(NULL, ",")) {
+        char *eq = strchr(kv, '=');
+        if (!eq)
+            return fail(err, n, "bad -rtc option '%s' (base=..., clock=...)", kv);
+        *eq = 0;
+        const char *val = eq + 1;
+        if (!strcmp(kv, "base") && !strcmp(val, "utc")) {
+            o->rtc_base_set = 0;
+        } else if (!strcmp(kv, "base")) {
+            if (parse_date(val, &o->rtc_base_ns))
+                return fail(err, n, "bad -rtc base '%s' (utc, 2006-06-17 or 2006-06-17T16:01:21)", val);
+            o->rtc_base_set = 1;
+        } else if (!strcmp(kv, "clock") && (!strcmp(val, "host") || !strcmp(val, "rt") || !strcmp(val, "vm"))) {
+            o->rtc_clock_vm = !strcmp(val, "vm");
+        } else {
+            return fail(err, n, "bad -rtc option '%s' (base=utc|DATE, clock=host|vm)", kv);
+        }
+    }
+    return 0;
+}
+
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
 {
     static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive", "-M", "-machine",
-                                         "-jit", "-jit-threshold"};
+                                         "-jit", "-jit-threshold", "-icount", "-rtc", "-incoming"};
     memset(o, 0, sizeof(*o));
     o->mem_mib = 256;
     o->smp = 1;
     o->bios = WVM_BIOS_BUILTIN;
     o->append = "";
+    o->icount_shift = -1;
+    o->icount_sleep = 1;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -147,6 +226,16 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
             long t = strtol(v, &end, 10);
             if (*end || t < 1 || t > 1000000000)
                 return fail(err, n, "bad -jit-threshold value '%s' (1..1000000000)", v);
+        } else if (!strcmp(a, "-icount")) {
+            if (parse_icount(v, o, err, n))
+                return -1;
+        } else if (!strcmp(a, "-rtc")) {
+            if (parse_rtc(v, o, err, n))
+                return -1;
+        } else if (!strcmp(a, "-incoming")) {
+            if (strncmp(v, "file:", 5) || !v[5])
+                return fail(err, n, "bad -incoming '%s' (only file:PATH)", v);
+            o->incoming = v + 5;
         } else if (!strcmp(a, "-M") || !strcmp(a, "-machine")) {
             if (strcmp(v, "virt"))
                 return fail(err, n, "machine '%s' is not emulated (only 'virt')", v);
@@ -157,7 +246,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
                 return -1;
         }
     }
-    if (!o->help && !o->kernel)
+    if (!o->help && !o->kernel && !o->incoming)
         return fail(err, n, "%s", "no -kernel given (try --help)");
     return 0;
 }
@@ -174,5 +263,6 @@ int cli_escape(int *state, uint8_t byte, int enabled)
         return CLI_FORWARD;
     }
     *state = 0;
-    return byte == 'x' ? CLI_QUIT : byte == 'h' ? CLI_HELP : byte == 1 ? CLI_FORWARD : CLI_SWALLOW;
+    return byte == 'x' ? CLI_QUIT : byte == 'h' ? CLI_HELP : byte == 'c' ? CLI_MONITOR : byte == 1 ? CLI_FORWARD
+                                                                                       : CLI_SWALLOW;
 }

@@ -23,6 +23,10 @@ typedef struct cli_options {
     int ndrives;
     int help;
     int stats; /* --stats: print instructions and time at exit */
+    int icount_shift, icount_sleep; /* -icount (shift -1: host time) */
+    int rtc_base_set, rtc_clock_vm; /* -rtc */
+    uint64_t rtc_base_ns;           /* -rtc base=DATE: ns since the Unix epoch (UTC) */
+    const char *incoming;           /* -incoming file:PATH: the PATH */
 } cli_options;
 
 extern const char cli_usage[];
@@ -35,7 +39,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen);
 
 /* Ctrl-A escape handling for one input byte: returns what to do with it.
  * *state carries whether the previous byte was Ctrl-A. */
-enum { CLI_FORWARD, CLI_SWALLOW, CLI_QUIT, CLI_HELP };
+enum { CLI_FORWARD, CLI_SWALLOW, CLI_QUIT, CLI_HELP, CLI_MONITOR };
 int cli_escape(int *state, uint8_t byte, int enabled);
 
 #endif

@@ -583,6 +583,8 @@ uint64_t wvm_state_digest(wvm_machine *m, int with_ram)
     return h;
 }
 
+int wvm_nharts(wvm_machine *m) { return m->nharts; }
+
 uint64_t wvm_reg(wvm_machine *m, int hart, int index)
 {
     if (hart < 0 || hart >= m->nharts || index < 0 || index > 0x1fff)

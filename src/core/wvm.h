@@ -87,6 +87,9 @@ uint64_t wvm_events(wvm_machine *m);
  * Equal digests mean equal state, for differential tests of the engines. */
 uint64_t wvm_state_digest(wvm_machine *m, int with_ram);
 
+/* The machine's hart count. */
+int wvm_nharts(wvm_machine *m);
+
 /* Register `index` of hart `hart`: 0..31 x0..x31, 32..63 f0..f31 (raw
  * bits), 64 pc (guest-virtual), 65 instret, 66 traps (exceptions taken by
  * instructions that did not retire), 0x1000 + n CSR n (as M-mode
