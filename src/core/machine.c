@@ -317,7 +317,9 @@ void wvm_set_rtc(wvm_machine *m, uint64_t base_ns, int has_base, int clock_vm)
 }
 
 /* Console output above this many bytes ends the time slice (at the next
- * block boundary), so the host drains the buffer before it can overflow. */
+ * block boundary), so the host drains the buffer before it can overflow.
+ * Under icount the round of harts finishes first (a round's extent must not
+ * depend on when the host drained): up to 32 KiB of output per round fit. */
 #define CONSOLE_DRAIN (CONSOLE_BUF / 2)
 
 void machine_console_out(wvm_machine *m, const uint8_t *p, size_t n)
@@ -325,7 +327,7 @@ void machine_console_out(wvm_machine *m, const uint8_t *p, size_t n)
     size_t before = m->out_len;
     for (size_t i = 0; i < n && m->out_len < CONSOLE_BUF; i++, m->out_len++)
         m->out[(m->out_head + m->out_len) % CONSOLE_BUF] = p[i];
-    if (before <= CONSOLE_DRAIN && m->out_len > CONSOLE_DRAIN)
+    if (before <= CONSOLE_DRAIN && m->out_len > CONSOLE_DRAIN && m->icount_shift < 0)
         for (int i = 0; i < m->nharts; i++)
             m->harts[i]->cpu.exit_req = 2;
 }
@@ -453,7 +455,7 @@ int wvm_run(wvm_machine *m, uint32_t slice_us)
     /* A host that drained the console gets the slice ended before the
      * buffer can overflow; one that does not drain it still runs the guest
      * (and loses output beyond the buffer). */
-    int flow = m->out_len <= CONSOLE_DRAIN;
+    int flow = m->out_len <= CONSOLE_DRAIN, cut = flow && m->icount_shift < 0;
     while (!m->halted) {
         for (int i = 0; i < m->ndisks; i++)
             if (m->backends[i]->poll)
@@ -463,7 +465,7 @@ int wvm_run(wvm_machine *m, uint32_t slice_us)
         goldfish_rtc_update(&m->rtc);
         clint_update(&m->clint);
         int idle = 1;
-        for (int i = 0; i < m->nharts && !m->halted && !(flow && m->out_len > CONSOLE_DRAIN); i++) {
+        for (int i = 0; i < m->nharts && !m->halted && !(cut && m->out_len > CONSOLE_DRAIN); i++) {
             rv_hart *h = m->harts[i];
             run_hart(m, h, QUANTUM);
             if (!h->wfi && !h->stopped)

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // wvm Node CLI: QEMU-style flags over the wasm build (same flags as the
 // native CLI, src/cli/main.c). The terminal is put in raw mode on a TTY;
-// Ctrl-A x quits, Ctrl-A h lists keys.
+// Ctrl-A x quits, Ctrl-A c switches to the monitor, Ctrl-A h lists keys.
 import { readFileSync } from 'node:fs';
 import { Machine } from './machine.mjs';
 import { openFileDisk } from './file-disk.mjs';
+import { Monitor } from './monitor.mjs';
 import { UsageError, escapeHelp, parseArgs, usage } from './options.mjs';
 
 function readInput(path) {
@@ -22,12 +23,15 @@ async function main() {
     return 0;
   }
   const bios = o.bios === 'none' || o.bios === 'builtin' ? o.bios : readInput(o.bios);
-  const kernel = readInput(o.kernel);
+  const kernel = o.kernel ? readInput(o.kernel) : undefined;
   const initrd = o.initrd ? readInput(o.initrd) : undefined;
+  const snapshot = o.incoming ? readInput(o.incoming) : null;
   const disks = o.drives.map((d) => openFileDisk(d.file, d));
   const jit = o.jit === 'off' ? false : { threshold: o.jitThreshold, worker: o.jit === 'on' };
-  const options = { mem: o.mem, smp: o.smp, bios, kernel, initrd, append: o.append, disks, jit };
+  const options = { mem: o.mem, smp: o.smp, bios, kernel, initrd, append: o.append, disks, jit,
+    icount: o.icount ?? undefined, rtc: o.rtc ?? undefined };
   let machine, instret = 0n, quit = false;
+  const monitor = new Monitor((s) => process.stdout.write(s), () => machine, () => { quit = true; machine?.stop(); });
   const tty = process.stdin.isTTY;
   if (tty) process.stdin.setRawMode(true);
   let escape = false;
@@ -42,9 +46,11 @@ async function main() {
         escape = false;
         if (b === 0x78) { quit = true; machine?.stop(); return; } // 'x'
         if (b === 0x68) { process.stderr.write(escapeHelp); continue; } // 'h'
+        if (b === 0x63) { monitor.toggle(); continue; } // 'c'
         if (b !== 1) continue;
       } else if (tty && b === 1) { escape = true; continue; }
-      forward.push(b);
+      if (monitor.active) monitor.input(b);
+      else forward.push(b);
     }
     if (forward.length) send(Uint8Array.from(forward));
   });
@@ -56,7 +62,9 @@ async function main() {
   let code;
   do { // a guest reboot starts a fresh machine with the same images and disks
     if (machine) instret += machine.stats.instret;
-    machine = await Machine.create(options);
+    if (snapshot && !machine) machine = await Machine.restore(snapshot, options);
+    else if (!kernel) throw new Error('the guest rebooted: give -kernel to boot it again');
+    else machine = await Machine.create(options);
     if (o.jit === 'sync') await machine.jitReady(); // compiled from the first hot block on
     if (quit) break; // Ctrl-A x while it was being created
     resize();

@@ -154,6 +154,67 @@ export class Core {
     return Object.fromEntries(names.map((n, i) => [n, v[i]]));
   }
 
+  /**
+   * Guest time from instructions retired (QEMU's -icount): each advances it by 2^shift ns; an
+   * idle machine's time jumps to its next timer (at once without sleep). shift -1: host time.
+   */
+  setIcount(m, shift, sleep) { this.#check(this.mod._wvm_set_icount(m, shift, sleep ? 1 : 0)); }
+
+  /**
+   * The RTC: starts at baseNs (BigInt ns since the Unix epoch, UTC) if given, else at the host's
+   * wall clock, and advances with guest time when clockVm, else with host time.
+   */
+  setRtc(m, baseNs, clockVm) {
+    this.mod._wvm_set_rtc(m, baseNs ?? 0n, baseNs === undefined ? 0 : 1, clockVm ? 1 : 0);
+  }
+
+  /** True while a disk request is in flight (save() waits for none). */
+  ioBusy(m) { return this.mod._wvm_io_busy(m) !== 0; }
+
+  /**
+   * The machine's state (wvm_save: harts, devices, RAM without zero pages) with `host` bytes
+   * (Uint8Array) kept inside. Throws with the core's message (disk requests in flight).
+   * @returns {Uint8Array}
+   */
+  save(m, host) {
+    const mod = this.mod, h = this.#copyIn(host), out = mod._malloc(8) >>> 0;
+    const n = mod._wvm_save(m, h, host.length, out) >>> 0;
+    const p = new Uint32Array(mod.HEAPU8.buffer, out, 1)[0];
+    mod._free(out);
+    if (!n) throw this.#error('cannot save');
+    const bytes = mod.HEAPU8.slice(p, p + n);
+    mod._free(p);
+    return bytes;
+  }
+
+  /**
+   * Check a state (header, version, checksum) and describe it.
+   * @returns {{mem: number, smp: number, bios: number, disks: number, host: Uint8Array}}
+   * @throws Error with the core's message (not a state, truncated, corrupted, newer version)
+   */
+  stateInfo(state) {
+    const p = this.#copyIn(state), out = this.mod._malloc(24) >>> 0;
+    const rc = this.mod._wvm_state_info(p, state.length, out);
+    const v = Array.from(new Uint32Array(this.mod.HEAPU8.buffer, out, 6));
+    this.mod._free(out);
+    if (rc !== 0) throw this.#error('cannot restore');
+    return { mem: v[0], smp: v[1], bios: v[2], disks: v[3], host: state.slice(v[4], v[4] + v[5]) };
+  }
+
+  /** Load a state into machine m, created to match stateInfo (disks added, not booted). */
+  restore(m, state) {
+    if (this.mod._wvm_restore(m, this.#copyIn(state), state.length) !== 0) throw this.#error('cannot restore');
+  }
+
+  /** The machine's hart count. */
+  harts(m) { return this.mod._wvm_nharts(m); }
+
+  /**
+   * Register `index` of hart `hart` as a BigInt: 0..31 x0..x31, 32..63 f0..f31, 64 pc,
+   * 65 instret, 0x1000 + n CSR n (wvm_reg).
+   */
+  reg(m, hart, index) { return BigInt.asUintN(64, this.mod._wvm_reg(m, hart, index)); }
+
   /** Release the machine. */
   destroy(m) { this.mod._wvm_destroy(m); }
 }

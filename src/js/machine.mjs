@@ -3,6 +3,7 @@
 // Web Worker), forwards console bytes both ways, and serves virtio-blk
 // requests from JavaScript disk backends.
 import { Bios, Status, loadCore } from './core.mjs';
+import { decodeSnapshot, encodeSnapshot } from './snapshot.mjs';
 import { Jit } from '../../wasm-jit/jit.mjs';
 
 /**
@@ -28,7 +29,22 @@ import { Jit } from '../../wasm-jit/jit.mjs';
  *   compile hot guest code to WebAssembly (wasm-jit/): false runs the interpreter only; threshold
  *   is the executions of a block before its page is compiled (1 compiles everything), worker
  *   false compiles on this thread, maxFunctions bounds the code cache (compiled regions)
+ * @property {{shift: number, sleep?: boolean}} [icount]  guest time from instructions retired, as
+ *   QEMU's -icount: each advances it by 2^shift ns (shift 0..10); an idle guest's time jumps to its
+ *   next timer, after waiting for it in host time (sleep, the default) or at once. Runs fed the
+ *   same input then repeat exactly (virtio-rng becomes a seeded stream). Default: host time
+ * @property {{base?: 'utc'|string|Date, clock?: 'host'|'vm'}} [rtc]  as QEMU's -rtc: the guest's
+ *   wall clock starts at base (a Date, or an ISO date such as '2006-06-17T16:01:21', UTC) and
+ *   advances with host time or guest time (vm). Default: the host's clock
  */
+
+/** ns since the Unix epoch (BigInt) of an -rtc base, or undefined for 'utc'. */
+function rtcBaseNs(base) {
+  if (base === undefined || base === 'utc') return undefined;
+  const ms = base instanceof Date ? base.getTime() : Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(base) || !base.includes('T') ? base : `${base}Z`);
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`bad rtc base '${base}' (utc, 2006-06-17 or 2006-06-17T16:01:21)`);
+  return BigInt(ms) * 1000000n;
+}
 
 const OP_READ = 0, OP_WRITE = 1;
 
@@ -62,6 +78,7 @@ export class Machine extends EventTarget {
   #generation = 0; // bumped by reset() and stop(): an older machine's disk requests no longer count as pending
   #size = [0, 0]; // terminal columns and rows given by resize(), kept across resets
   #input = []; // console input (Uint8Arrays) the core has not taken yet
+  #saving = false; // save() waits for disk requests: no slice runs meanwhile
 
   /**
    * Create a machine and load its images (does not start it).
@@ -74,9 +91,26 @@ export class Machine extends EventTarget {
     return new Machine(await loadCore(coreOpts), opts);
   }
 
-  constructor(core, opts) {
+  /**
+   * A machine that continues from a snapshot (the bytes of save(), from Node or a browser).
+   * Its RAM size, harts, firmware, icount and RTC settings come from the snapshot; `opts` gives
+   * the rest: disks (the same count and sizes as when saved: their contents are not in the
+   * snapshot), jit, sliceMs, and kernel/initrd/append for a later reset(). Not started.
+   * @param {Uint8Array} snapshot
+   * @param {Partial<MachineOptions>} [opts]
+   * @param {object} [coreOpts] passed to loadCore
+   * @returns {Promise<Machine>}
+   * @throws Error with a one-line message: not a snapshot, truncated, corrupted, another version,
+   *   other disks
+   */
+  static async restore(snapshot, opts = {}, coreOpts) {
+    const state = await decodeSnapshot(snapshot);
+    return new Machine(await loadCore(coreOpts), opts, state);
+  }
+
+  constructor(core, opts, state = null) {
     super();
-    if (!(opts?.kernel instanceof Uint8Array)) throw new Error('a kernel image (Uint8Array) is required');
+    if (!state && !(opts?.kernel instanceof Uint8Array)) throw new Error('a kernel image (Uint8Array) is required');
     this.#core = core;
     this.#opts = { mem: 256, smp: 1, bios: 'builtin', append: '', disks: [], sliceMs: 10, jit: true, ...opts };
     const bios = this.#opts.bios instanceof Uint8Array ? Bios.file : Bios[this.#opts.bios];
@@ -86,8 +120,68 @@ export class Machine extends EventTarget {
       if (d.size % 512) throw new Error(`disk ${i}: size ${d.size} is not a multiple of 512`);
     });
     core.onDiskRequest = (id, req, op, offset, buf, len) => this.#diskRequest(id, req, op, offset, buf, len);
-    this.#build(bios);
+    if (state) this.#restoreState(state);
+    else this.#build(bios);
   }
+
+  // The machine of a snapshot's state, with this.#opts' disks.
+  #restoreState(state) {
+    const core = this.#core, info = core.stateInfo(state);
+    const host = JSON.parse(new TextDecoder().decode(info.host) || '{}');
+    const saved = host.disks ?? [];
+    if (saved.length !== this.#disks.length || saved.some((d, i) => d.size !== this.#disks[i].size)) {
+      throw new Error(`the snapshot was saved with ${saved.length} disk(s) of ${saved.map((d) => d.size).join(', ') || 'no'} bytes; `
+        + `give the same (their contents are not in the snapshot), not ${this.#disks.length} of ${this.#disks.map((d) => d.size).join(', ') || 'no'} bytes`);
+    }
+    this.#m = core.create(info.mem, info.smp, info.bios);
+    try {
+      this.#disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
+      core.restore(this.#m, state);
+    } catch (e) {
+      core.destroy(this.#m);
+      this.#m = 0;
+      throw e;
+    }
+    if (this.#size[0]) core.consoleResize(this.#m, ...this.#size);
+    this.#startJit();
+    this.#jit?.attach(this.#m);
+  }
+
+  /**
+   * Save the machine: every hart, device and RAM (zero pages left out), compressed, with the
+   * disks' sizes (not their contents: keep the disks as they are to restore it). Waits for disk
+   * requests in flight to complete (the guest does not run meanwhile); a running machine runs on
+   * afterwards. Saving twice without running in between gives identical bytes.
+   * @param {{compress?: boolean}} [opts]  zlib compression (default true)
+   * @returns {Promise<Uint8Array>} the snapshot file for Machine.restore and the CLIs' -incoming
+   * @throws Error if the machine is stopped or its disk requests do not complete within 30 s
+   */
+  async save(opts) {
+    if (!this.#m) throw new Error('cannot save: the machine is stopped');
+    this.#unschedule();
+    this.#saving = true;
+    try {
+      for (const t0 = performance.now(); this.#core.ioBusy(this.#m);) {
+        if (performance.now() - t0 > 30000) throw new Error('cannot save: disk requests did not complete in 30 s');
+        await new Promise((ok) => setTimeout(ok, 1));
+      }
+      const host = { disks: this.#disks.map((d) => ({ size: d.size, readonly: !!d.readonly })) };
+      const state = this.#core.save(this.#m, new TextEncoder().encode(JSON.stringify(host)));
+      return await encodeSnapshot(state, opts);
+    } finally {
+      this.#saving = false;
+      if (this.state === 'running') this.#schedule(0);
+    }
+  }
+
+  /** Number of harts. */
+  get harts() { return this.#m ? this.#core.harts(this.#m) : 0; }
+
+  /**
+   * A register of hart `hart` (BigInt): index 0..31 x0..x31, 32..63 f0..f31 (raw bits), 64 pc
+   * (guest-virtual), 65 instret, 0x1000 + n CSR n as M-mode reads it.
+   */
+  register(hart, index) { return this.#m ? this.#core.reg(this.#m, hart, index) : 0n; }
 
   // The JIT of the current machine, if the options ask for one.
   #startJit() {
@@ -108,6 +202,8 @@ export class Machine extends EventTarget {
   #build(bios) {
     const core = this.#core, o = this.#opts;
     this.#m = core.create(o.mem, o.smp, bios);
+    if (o.icount) core.setIcount(this.#m, o.icount.shift, o.icount.sleep ?? true);
+    if (o.rtc) core.setRtc(this.#m, rtcBaseNs(o.rtc.base), o.rtc.clock === 'vm');
     if (bios === Bios.file) core.loadBios(this.#m, o.bios);
     core.loadKernel(this.#m, o.kernel);
     if (o.initrd) core.loadInitrd(this.#m, o.initrd);
@@ -163,6 +259,7 @@ export class Machine extends EventTarget {
     this.state = 'created';
     this.#core.onDiskRequest = (id, req, op, offset, buf, len) => this.#diskRequest(id, req, op, offset, buf, len);
     const o = this.#opts;
+    if (!(o.kernel instanceof Uint8Array)) throw new Error('cannot reset: no kernel image (a restored machine needs opts.kernel)');
     this.#build(o.bios instanceof Uint8Array ? Bios.file : Bios[o.bios]);
     this.start();
   }
@@ -273,7 +370,7 @@ export class Machine extends EventTarget {
 
   #slice() {
     this.#cancel = null;
-    if (this.state !== 'running') return;
+    if (this.state !== 'running' || this.#saving) return;
     const core = this.#core, m = this.#m;
     this.#feed();
     let st;

@@ -21,15 +21,26 @@ export const usage = `usage: wvm [options]
                     compiling in a worker; sync compiles on the run thread as soon
                     as code is hot). The native build has no JIT
   -jit-threshold N  executions of a block before its page is compiled (default 10000)
+  -icount shift=N[,sleep=on|off]
+                    guest time from instructions retired: 2^N ns each (0..10);
+                    runs with the same input repeat exactly. sleep=off: an idle
+                    guest's time jumps to its next timer at once
+  -rtc base=utc|DATE[,clock=host|vm]
+                    the RTC starts at DATE (2006-06-17 or 2006-06-17T16:01:21,
+                    UTC) and advances with host time or guest time (vm)
+  -incoming file:PATH
+                    restore a saved machine (monitor: migrate file:PATH) and
+                    run on; give the same -drive options as when it was saved
   --stats           at exit, print guest instructions retired, run time and peak RSS
   -h, --help        this text
-Keys: Ctrl-A x quits, Ctrl-A h lists keys.
+Keys: Ctrl-A x quits, Ctrl-A c switches to the monitor and back, Ctrl-A h lists keys.
 An ELF with a \`tohost\` symbol ends the run when it writes it: 1 = pass (exit 0),
 (n << 1) | 1 = failure n (exit status n). Guest poweroff exits 0; reboot restarts.
 `;
 
 /** What Ctrl-A h prints (raw terminal, so CR LF line ends). */
-export const escapeHelp = '\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  send C-a\r\n';
+export const escapeHelp = '\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a c    switch between console and monitor\r\n'
+  + 'C-a C-a  send C-a\r\n';
 
 /** A bad command line; its message is one line. */
 export class UsageError extends Error {}
@@ -52,16 +63,56 @@ function parseDrive(spec) {
   return d;
 }
 
+// key=value,... into a Map; a bare first item is `bare`'s value.
+function keyValues(flag, v, bare) {
+  const kv = new Map();
+  v.split(',').forEach((item, i) => {
+    const eq = item.indexOf('=');
+    if (eq < 0 && i === 0 && bare) kv.set(bare, item);
+    else if (eq < 0) throw new UsageError(`bad ${flag} option '${item}'`);
+    else kv.set(item.slice(0, eq), item.slice(eq + 1));
+  });
+  return kv;
+}
+
+function parseIcount(v) {
+  const kv = keyValues('-icount', v, 'shift');
+  const icount = { shift: NaN, sleep: true };
+  for (const [k, val] of kv) {
+    if (k === 'shift') icount.shift = /^\d+$/.test(val) ? Number(val) : NaN;
+    else if (k === 'sleep' && (val === 'on' || val === 'off')) icount.sleep = val === 'on';
+    else throw new UsageError(`bad -icount option '${k}' (shift=N, sleep=on|off)`);
+    if (k === 'shift' && !(icount.shift <= 10)) throw new UsageError(`bad -icount shift '${val}' (0..10)`);
+  }
+  if (Number.isNaN(icount.shift)) throw new UsageError('-icount needs shift=N');
+  return icount;
+}
+
+function parseRtc(v) {
+  const rtc = { base: 'utc', clock: 'host' };
+  for (const [k, val] of keyValues('-rtc', v)) {
+    if (k === 'base') {
+      const ok = val === 'utc' || (/^\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d)?$/.test(val) && Date.parse(`${val}${val.includes('T') ? 'Z' : ''}`) >= 0);
+      if (!ok) throw new UsageError(`bad -rtc base '${val}' (utc, 2006-06-17 or 2006-06-17T16:01:21)`);
+      rtc.base = val;
+    } else if (k === 'clock' && ['host', 'rt', 'vm'].includes(val)) rtc.clock = val === 'vm' ? 'vm' : 'host';
+    else throw new UsageError(`bad -rtc option '${k}' (base=utc|DATE, clock=host|vm)`);
+  }
+  return rtc;
+}
+
 /**
  * Parse argv (without node and the script) into options.
  * @returns {{mem:number, smp:number, bios:string, kernel:string|null, initrd:string|null,
  *            append:string, drives:{file:string, readonly:boolean, snapshot:boolean}[], help:boolean, stats:boolean,
- *            jit:'on'|'off'|'sync', jitThreshold:number}}
+ *            jit:'on'|'off'|'sync', jitThreshold:number, icount:{shift:number, sleep:boolean}|null,
+ *            rtc:{base:string, clock:'host'|'vm'}|null, incoming:string|null}}
  * @throws UsageError
  */
 export function parseArgs(argv) {
-  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 10000 };
-  const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine', '-jit', '-jit-threshold']);
+  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 10000, icount: null, rtc: null, incoming: null };
+  const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine', '-jit', '-jit-threshold',
+    '-icount', '-rtc', '-incoming']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { o.help = true; continue; }
@@ -87,6 +138,11 @@ export function parseArgs(argv) {
     } else if (a === '-jit-threshold') {
       o.jitThreshold = /^\d+$/.test(v) ? Number(v) : NaN;
       if (!(o.jitThreshold >= 1 && o.jitThreshold <= 1e9)) throw new UsageError(`bad -jit-threshold value '${v}' (1..1000000000)`);
+    } else if (a === '-icount') o.icount = parseIcount(v);
+    else if (a === '-rtc') o.rtc = parseRtc(v);
+    else if (a === '-incoming') {
+      if (!v.startsWith('file:') || v.length === 5) throw new UsageError(`bad -incoming '${v}' (only file:PATH)`);
+      o.incoming = v.slice(5);
     } else if (a === '-M' || a === '-machine') {
       if (v !== 'virt') throw new UsageError(`machine '${v}' is not emulated (only 'virt')`);
     } else {
@@ -94,6 +150,6 @@ export function parseArgs(argv) {
       o.drives.push(parseDrive(v));
     }
   }
-  if (!o.help && !o.kernel) throw new UsageError('no -kernel given (try --help)');
+  if (!o.help && !o.kernel && !o.incoming) throw new UsageError('no -kernel given (try --help)');
   return o;
 }
