@@ -42,7 +42,11 @@ static uint64_t time_source(wvm_machine *m)
 uint64_t machine_guest_ns(wvm_machine *m) { return time_source(m) + m->time_off; }
 
 /* Make guest time read `ns` now. */
-void machine_set_guest_ns(wvm_machine *m, uint64_t ns) { m->time_off = ns - time_source(m); }
+void machine_set_guest_ns(wvm_machine *m, uint64_t ns)
+{
+    m->time_off = ns - time_source(m);
+    m->last_run_ns = ns;
+}
 
 static uint64_t mtime_now(void *opaque) { return machine_guest_ns(opaque) / NS_PER_TICK; }
 
@@ -449,7 +453,17 @@ static int warp_to_deadline(wvm_machine *m)
     return 1;
 }
 
+static int run_slice(wvm_machine *m, uint32_t slice_us);
+
 int wvm_run(wvm_machine *m, uint32_t slice_us)
+{
+    int st = run_slice(m, slice_us);
+    m->last_run_ns = machine_guest_ns(m);
+    return st;
+}
+
+/* wvm_run's work. */
+static int run_slice(wvm_machine *m, uint32_t slice_us)
 {
     uint64_t end = host_time_ns() + (uint64_t)slice_us * 1000;
     /* A host that drained the console gets the slice ended before the
@@ -536,7 +550,17 @@ uint64_t wvm_events(wvm_machine *m)
     return n;
 }
 
+static int step_events(wvm_machine *m, uint64_t events);
+
 int wvm_step(wvm_machine *m, uint64_t events)
+{
+    int st = step_events(m, events);
+    m->last_run_ns = machine_guest_ns(m);
+    return st;
+}
+
+/* wvm_step's work. */
+static int step_events(wvm_machine *m, uint64_t events)
 {
     uint64_t target = wvm_events(m) + events;
     while (!m->halted) {

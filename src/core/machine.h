@@ -53,6 +53,7 @@ struct wvm_machine {
      * monotonic time, or with icount the instructions retired (all harts)
      * shifted left by icount_shift. mtime = guest ns / 100. */
     uint64_t time_off;
+    uint64_t last_run_ns;      /* guest ns when the guest last ran (what a snapshot keeps) */
     int icount_shift;          /* -1: host time */
     int icount_sleep;          /* icount: an idle machine waits in host time before time jumps */
     int idle_returned;         /* the last wvm_run returned WVM_IDLE */

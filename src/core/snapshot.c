@@ -114,7 +114,8 @@ static void ram_state(wvm_machine *m, sv_io *io)
             sv_bytes(io, ram + (size_t)run[0] * PAGE_SIZE, (size_t)run[1] * PAGE_SIZE);
         }
     } else {
-        memset(ram, 0, (size_t)m->pm.ram_size);
+        if (m->kernel_loaded || m->bios_loaded || m->initrd_end)
+            memset(ram, 0, (size_t)m->pm.ram_size); /* a fresh machine's RAM is zero, untouched */
         while (!io->err && io->pos < io->sect_len) {
             SV(io, run);
             if (!io->err && (run[0] > pages || run[1] > pages - run[0]))
@@ -195,7 +196,7 @@ size_t wvm_save(wvm_machine *m, const uint8_t *host, size_t host_len, uint8_t **
         .tohost = m->tohost, .fromhost = m->fromhost, .hvc_console = m->hvc_console,
     };
     uint32_t version = STATE_VERSION;
-    uint64_t ns = machine_guest_ns(m);
+    uint64_t ns = m->last_run_ns; /* the guest saw no later time: saves in a row are equal */
     sv_bytes(&io, STATE_MAGIC, 8);
     SV(&io, version);
     config_state(&c, &io);
@@ -247,6 +248,5 @@ int wvm_restore(wvm_machine *m, const uint8_t *state, size_t len)
     if (io.err)
         return wvm_fail("machine state: %s", io.msg);
     machine_set_guest_ns(m, ns);
-    m->kernel_loaded = 1;
     return 0;
 }

@@ -6,13 +6,14 @@
 // CompressionStream('deflate') (zlib's format as well), so a file moves both ways.
 
 const MAGIC = 'WVMSNAP\0', HEADER = 24, FORMAT = 1, RAW = 0, ZLIB = 1;
+const CHUNK = 4 << 20; // zlib's output chunk: the 16 KiB default makes Node's async zlib 3x slower
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 async function deflate(bytes) {
   if (isNode) {
     const zlib = await import('node:zlib');
     return new Uint8Array(await new Promise((ok, fail) =>
-      zlib.deflate(bytes, { level: 1 }, (e, r) => (e ? fail(e) : ok(r)))));
+      zlib.deflate(bytes, { level: 1, chunkSize: CHUNK }, (e, r) => (e ? fail(e) : ok(r)))));
   }
   return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate'))).arrayBuffer());
 }
@@ -20,7 +21,7 @@ async function deflate(bytes) {
 async function inflate(bytes) {
   if (isNode) {
     const zlib = await import('node:zlib');
-    return new Uint8Array(await new Promise((ok, fail) => zlib.inflate(bytes, (e, r) => (e ? fail(e) : ok(r)))));
+    return new Uint8Array(await new Promise((ok, fail) => zlib.inflate(bytes, { chunkSize: CHUNK }, (e, r) => (e ? fail(e) : ok(r)))));
   }
   return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'))).arrayBuffer());
 }
