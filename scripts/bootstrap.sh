@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake emscripten gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
-          device-tree-compiler opensbi chromium zlib1g-dev "$@")
+          device-tree-compiler opensbi chromium zlib1g-dev gdb-multiarch "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/gdb_server.h"
 #include "cli/monitor.h"
 #include "cli/options.h"
 #include "cli/snapshot_file.h"
@@ -224,6 +225,11 @@ int main(int argc, char **argv)
             die("%s", err);
     }
     wvm_machine *m = o.incoming ? restore_machine(&o, o.incoming, disks) : start_machine(&o, disks);
+    gdb_server gdb = {-1, -1};
+    if (o.gdb && gdb_server_open(&gdb, o.gdb, err, sizeof(err)) != 0)
+        die("%s", err);
+    if (o.gdb_wait && wvm_gdb_attach(m) != 0)
+        die("%s", wvm_last_error());
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -238,23 +244,27 @@ int main(int argc, char **argv)
         if (action == MON_QUIT)
             break;
         sync_size(m);
+        gdb_server_pump(&gdb, m);
         if (mon.paused && action != MON_RESET) {
             struct pollfd p = {0, POLLIN, 0};
             poll(&p, 1, 100);
             continue;
         }
         st = action == MON_RESET ? WVM_HALTED : wvm_run(m, 10000);
+        gdb_server_pump(&gdb, m);
         size_t n;
         while ((n = wvm_console_read(m, out, sizeof(out))) > 0)
             fwrite(out, 1, n, stdout);
         fflush(stdout);
         if (st == WVM_IDLE) {
-            struct pollfd p = {0, POLLIN, 0};
-            int ms = (int)(wvm_idle_us(m) / 1000);
-            poll(&p, eof ? 0 : 1, ms); /* sleep until the next timer or a key */
+            struct pollfd p[2] = {{0, POLLIN, 0}};
+            int ms = (int)(wvm_idle_us(m) / 1000), nfds = eof ? 0 : 1;
+            nfds += gdb_server_pollfds(&gdb, p + nfds);
+            poll(p, (nfds_t)nfds, ms); /* sleep until the next timer, a key or GDB */
         }
         if (action == MON_RESET || (st == WVM_HALTED && wvm_reset_requested(m))) { /* reboot: start afresh */
             instret += wvm_instret(m);
+            gdb_server_drop(&gdb, m);
             wvm_destroy(m);
             m = start_machine(&o, disks);
             winch = 1;

@@ -38,6 +38,11 @@ const char cli_usage[] =
     "  -incoming file:PATH\n"
     "                    restore a saved machine (monitor: migrate file:PATH) and\n"
     "                    run on; give the same -drive options as when it was saved\n"
+    "  -gdb tcp:[HOST]:PORT\n"
+    "                    wait for a GDB connection (gdb-multiarch: target remote\n"
+    "                    HOST:PORT); HOST defaults to 127.0.0.1; harts are threads\n"
+    "  -s                same as -gdb tcp::1234\n"
+    "  -S                do not start the guest: GDB starts it (needs -gdb or -s)\n"
     "  --stats           at exit, print guest instructions retired, run time and peak RSS\n"
     "  -h, --help        this text\n"
     "Keys: Ctrl-A x quits, Ctrl-A c switches to the monitor and back, Ctrl-A h lists keys.\n"
@@ -170,7 +175,7 @@ static int parse_rtc(char *v, cli_options *o, char *err, size_t n)
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
 {
     static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive", "-M", "-machine",
-                                         "-jit", "-jit-threshold", "-icount", "-rtc", "-incoming"};
+                                         "-jit", "-jit-threshold", "-icount", "-rtc", "-incoming", "-gdb"};
     memset(o, 0, sizeof(*o));
     o->mem_mib = 256;
     o->smp = 1;
@@ -186,6 +191,13 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
         }
         if (!strcmp(a, "-nographic"))
             continue;
+        if (!strcmp(a, "-s") || !strcmp(a, "-S")) {
+            if (a[1] == 's')
+                o->gdb = "tcp::1234";
+            else
+                o->gdb_wait = 1;
+            continue;
+        }
         if (!strcmp(a, "--stats")) {
             o->stats = 1;
             continue;
@@ -232,6 +244,8 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
         } else if (!strcmp(a, "-rtc")) {
             if (parse_rtc(v, o, err, n))
                 return -1;
+        } else if (!strcmp(a, "-gdb")) {
+            o->gdb = v;
         } else if (!strcmp(a, "-incoming")) {
             if (strncmp(v, "file:", 5) || !v[5])
                 return fail(err, n, "bad -incoming '%s' (only file:PATH)", v);
@@ -246,6 +260,8 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
                 return -1;
         }
     }
+    if (o->gdb_wait && !o->gdb)
+        return fail(err, n, "%s", "-S needs -gdb or -s (the debugger starts the guest)");
     if (!o->help && !o->kernel && !o->incoming)
         return fail(err, n, "%s", "no -kernel given (try --help)");
     return 0;

@@ -27,6 +27,8 @@ typedef struct cli_options {
     int rtc_base_set, rtc_clock_vm; /* -rtc */
     uint64_t rtc_base_ns;           /* -rtc base=DATE: ns since the Unix epoch (UTC) */
     const char *incoming;           /* -incoming file:PATH: the PATH */
+    const char *gdb;                /* -gdb tcp::PORT (-s: tcp::1234), or NULL */
+    int gdb_wait;                   /* -S: do not start the guest until GDB continues it */
 } cli_options;
 
 extern const char cli_usage[];

@@ -10,8 +10,10 @@
 
 #include "boot/elf.h"
 #include "boot/sbi.h"
+#include "core/gdbstub.h"
 #include "dev/htif.h"
 #include "host/host.h"
+#include "mem/softmmu.h"
 
 #define QUANTUM 16384            /* guest instructions per hart per round */
 #define M_MODE_GRACE 65536       /* most extra instructions of a turn that ends in M-mode */
@@ -168,6 +170,7 @@ void wvm_destroy(wvm_machine *m)
         free(m->harts[i]);
     ir_cache_free(&m->cache);
     phys_free(&m->pm);
+    free(m->gdb);
     free(m);
 }
 
@@ -429,6 +432,8 @@ static int io_in_flight(wvm_machine *m)
  * instructions per turn. Returns the instructions run. */
 static int64_t run_hart(wvm_machine *m, rv_hart *h, int64_t budget)
 {
+    if (m->gdb && m->gdb->debug_mode)
+        return gdb_run_hart(m, h, budget);
     int64_t done = rv_hart_run(h, budget);
     uint64_t wfis = h->wfis;
     for (int64_t extra = 0; m->nharts > 1 && extra < M_MODE_GRACE && h->priv == PRV_M && !h->wfi &&
@@ -457,9 +462,13 @@ static int run_slice(wvm_machine *m, uint32_t slice_us);
 
 int wvm_run(wvm_machine *m, uint32_t slice_us)
 {
+    if (wvm_gdb_stopped(m))
+        return WVM_IDLE; /* GDB has the machine */
     int st = run_slice(m, slice_us);
     m->last_run_ns = machine_guest_ns(m);
-    return st;
+    if (st == WVM_HALTED)
+        gdb_guest_exited(m, m->exit_code);
+    return wvm_gdb_stopped(m) && st != WVM_HALTED ? WVM_IDLE : st;
 }
 
 /* wvm_run's work. */
@@ -479,7 +488,8 @@ static int run_slice(wvm_machine *m, uint32_t slice_us)
         goldfish_rtc_update(&m->rtc);
         clint_update(&m->clint);
         int idle = 1;
-        for (int i = 0; i < m->nharts && !m->halted && !(cut && m->out_len > CONSOLE_DRAIN); i++) {
+        for (int i = 0; i < m->nharts && !m->halted && !(cut && m->out_len > CONSOLE_DRAIN) && !wvm_gdb_stopped(m);
+             i++) {
             rv_hart *h = m->harts[i];
             run_hart(m, h, QUANTUM);
             if (!h->wfi && !h->stopped)
@@ -487,6 +497,8 @@ static int run_slice(wvm_machine *m, uint32_t slice_us)
         }
         if (m->halted)
             break;
+        if (wvm_gdb_stopped(m))
+            return WVM_IDLE;
         if (flow && m->out_len > CONSOLE_DRAIN)
             return WVM_RUNNING; /* the host drains the console first */
         if (m->cache.jit.eager && m->cache.jit.nqueue)
@@ -625,9 +637,42 @@ uint64_t wvm_reg(wvm_machine *m, int hart, int index)
         h->priv = priv;
         return v;
     }
+    if (index == 67)
+        return (uint64_t)h->priv;
     if (index > 66)
         return 0;
     const ir_cpu *c = &h->cpu;
     return index < 32 ? c->r[index] : index < 64 ? c->r[IR_FREG0 + index - 32] : index == 64 ? c->pc
                                                   : index == 65 ? c->instret : c->traps;
+}
+
+int wvm_set_reg(wvm_machine *m, int hart, int index, uint64_t value)
+{
+    if (hart < 0 || hart >= m->nharts)
+        return -1;
+    rv_hart *h = m->harts[hart];
+    if (index >= 0x1000 && index <= 0x1fff) {
+        ir_op op = {0};
+        int priv = h->priv, rc;
+        h->priv = PRV_M;
+        rc = rv_csr_write(h, (unsigned)index - 0x1000, value, &op);
+        h->priv = priv;
+        rv_update_mode(h);
+        return rc;
+    }
+    if (index == 67 && (value == PRV_U || value == PRV_S || value == PRV_M)) {
+        h->priv = (int)value;
+        rv_update_mode(h);
+        tlb_flush(&h->cpu);
+        return 0;
+    }
+    if (index < 0 || index > 64)
+        return -1;
+    if (index == 64)
+        h->cpu.pc = value;
+    else if (index >= 32)
+        h->cpu.r[IR_FREG0 + index - 32] = value;
+    else if (index)
+        h->cpu.r[index] = value;
+    return 0;
 }

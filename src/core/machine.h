@@ -15,6 +15,7 @@
 #include "dev/virtio_rng.h"
 #include "host/blk.h"
 #include "ir/cache.h"
+#include "ir/debug.h"
 #include "mem/phys.h"
 
 #define VIRT_MROM_BASE 0x1000ull        /* boot ROM: fw_dynamic_info */
@@ -71,6 +72,9 @@ struct wvm_machine {
     int halted, exit_code, reset_requested;
     int hvc_console;           /* host input goes to virtio-console (console=hvc0) */
     uint8_t out[CONSOLE_BUF], in[CONSOLE_BUF];
+    /* debugging (core/gdbstub.c): breakpoints and watchpoints, the stub */
+    ir_debug debug;
+    struct gdb_stub *gdb;
     size_t out_head, out_len, in_head, in_len;
 };
 

@@ -92,9 +92,39 @@ int wvm_nharts(wvm_machine *m);
 
 /* Register `index` of hart `hart`: 0..31 x0..x31, 32..63 f0..f31 (raw
  * bits), 64 pc (guest-virtual), 65 instret, 66 traps (exceptions taken by
- * instructions that did not retire), 0x1000 + n CSR n (as M-mode
- * reads it; 0 if it does not exist). 0 for an index out of range. */
+ * instructions that did not retire), 67 privilege level, 0x1000 + n CSR n
+ * (as M-mode reads it; 0 if it does not exist). 0 for an index out of range. */
 uint64_t wvm_reg(wvm_machine *m, int hart, int index);
+
+/* Set register `index` of hart `hart` (numbering of wvm_reg; 67 is the
+ * privilege level: 0 U, 1 S, 3 M; CSRs are written as M-mode writes them,
+ * WARL fields kept legal). Call between runs. Returns 0, or -1 for a bad
+ * hart, index or value (a CSR that does not exist). */
+int wvm_set_reg(wvm_machine *m, int hart, int index, uint64_t value);
+
+/* ---- GDB remote stub (core/gdbstub.c; GDB manual, appendix E) ----
+ * Transport-free: the host accepts a connection (TCP: QEMU's -gdb), calls
+ * wvm_gdb_attach, passes every received byte to wvm_gdb_input and sends
+ * what wvm_gdb_output returns after each wvm_gdb_input and wvm_run. While
+ * GDB holds the machine stopped, wvm_run returns WVM_IDLE without running:
+ * wait for the debugger's bytes. Harts are threads 1..n. Breakpoints and
+ * watchpoints make the harts run one instruction per block, interpreted
+ * (the JIT rests); without them the guest runs at full speed.
+ *
+ * Attach a debugger: the machine stops (as after Ctrl-C; also before its
+ * first instruction when called before it runs: QEMU's -S). Returns 0, or
+ * -1 out of host memory. */
+int wvm_gdb_attach(wvm_machine *m);
+/* The connection closed: breakpoints and watchpoints go, the guest runs. */
+void wvm_gdb_detach(wvm_machine *m);
+/* Feed `n` received bytes (packets, acknowledgements, Ctrl-C). Malformed
+ * packets get error replies. Returns the bytes consumed (all, unless the
+ * debugger detached midway). */
+size_t wvm_gdb_input(wvm_machine *m, const uint8_t *p, size_t n);
+/* Take up to `max` bytes to send to the debugger; returns the count. */
+size_t wvm_gdb_output(wvm_machine *m, uint8_t *buf, size_t max);
+/* Nonzero while the debugger holds the machine stopped. */
+int wvm_gdb_stopped(wvm_machine *m);
 
 /* After WVM_IDLE: microseconds until the next timer event (capped at 1 s). */
 uint32_t wvm_idle_us(wvm_machine *m);

@@ -85,6 +85,12 @@ struct ir_cpu {
     phys_map *pm;
     ir_cache *cache;
     const ir_arch *arch;
+    /* A debugger's breakpoints and watchpoints (ir/debug.h), or NULL. */
+    struct ir_debug *debug;
+    /* Most guest instructions per translated block; 0: the front-end's own
+     * limit. 1 while debugging. Blocks translated under another limit must
+     * be flushed when it changes (they share cache keys). */
+    uint16_t block_insns_max;
 };
 
 /* Forget the blocks in cpu's jump cache: call when translations of

@@ -1,6 +1,8 @@
 /* Software MMU slow paths and TLB maintenance. */
 #include "mem/softmmu.h"
 
+#include "ir/debug.h"
+
 static int entry_valid(const tlb_entry *e)
 {
     return (e->tag[ACC_READ] & e->tag[ACC_WRITE] & e->tag[ACC_EXEC]) != TLB_INVALID;
@@ -150,7 +152,8 @@ static void tlb_fill(ir_cpu *cpu, int idx, int access, uint64_t va, uint64_t pa)
     int ram = phys_is_ram(pm, pa_page);
     uint64_t tag = page;
     if (!ram || (access != ACC_EXEC && phys_page_has_io(pm, pa_page, access)) ||
-        (access == ACC_WRITE && pm->code_pages[(pa_page - pm->ram_base) >> PAGE_BITS]))
+        (access == ACC_WRITE && pm->code_pages[(pa_page - pm->ram_base) >> PAGE_BITS]) ||
+        (cpu->debug && access != ACC_EXEC && ir_debug_watches_page(cpu->debug, page)))
         tag |= TLB_SLOW;
     if (ram)
         e->addend = (uint64_t)(uintptr_t)(pm->ram + (pa_page - pm->ram_base)) - page;
@@ -185,6 +188,8 @@ static int load_page(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t *val, uin
     uint64_t pa;
     if (translate(cpu, va, ACC_READ, cpu->data_idx, pc, &pa) != IR_OK)
         return IR_TRAP;
+    if (cpu->debug)
+        ir_debug_access(cpu, va, size, IR_WATCH_READ);
     const uint8_t *p = tlb_lookup(cpu, cpu->data_idx, ACC_READ, va, size);
     if (p) { /* RAM, now in the TLB */
         uint64_t v = 0;
@@ -230,6 +235,8 @@ int mmu_store_slow(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t val, uint64
     if (first >= size) {
         if (translate(cpu, va, ACC_WRITE, cpu->data_idx, pc, &pa) != IR_OK)
             return IR_TRAP;
+        if (cpu->debug)
+            ir_debug_access(cpu, va, size, IR_WATCH_WRITE);
         uint8_t *p = tlb_lookup(cpu, cpu->data_idx, ACC_WRITE, va, size);
         if (p) { /* RAM that holds no code, now in the TLB */
             memcpy(p, &val, size);
@@ -242,6 +249,8 @@ int mmu_store_slow(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t val, uint64
     if (translate(cpu, va, ACC_WRITE, cpu->data_idx, pc, &pa) != IR_OK ||
         translate(cpu, va2, ACC_WRITE, cpu->data_idx, pc, &pa2) != IR_OK)
         return IR_TRAP;
+    if (cpu->debug)
+        ir_debug_access(cpu, va, size, IR_WATCH_WRITE);
     int st = IR_OK;
     for (unsigned i = 0; i < size; i++) {
         uint64_t a = i < first ? pa + i : pa2 + (i - first);
@@ -266,6 +275,8 @@ uint8_t *mmu_rmw_ptr(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t pc)
     uint64_t pa;
     if (translate(cpu, va, ACC_WRITE, cpu->data_idx, pc, &pa) != IR_OK)
         return NULL;
+    if (cpu->debug)
+        ir_debug_access(cpu, va, size, IR_WATCH_READ | IR_WATCH_WRITE);
     phys_map *pm = cpu->pm;
     if (phys_find_io(pm, pa) || !(p = phys_dma_write_ptr(pm, pa, size))) {
         cpu->arch->access_fault(cpu, ACC_WRITE, va, pc, 0);

@@ -231,7 +231,8 @@ int rv_decode_block(ir_cpu *cpu, ir_block *b, const uint8_t *code, unsigned max_
     unsigned off = 0;
     int fs_dirtied = 0, end = 0;
     (void)max_ops; /* BLOCK_MAX_INSNS * 2 + 1 ops always fit */
-    while (!end && b->ninsns < BLOCK_MAX_INSNS && off + 2 <= page_left) {
+    unsigned max_insns = cpu->block_insns_max ? cpu->block_insns_max : BLOCK_MAX_INSNS;
+    while (!end && b->ninsns < max_insns && off + 2 <= page_left) {
         uint16_t lo;
         memcpy(&lo, code + off, 2);
         uint32_t insn, raw = lo;
