@@ -150,6 +150,7 @@ int main(void)
     cpu.pm = &pm;
     cpu.arch = &stub_arch;
     cpu.data_idx = MMU_S;
+    cpu.debug = NULL; /* no debugger attached */
     cpu.exit_req = 0;
     tlb_init(&cpu);
     test_conflicting_pages();
