@@ -68,7 +68,7 @@ function checkDisks(saved, disks) {
   saved.forEach((d, i) => {
     if (d.overlay && typeof disks[i].importOverlay !== 'function') {
       throw new Error(`disk ${i}: the snapshot holds ${d.overlay.length} bytes of sectors written to it, and this disk `
-        + 'cannot take them (it has no importOverlay: open a file disk in snapshot mode)');
+        + 'cannot take them (it has no importOverlay; a file disk has one in snapshot mode: -drive ...,snapshot=on)');
     }
   });
 }
