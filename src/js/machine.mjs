@@ -59,6 +59,7 @@ const sizes = (disks) => `${disks.length} disk(s) of ${disks.map((d) => d.size).
 
 /** Check the disks given to restore a snapshot against those it was saved with (throws). */
 function checkDisks(saved, disks) {
+  if (!Array.isArray(disks)) throw new TypeError('opts.disks must be (or give) a list of disk backends');
   if (saved.length !== disks.length || saved.some((d, i) => d.size !== disks[i].size)) {
     const what = saved.some((d) => d.overlay)
       ? 'the same base images: the snapshot holds only the sectors written to them'
