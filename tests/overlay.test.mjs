@@ -1,7 +1,9 @@
 // The web page's IndexedDB disk overlay (web/disk-store.mjs) and its
 // copy-on-write disk (web/cow-disk.mjs) against fake-indexeddb: persistence
 // across reopening, flush ordering, quota failures losing nothing committed,
-// and a Linux guest on such a disk seeing a failed write as an I/O error.
+// an overlay exported and imported (a snapshot's) replacing the stored one
+// durably or not at all, and a Linux guest on such a disk seeing a failed
+// write as an I/O error.
 import 'fake-indexeddb/auto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,6 +87,43 @@ test('the copy-on-write disk reads the base under the overlay and exports both m
   assert.deepEqual(bytes.subarray(SECTOR * 2, SECTOR * 3), sector(0x22));
   assert.equal(bytes[0], 0xbb);
   assert.equal(bytes[bytes.length - 1], 0xbb);
+  await ov.close();
+});
+
+test('an overlay exported from one disk replaces another\'s, durably; a failed or bad import changes nothing', async () => {
+  const dbName = freshDb(), base = baseImage(SECTOR * 8);
+  const from = cowDisk(base, await openOverlay(overlayKey('a', base.size), { dbName }));
+  await from.write(SECTOR * 5, sector(0x55));
+  await from.write(SECTOR, sector(0x11, 2));
+  const bytes = await from.exportOverlay();
+  assert.equal(bytes.length, 3 * (8 + SECTOR));
+
+  const key = overlayKey('b', base.size);
+  let ov = await openOverlay(key, { dbName });
+  await ov.write(0, sector(0x99, 3));
+  const to = cowDisk(base, ov);
+  await to.importOverlay(bytes);
+  const expect = Uint8Array.from([...sector(0xbb), ...sector(0x11, 2), ...sector(0xbb, 2), ...sector(0x55), ...sector(0xbb, 2)]);
+  assert.deepEqual(await to.read(0, SECTOR * 8), expect);
+  assert.deepEqual(await to.exportOverlay(), bytes);
+  await ov.close();
+  ov = await openOverlay(key, { dbName }); // stored: another connection sees the imported sectors only
+  assert.deepEqual(await cowDisk(base, ov).read(0, SECTOR * 8), expect);
+  assert.equal(ov.bytes, 3 * SECTOR);
+
+  const other = cowDisk(base, ov);
+  await assert.rejects(other.importOverlay(bytes.subarray(1)), /not a whole number of sectors/);
+  await assert.rejects(cowDisk(baseImage(SECTOR * 4), ov).importOverlay(bytes), /writes sector 5 of a disk of 4 sectors/);
+  const restore = quotaFailures(() => true, { sync: false });
+  try {
+    await assert.rejects(other.importOverlay(new Uint8Array(0)), { name: 'QuotaExceededError' }); // the disks record's put fails
+  } finally {
+    restore();
+  }
+  assert.deepEqual(await other.read(0, SECTOR * 8), expect);
+  await ov.close();
+  ov = await openOverlay(key, { dbName });
+  assert.equal(ov.bytes, 3 * SECTOR, 'the failed import deleted stored sectors');
   await ov.close();
 });
 

@@ -3,22 +3,25 @@
 // wasm build's file restored by the native build), and run commands there;
 // saving twice gives the same bytes; under -icount the original and the
 // restored machine, fed the same input, print the same bytes and end in the
-// same state; bad files are refused while the running machine runs on.
+// same state; bad files are refused while the running machine runs on; the sectors written to
+// a snapshot-mode disk travel in a snapshot saved with {disks: true}, and only then.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Machine } from '../src/js/machine.mjs';
+import { openFileDisk } from '../src/js/file-disk.mjs';
+import { decodeHost, encodeHost, encodeOverlay } from '../src/js/snapshot-host.mjs';
 import { PROMPT, machineSession, processSession } from './bench/guest-session.mjs';
 import { guestImages } from './images.mjs';
 import { engines } from './helpers.mjs';
 
 const tmp = mkdtempSync(`${tmpdir()}/wvm-snap-`);
-let kernel, initrd;
+let kernel, initrd, img;
 const machines = new Set();
 before(() => {
-  const img = guestImages();
+  img = guestImages();
   kernel = readFileSync(`${img}/Image`);
   initrd = readFileSync(`${img}/initramfs.cpio.gz`);
 });
@@ -105,4 +108,58 @@ test('bad snapshots are refused with a message; the running machine runs on', as
   assert.equal((await sa.command('echo still $((2+3))')).output, 'still 5');
   a.write('poweroff -f\n');
   assert.equal(await a.halted(), 0);
+});
+
+test('save({disks: true}) carries the sectors written to a snapshot-mode disk; a plain save leaves them behind', async () => {
+  const disk = (opts) => openFileDisk(`${img}/disk.ext2`, { snapshot: true, ...opts });
+  const a = await Machine.create({ mem: 128, kernel, initrd, append: 'console=ttyS0', disks: [disk()] });
+  const sa = await session(a);
+  // written through to the disk, then out of the guest's caches: a read after the restore comes from the disk
+  await sa.command('echo wvm-disk-$((6*7)) > /mnt/f.txt && sync && echo 3 > /proc/sys/vm/drop_caches');
+  const withDisks = await a.save({ disks: true }), plain = await a.save();
+  assert.ok(Buffer.from(withDisks).equals(Buffer.from(await a.save({ disks: true }))), 'two saves with disks differ');
+  a.stop();
+
+  const d1 = disk();
+  const b = await Machine.restore(withDisks, { disks: [d1] });
+  assert.ok(Buffer.from(d1.exportOverlay()).includes('wvm-disk-42\n'), 'the disk did not get the written sectors');
+  const sb = await session(b, false);
+  assert.equal((await sb.command('cat /mnt/f.txt')).output, 'wvm-disk-42');
+  b.stop();
+
+  const d2 = disk();
+  const c = await Machine.restore(plain, { disks: [d2] });
+  assert.equal(d2.exportOverlay().length, 0);
+  const sc = await session(c, false);
+  assert.match((await sc.command('cat /mnt/f.txt')).output, /can't open '\/mnt\/f.txt': No such file/);
+  c.stop();
+
+  await assert.rejects(Machine.restore(withDisks, { disks: [disk({ snapshot: false, readonly: true })] }),
+    /disk 0: the snapshot holds \d+ bytes of sectors written to it, and this disk cannot take them/);
+  await assert.rejects(Machine.restore(withDisks), /saved with 1 disk\(s\) of \d+ bytes; give the same base images/);
+  let seen;
+  const chosen = await Machine.restore(withDisks, { disks: (saved) => { seen = saved; return [disk()]; } });
+  chosen.stop();
+  assert.deepEqual(seen, [{ size: d1.size, readonly: false, overlay: true }]);
+});
+
+test('a damaged host part or disk overlay is refused with a message', () => {
+  const sector = new Uint8Array(512).fill(7);
+  const good = encodeHost([{ size: 4096, readonly: false, overlay: encodeOverlay([[3, sector], [1, sector]]) }, { size: 512, readonly: true }]);
+  const [d0, d1] = decodeHost(good);
+  assert.deepEqual([d0.size, d0.overlay.length, d1.overlay], [4096, 2 * 520, null]);
+  assert.deepEqual([...d0.overlay.subarray(0, 8)], [1, 0, 0, 0, 0, 0, 0, 0]); // sorted by sector
+  assert.deepEqual(decodeHost(new Uint8Array(0)), []); // the native CLI's
+  const text = (t) => new TextEncoder().encode(t);
+  const cases = [
+    [good.subarray(0, good.length - 1), /overlay \(1040 bytes at 0\) is not within the 1039 bytes/],
+    [good.subarray(0, 20), /damaged: .*JSON/],
+    [text('{"disks":{"size":512}}'), /"disks" is not a list/],
+    [text('{"disks":[{"size":1000}]}'), /disk 0 has a size of 1000 bytes/],
+    [Uint8Array.from([...text('{"disks":[{"size":1024,"overlay":{"offset":0,"bytes":520}}]}'), 0, 9, ...new Uint8Array(519)]),
+      /disk 0: a disk overlay writes sector 9 of a disk of 2 sectors/],
+    [Uint8Array.from([...text('{"disks":[{"size":1024,"overlay":{"offset":0,"bytes":100}}]}'), 0, ...new Uint8Array(100)]),
+      /not a whole number of sectors/],
+  ];
+  for (const [bytes, re] of cases) assert.throws(() => decodeHost(bytes), re);
 });

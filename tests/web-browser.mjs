@@ -79,6 +79,18 @@ export class Screen {
     return this.waitForPrompt(ms);
   }
 
+  /**
+   * Wait for the machine restored after `boots` (a count read before the action that restores
+   * it) to run and show the page's note on the cleared terminal, then press Enter for a prompt.
+   */
+  async waitForRestore(boots, ms = 60000) {
+    await this.page.waitForFunction((n) => window.wvm.boots > n && window.wvm.state === 'running', boots, { timeout: ms });
+    await this.waitFor((t) => t.startsWith('[restored '), 'the note of the restore', ms);
+    await this.page.locator('#terminal').click();
+    await this.page.keyboard.press('Enter');
+    return this.waitForPrompt(ms);
+  }
+
   /** Type `cmd` and Enter; resolves with its output (the lines before the next prompt). */
   async run(cmd, ms = 30000) {
     const before = (await this.text()).length;

@@ -1,17 +1,22 @@
 // The web page (web/) in headless Chromium (Debian's chromium, driven by
 // playwright-core), served by web/serve.mjs on 127.0.0.1: boot the default
 // guest, type a command into the xterm.js terminal and read the answer,
-// write a file on the IndexedDB-backed disk, reload, read it back. Also, in
-// Node: the server's headers and ranges, the lazy HTTP disk, the URL
-// parameters and the recognition of local files.
+// write a file on the IndexedDB-backed disk, reload, read it back; save and
+// restore the machine's state (with the disk), and move it to Node and back;
+// bad state files. Also, in Node: the server's headers and ranges, the lazy
+// HTTP disk, the URL parameters and the recognition of local files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer as createHttpServer } from 'node:http';
 import { chromium } from 'playwright-core';
 import { createServer } from '../web/serve.mjs';
 import { openHttpImage } from '../web/http-disk.mjs';
 import { classifyFile, configFromParams } from '../web/boot-config.mjs';
+import { Machine } from '../src/js/machine.mjs';
+import { openFileDisk } from '../src/js/file-disk.mjs';
+import { machineSession } from './bench/guest-session.mjs';
 import { guestImages } from './images.mjs';
 import { root } from './helpers.mjs';
 import { openBrowser, Screen } from './web-browser.mjs';
@@ -87,6 +92,10 @@ test('URL parameters and local files are checked', () => {
   assert.equal(classifyFile({ name: 'vmlinux', size: 1001, head: elf }), 'kernel');
   assert.equal(classifyFile({ name: 'initrd.gz', size: 999, head: head([0x1f, 0x8b]) }), 'initrd');
   assert.equal(classifyFile({ name: 'my-image.ext2', size: 4096, head: head([]) }), 'disk');
+  const snap = head([...'WVMSNAP'].map((ch) => ch.charCodeAt(0)));
+  assert.equal(classifyFile({ name: 'state.bin', size: 1001, head: snap }), 'snapshot');
+  snap[7] = 0x31; // "WVMSNAP1": not the magic
+  assert.throws(() => classifyFile({ name: 'state.bin', size: 1001, head: snap }), /must be a multiple of 512/);
   elf[18] = 62; // x86-64
   assert.throws(() => classifyFile({ name: 'vmlinux', size: 1001, head: elf }), /not RISC-V/);
   assert.throws(() => classifyFile({ name: 'Image', size: 4096, head: head([]) }), /not an ELF executable nor a RISC-V Linux Image/);
@@ -205,4 +214,103 @@ test('in Chromium: a failed download is shown with a retry button; so is a missi
   await page.addInitScript(() => { delete globalThis.WebAssembly; });
   await page.goto(`${base}/web/`);
   assert.match(await page.locator('#error-text').textContent(), /This browser cannot run wvm: it lacks WebAssembly/);
+});
+
+test('in Chromium: Save state, change the guest, Restore state brings the variable and the disk file back; after a reload too; phone width', async (t) => {
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  const screen = new Screen(page);
+  await page.goto(`${base}/web/`);
+  await screen.waitForPrompt();
+  assert.equal(await page.locator('#restore').isDisabled(), true, 'Restore state without a saved state');
+  // Written through and out of the guest's caches: after the restore the file is read from the disk.
+  await screen.run('X=saved; echo saved-file > /mnt/s.txt; sync; echo 3 > /proc/sys/vm/drop_caches');
+  await page.click('#save');
+  await page.waitForFunction(() => window.wvm.saved !== null);
+  assert.equal(await page.locator('#save').textContent(), 'Save state');
+  await screen.run('X=changed; echo changed-file > /mnt/s.txt; sync');
+  assert.equal(await screen.run('echo $X $(cat /mnt/s.txt)'), 'changed changed-file');
+
+  let boots = await screen.boots();
+  await page.click('#restore');
+  await screen.waitForRestore(boots);
+  assert.equal(await screen.run('echo $X $(cat /mnt/s.txt)'), 'saved saved-file');
+  await screen.run('X=changed-again; echo changed-again > /mnt/s.txt; sync');
+
+  await page.reload(); // the state stays saved in IndexedDB for this configuration
+  await screen.waitForPrompt();
+  await page.waitForFunction(() => window.wvm.saved !== null);
+  assert.equal(await screen.run('cat /mnt/s.txt'), 'changed-again');
+  boots = await screen.boots();
+  await page.click('#restore');
+  await screen.waitForRestore(boots);
+  assert.equal(await screen.run('echo $X $(cat /mnt/s.txt)'), 'saved saved-file');
+
+  await page.setViewportSize({ width: 390, height: 740 }); // a phone: the header wraps, nothing sticks out
+  const outside = () => page.evaluate(() => [...document.querySelectorAll('header, header *, footer, footer *, main, .xterm-screen')]
+    .filter((e) => { const r = e.getBoundingClientRect(); return r.right > innerWidth + 0.5 || r.left < -0.5; })
+    .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`));
+  let wide = await outside();
+  for (let i = 0; i < 25 && wide.length; i++) { // the terminal refits after a resize
+    await new Promise((r) => setTimeout(r, 200));
+    wide = await outside();
+  }
+  assert.deepEqual(wide, [], 'elements wider than a phone');
+  const terminal = await page.evaluate(() => document.querySelector('#terminal').getBoundingClientRect().height);
+  assert.ok(terminal > 300, `the terminal is ${terminal} px high`);
+  assert.equal(await screen.run('echo $((6*7))'), '42');
+  assert.deepEqual(browser.errors, []);
+});
+
+test('in Chromium: a downloaded state runs in Node and a Node state runs in the page, disks included; bad state files are refused', async (t) => {
+  const tmp = mkdtempSync(`${tmpdir()}/wvm-web-snap-`);
+  const browser = await openBrowser();
+  const machines = [];
+  t.after(async () => { machines.forEach((m) => m.stop()); await browser.close(); });
+  const { page } = browser;
+  const screen = new Screen(page);
+  await page.goto(`${base}/web/`);
+  await screen.waitForPrompt();
+  await screen.run('X=from-page; echo page-disk > /mnt/m.txt; sync; echo 3 > /proc/sys/vm/drop_caches');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  assert.match(download.suggestedFilename(), /^wvm-[\dT-]+\.wvmsnap$/);
+  const fromPage = readFileSync(await download.path());
+
+  // Bad files: refused with a message; the guest runs on as it was.
+  const diskless = await Machine.create({ kernel: readFileSync(`${img}/Image`), disks: [{ size: 1 << 20, read: (o, n) => new Uint8Array(n), write() {}, flush() {} }] });
+  const wrongDisk = await diskless.save();
+  diskless.stop();
+  const bad = [
+    ['cut.wvmsnap', fromPage.subarray(0, fromPage.length >> 1), /cut.wvmsnap: the snapshot is corrupted or truncated/],
+    ['other-disk.wvmsnap', wrongDisk, /other-disk.wvmsnap: the snapshot was saved with 1 disk\(s\) of 1048576 bytes; give the same disks/],
+  ];
+  for (const [name, buffer, re] of bad) {
+    await page.setInputFiles('#files', { name, mimeType: 'application/octet-stream', buffer: Buffer.from(buffer) });
+    await page.locator('#error').waitFor({ state: 'visible' });
+    assert.match(await page.locator('#error-text').textContent(), re);
+    assert.equal(await page.locator('#retry').isVisible(), false);
+    await page.click('#dismiss');
+    await page.waitForFunction(() => window.wvm.state === 'running');
+    assert.equal(await screen.run('echo $X $(cat /mnt/m.txt)'), 'from-page page-disk', name);
+  }
+
+  // The page's state in Node, with a snapshot-mode file disk of the same image: the file comes from the snapshot.
+  const inNode = await Machine.restore(fromPage, { disks: [openFileDisk(`${img}/disk.ext2`, { snapshot: true })] });
+  machines.push(inNode);
+  const s = machineSession(inNode);
+  inNode.start();
+  assert.equal((await s.command('echo $X $(cat /mnt/m.txt)', { timeoutMs: 60000 })).output, 'from-page page-disk');
+  await s.command('Y=from-node; echo node-disk > /mnt/n.txt; sync; echo 3 > /proc/sys/vm/drop_caches', { timeoutMs: 60000 });
+  writeFileSync(`${tmp}/node.wvmsnap`, await inNode.save({ disks: true }));
+  inNode.stop();
+
+  // Node's state in the page: its shell, and its disk file, which only the snapshot's overlay holds.
+  await screen.run('X=changed; Y=changed');
+  const boots = await screen.boots();
+  await page.setInputFiles('#files', `${tmp}/node.wvmsnap`);
+  await screen.waitForRestore(boots);
+  assert.equal(await screen.run('echo $X $Y $(cat /mnt/m.txt /mnt/n.txt)'), 'from-page from-node page-disk node-disk');
+  assert.equal(await page.locator('#error').isVisible(), false);
+  assert.deepEqual(browser.errors, []);
 });

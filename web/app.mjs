@@ -1,18 +1,26 @@
 // The web page's UI: starts the emulator worker (worker.mjs) with the guest
 // from the URL parameters or from files chosen or dropped on the page, and
 // shows its progress, state, statistics and errors; the terminal forwards
-// bytes both ways. window.wvm exposes the terminal and state (tests, console).
+// bytes both ways. Save/Restore/Download state and .wvmsnap files opened or
+// dropped go to the worker. window.wvm exposes the terminal and state (tests,
+// console).
 import { createTerminal } from './terminal.mjs';
 import { HEAD_BYTES, classifyFile, configFromParams, missingFeatures } from './boot-config.mjs';
 
 const $ = (id) => document.getElementById(id);
-const LABELS = { loading: 'Loading', booting: 'Booting', running: 'Running', paused: 'Paused', off: 'Powered off', error: 'Error' };
+const LABELS = {
+  loading: 'Loading', booting: 'Booting', restoring: 'Restoring', running: 'Running', paused: 'Paused', off: 'Powered off', error: 'Error',
+};
+const BUTTONS = { export: 'Export disk', save: 'Save state', download: 'Download state' }; // labels while idle
 const PROMPT = /(?:[#$>] |login: )$/; // a shell or login prompt ends the boot
 let worker = null, config = null, state = 'loading', booted = false, tail = '', last = null, boots = 0;
+let saved = null; // the state saved for this configuration: {bytes, saved: ms since the epoch} or null
 
 const term = createTerminal($('terminal'), (bytes) => worker?.postMessage({ type: 'input', data: bytes }, [bytes.buffer]));
-// boots counts guest starts (boot, reset, reboot, discard, new files): a test waits for it to move.
-window.wvm = { term, get state() { return state; }, get config() { return config; }, get boots() { return boots; } };
+// boots counts guest starts (boot, reset, reboot, discard, new files, restores): a test waits for it to move.
+window.wvm = {
+  term, get state() { return state; }, get config() { return config; }, get boots() { return boots; }, get saved() { return saved; },
+};
 
 /** "1.5 MiB" for a byte count. */
 function bytes(n) {
@@ -38,7 +46,20 @@ function setState(s) {
   $('pause').textContent = s === 'paused' ? 'Resume' : 'Pause';
   $('reset').disabled = !(live || s === 'off');
   $('export').disabled = $('discard').disabled = !(config?.disk && (live || s === 'off'));
+  $('save').disabled = $('download').disabled = !live;
+  $('restore').disabled = !(saved && (live || s === 'off'));
   if (s !== 'loading') $('progress').hidden = true;
+}
+
+/** Show what a button does again after its action finished or failed. */
+function idleButtons() {
+  for (const [id, label] of Object.entries(BUTTONS)) $(id).textContent = label;
+}
+
+/** Ask the worker for `type` (a slow action), showing `busy` on the button meanwhile. */
+function act(id, type, busy) {
+  $(id).textContent = busy;
+  worker.postMessage({ type });
 }
 
 /** Show an error; `retry` offers to start again (when the guest is not running). */
@@ -80,7 +101,24 @@ const handlers = {
     const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 60000);
-    $('export').textContent = 'Export disk';
+    idleButtons();
+  },
+  saved({ saved: s }) {
+    saved = s;
+    idleButtons();
+    $('restore').title = s
+      ? `Go back to the state saved ${new Date(s.saved).toLocaleString()} (${bytes(s.bytes)}, with the disk's changes)`
+      : 'No state is saved for this guest in this browser yet';
+    setState(state);
+  },
+  restored({ name }) {
+    boots++;
+    booted = true; // the guest is where it was saved: no boot to wait for
+    tail = '';
+    last = null;
+    term.reset();
+    term.write(`\x1b[2m[restored ${name}: the screen is not part of a state; press Enter for a prompt]\x1b[0m\r\n`);
+    term.focus();
   },
   error({ message, fatal }) {
     if (fatal) {
@@ -88,7 +126,7 @@ const handlers = {
       setState('error');
     }
     showError(message, fatal);
-    $('export').textContent = 'Export disk';
+    idleButtons();
   },
 };
 
@@ -99,6 +137,7 @@ function start() {
   term.reset();
   last = null;
   booted = false;
+  saved = null;
   const parts = [nameOf(config.kernel), config.initrd && nameOf(config.initrd)].filter(Boolean).join(' + ');
   $('guest').textContent = `${parts}${config.disk ? ` · ${nameOf(config.disk)}` : ''} · ${config.mem} MiB RAM`;
   $('stats').textContent = '—';
@@ -115,13 +154,24 @@ function start() {
   term.focus();
 }
 
-/** Boot local files: each is recognised as a kernel, initrd or disk (or rejected with a message). */
+/**
+ * Boot local files: each is recognised as a kernel, initrd or disk (or rejected with a message);
+ * a snapshot file (opened alone) is restored instead, with the current disk.
+ */
 async function openFiles(files) {
   const next = { ...config };
   try {
     for (const f of files) {
       const head = new Uint8Array(await f.slice(0, HEAD_BYTES).arrayBuffer());
-      next[classifyFile({ name: f.name, size: f.size, head })] = f;
+      const kind = classifyFile({ name: f.name, size: f.size, head });
+      if (kind !== 'snapshot') next[kind] = f;
+      else if (files.length > 1) throw new Error(`${f.name} is a saved state: open it on its own, after booting the images it needs`);
+      else if (!['booting', 'running', 'paused', 'off'].includes(state)) throw new Error(`${f.name}: restore a saved state once the guest has started`);
+      else {
+        $('error').hidden = true;
+        worker.postMessage({ type: 'restore', file: f });
+        return;
+      }
     }
   } catch (e) {
     showError(e.message, false);
@@ -136,7 +186,10 @@ function wire() {
   term.onResize(({ cols, rows }) => worker?.postMessage({ type: 'resize', cols, rows }));
   $('pause').onclick = () => worker.postMessage({ type: state === 'paused' ? 'resume' : 'pause' });
   $('reset').onclick = () => { term.reset(); worker.postMessage({ type: 'reset' }); term.focus(); };
-  $('export').onclick = () => { $('export').textContent = 'Exporting…'; worker.postMessage({ type: 'export' }); };
+  $('export').onclick = () => act('export', 'export', 'Exporting…');
+  $('save').onclick = () => act('save', 'save', 'Saving…');
+  $('download').onclick = () => act('download', 'download', 'Saving…');
+  $('restore').onclick = () => { $('error').hidden = true; worker.postMessage({ type: 'restore' }); };
   $('discard').onclick = () => {
     if (!confirm('Discard every change made to the disk in this browser and restart the guest?')) return;
     term.reset();

@@ -1,5 +1,6 @@
 // What the page boots: options from its URL parameters, and local files
-// (chosen or dropped) recognised from their first bytes and size.
+// (chosen or dropped) recognised from their first bytes and size, saved
+// states (.wvmsnap) among them.
 
 /**
  * @typedef {object} BootConfig  the Machine options, with images as URLs or local files
@@ -58,12 +59,15 @@ const ascii = (s) => [...s].map((ch) => ch.charCodeAt(0));
 /**
  * Decide what a local file is for, from its head and size.
  * @param {{name: string, size: number, head: Uint8Array}} f  head: its first HEAD_BYTES bytes (fewer if shorter)
- * @returns {'kernel'|'initrd'|'disk'}  kernel: ELF or RISC-V Linux Image ("RSC\x05" at byte 56);
- *   initrd: gzip, xz, zstd, lz4 or cpio; disk: anything else whose size is a non-zero multiple of 512
+ * @returns {'snapshot'|'kernel'|'initrd'|'disk'}  snapshot: a saved machine state ("WVMSNAP\0", as
+ *   Machine.save and the CLIs write, checked further when restored); kernel: ELF or RISC-V Linux
+ *   Image ("RSC\x05" at byte 56); initrd: gzip, xz, zstd, lz4 or cpio; disk: anything else whose
+ *   size is a non-zero multiple of 512
  * @throws Error "NAME is not a usable image: REASON"
  */
 export function classifyFile({ name, size, head }) {
   const bad = (why) => new Error(`${name} is not a usable image: ${why}`);
+  if (startsWith(head, [...ascii('WVMSNAP'), 0])) return 'snapshot';
   if (startsWith(head, [0x7f, ...ascii('ELF')])) {
     const machine = head[18] | (head[19] << 8);
     if (head[4] !== 2 || machine !== 243) throw bad(`an ELF file for another machine (class ${head[4]}, e_machine ${machine}), not RISC-V 64`);

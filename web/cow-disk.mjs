@@ -1,5 +1,7 @@
 // A virtio-blk disk backend for Machine: a read-only base image with the
-// IndexedDB overlay of the guest's writes on top (copy-on-write).
+// IndexedDB overlay of the guest's writes on top (copy-on-write). The overlay
+// can travel in a machine snapshot (exportOverlay, importOverlay).
+import { decodeOverlay, encodeOverlay } from '../src/js/snapshot-host.mjs';
 
 /**
  * @typedef {object} BaseImage  read-only bytes behind a disk (see http-disk.mjs)
@@ -12,7 +14,10 @@
  * @param {BaseImage} base
  * @param {import('./disk-store.mjs').Overlay} overlay
  * @returns {import('../src/js/machine.mjs').DiskBackend & {exportBlob(step?: number): Promise<Blob>}}
- *   write and flush resolve once IndexedDB has committed and reject if it failed
+ *   write and flush resolve once IndexedDB has committed and reject if it failed; exportOverlay
+ *   gives the sectors written (the format of src/js/snapshot-host.mjs), importOverlay(bytes)
+ *   replaces them, durably, and rejects (keeping them) if the bytes do not fit this disk or
+ *   IndexedDB fails
  */
 export function cowDisk(base, overlay) {
   const read = async (offset, length) =>
@@ -23,6 +28,8 @@ export function cowDisk(base, overlay) {
     read,
     write: (offset, data) => overlay.write(offset, data),
     flush: () => overlay.flush(),
+    exportOverlay: () => encodeOverlay(overlay.sectors()),
+    importOverlay: async (bytes) => overlay.replace(decodeOverlay(bytes, base.size).map(([s, data]) => [s, data.slice()])),
     /**
      * The whole disk as it reads now (base and overlay merged).
      * @param {number} [step] bytes read at a time, a multiple of 512

@@ -176,6 +176,39 @@ export class Overlay {
   }
 
   /**
+   * The written sectors, writes not yet committed included.
+   * @returns {Iterable<[number, Uint8Array]>} (sector index, its 512 bytes), in no particular order
+   */
+  sectors() { return this.#sectors.entries(); }
+
+  /**
+   * Replace every written sector by `sectors` (a snapshot's), in IndexedDB too: one durable
+   * transaction, after writes in progress have finished. If it fails (e.g. QuotaExceededError)
+   * the overlay is as before. Writes made while it runs are lost: stop the guest first.
+   * @param {Iterable<[number, Uint8Array]>} sectors  (sector index, its 512 bytes), kept as given
+   * @returns {Promise<void>}
+   */
+  async replace(sectors) {
+    await Promise.allSettled([...this.#pending]);
+    const next = new Map(sectors);
+    for (const [s, bytes] of next) checkAligned(s * SECTOR, bytes.length);
+    const tx = this.#db.transaction(['sectors', 'disks'], 'readwrite', { durability: 'strict' });
+    const store = tx.objectStore('sectors');
+    const ops = [store.delete(sectorRange(this.#key))];
+    for (const [s, bytes] of next) ops.push(store.put(bytes, [this.#key, s]));
+    ops.push(tx.objectStore('disks').put({ bytes: next.size * SECTOR, updated: Date.now() }, this.#key));
+    try {
+      await Promise.all([...ops, tx.done]);
+    } catch (e) {
+      // As in #commit: the failed request names the cause; the others say only AbortError.
+      const cause = (await Promise.allSettled(ops)).find((r) => r.status === 'rejected' && r.reason?.name !== 'AbortError')?.reason;
+      throw cause ?? tx.error ?? e;
+    }
+    this.#sectors = next;
+    this.#failed = null;
+  }
+
+  /**
    * Forget every written sector, in IndexedDB too (after writes in progress
    * have finished). The disk then reads as its base image.
    * @returns {Promise<void>}

@@ -4,6 +4,7 @@
 // requests from JavaScript disk backends.
 import { Bios, Status, loadCore } from './core.mjs';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.mjs';
+import { decodeHost, encodeHost } from './snapshot-host.mjs';
 import { Jit } from '../../wasm-jit/jit.mjs';
 
 /**
@@ -13,6 +14,12 @@ import { Jit } from '../../wasm-jit/jit.mjs';
  * @property {(offset: number, length: number) => Uint8Array|Promise<Uint8Array>} read   bytes at offset
  * @property {(offset: number, data: Uint8Array) => void|Promise<void>} write
  * @property {() => void|Promise<void>} flush   resolves once earlier writes are durable
+ * @property {() => Uint8Array|Promise<Uint8Array>} [exportOverlay]  the sectors written so far, in
+ *   the overlay format of snapshot-host.mjs, for save({disks: true}) (a disk without it is only
+ *   referred to: count and size)
+ * @property {(overlay: Uint8Array) => void|Promise<void>} [importOverlay]  replace the sectors
+ *   written so far with an overlay (snapshot-host.mjs' format), for restore; throws (and keeps
+ *   the current ones) if it does not fit the disk or cannot be stored
  */
 
 /**
@@ -47,6 +54,25 @@ function rtcBaseNs(base) {
 }
 
 const OP_READ = 0, OP_WRITE = 1;
+
+const sizes = (disks) => `${disks.length} disk(s) of ${disks.map((d) => d.size).join(', ') || 'no'} bytes`;
+
+/** Check the disks given to restore a snapshot against those it was saved with (throws). */
+function checkDisks(saved, disks) {
+  if (!Array.isArray(disks)) throw new TypeError('opts.disks must be (or give) a list of disk backends');
+  if (saved.length !== disks.length || saved.some((d, i) => d.size !== disks[i].size)) {
+    const what = saved.some((d) => d.overlay)
+      ? 'the same base images: the snapshot holds only the sectors written to them'
+      : 'the same disks: their contents are not in the snapshot';
+    throw new Error(`the snapshot was saved with ${sizes(saved)}; give ${what}; not ${sizes(disks)}`);
+  }
+  saved.forEach((d, i) => {
+    if (d.overlay && typeof disks[i].importOverlay !== 'function') {
+      throw new Error(`disk ${i}: the snapshot holds ${d.overlay.length} bytes of sectors written to it, and this disk `
+        + 'cannot take them (it has no importOverlay; a file disk has one in snapshot mode: -drive ...,snapshot=on)');
+    }
+  });
+}
 
 /**
  * Run `fn` soon without a timer's clamping (a nested setTimeout(0) waits
@@ -94,23 +120,44 @@ export class Machine extends EventTarget {
   /**
    * A machine that continues from a snapshot (the bytes of save(), from Node or a browser).
    * Its RAM size, harts, firmware, icount and RTC settings come from the snapshot; `opts` gives
-   * the rest: disks (the same count and sizes as when saved: their contents are not in the
-   * snapshot), jit, sliceMs, and kernel/initrd/append for a later reset(). Not started.
+   * the rest: disks, jit, sliceMs, and kernel/initrd/append for a later reset(). Not started.
+   * The disks must be as many and of the same sizes as when saved. Their base contents are not
+   * in a snapshot; a snapshot saved with {disks: true} holds the sectors written to them, which
+   * are handed to each disk's importOverlay (replacing the sectors it had) before this resolves.
    * @param {Uint8Array} snapshot
-   * @param {Partial<MachineOptions>} [opts]
+   * @param {Partial<Omit<MachineOptions, 'disks'>> & {disks?: DiskBackend[]
+   *   | ((saved: Array<{size: number, readonly: boolean, overlay: boolean}>) => DiskBackend[])}} [opts]
+   *   disks: the backends, or a function choosing them from the snapshot's disks (sizes in bytes;
+   *   overlay: whether the snapshot holds their written sectors)
    * @param {object} [coreOpts] passed to loadCore
    * @returns {Promise<Machine>}
    * @throws Error with a one-line message: not a snapshot, truncated, corrupted, another version,
-   *   other disks
+   *   other disks, written sectors that a disk cannot import (no importOverlay) or that its
+   *   importOverlay refused (the disks before it have taken theirs)
    */
   static async restore(snapshot, opts = {}, coreOpts) {
     const state = await decodeSnapshot(snapshot);
-    return new Machine(await loadCore(coreOpts), opts, state);
+    const core = await loadCore(coreOpts), info = core.stateInfo(state), saved = decodeHost(info.host);
+    const disks = typeof opts.disks === 'function'
+      ? opts.disks(saved.map(({ size, readonly, overlay }) => ({ size, readonly, overlay: !!overlay })))
+      : opts.disks ?? [];
+    checkDisks(saved, disks);
+    const machine = new Machine(core, { ...opts, disks }, { state, info });
+    for (const [i, d] of saved.entries()) {
+      if (!d.overlay) continue;
+      try {
+        await disks[i].importOverlay(d.overlay);
+      } catch (e) {
+        machine.stop();
+        throw new Error(`disk ${i}: cannot take the sectors written to it from the snapshot: ${e.message}`);
+      }
+    }
+    return machine;
   }
 
-  constructor(core, opts, state = null) {
+  constructor(core, opts, restored = null) {
     super();
-    if (!state && !(opts?.kernel instanceof Uint8Array)) throw new Error('a kernel image (Uint8Array) is required');
+    if (!restored && !(opts?.kernel instanceof Uint8Array)) throw new Error('a kernel image (Uint8Array) is required');
     this.#core = core;
     this.#opts = { mem: 256, smp: 1, bios: 'builtin', append: '', disks: [], sliceMs: 10, jit: true, ...opts };
     const bios = this.#opts.bios instanceof Uint8Array ? Bios.file : Bios[this.#opts.bios];
@@ -120,19 +167,13 @@ export class Machine extends EventTarget {
       if (d.size % 512) throw new Error(`disk ${i}: size ${d.size} is not a multiple of 512`);
     });
     core.onDiskRequest = (id, req, op, offset, buf, len) => this.#diskRequest(id, req, op, offset, buf, len);
-    if (state) this.#restoreState(state);
+    if (restored) this.#restoreState(restored.state, restored.info);
     else this.#build(bios);
   }
 
-  // The machine of a snapshot's state, with this.#opts' disks.
-  #restoreState(state) {
-    const core = this.#core, info = core.stateInfo(state);
-    const host = JSON.parse(new TextDecoder().decode(info.host) || '{}');
-    const saved = host.disks ?? [];
-    if (saved.length !== this.#disks.length || saved.some((d, i) => d.size !== this.#disks[i].size)) {
-      throw new Error(`the snapshot was saved with ${saved.length} disk(s) of ${saved.map((d) => d.size).join(', ') || 'no'} bytes; `
-        + `give the same (their contents are not in the snapshot), not ${this.#disks.length} of ${this.#disks.map((d) => d.size).join(', ') || 'no'} bytes`);
-    }
+  // The machine of a snapshot's state (checked by stateInfo, giving info), with this.#opts' disks.
+  #restoreState(state, info) {
+    const core = this.#core;
     this.#m = core.create(info.mem, info.smp, info.bios);
     try {
       this.#disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
@@ -149,14 +190,18 @@ export class Machine extends EventTarget {
 
   /**
    * Save the machine: every hart, device and RAM (zero pages left out), compressed, with the
-   * disks' sizes (not their contents: keep the disks as they are to restore it). Waits for disk
-   * requests in flight to complete (the guest does not run meanwhile); a running machine runs on
-   * afterwards. Saving twice without running in between gives identical bytes.
-   * @param {{compress?: boolean}} [opts]  zlib compression (default true)
+   * disks' sizes. With `disks`, also the sectors written to each disk that has exportOverlay
+   * (a snapshot-mode file disk, the page's disk): the snapshot then travels with them, and only
+   * the disks' base images are needed to restore it; otherwise keep the disks as they are.
+   * Waits for disk requests in flight to complete (the guest does not run meanwhile); a running
+   * machine runs on afterwards. Saving twice without running in between gives identical bytes.
+   * @param {{compress?: boolean, disks?: boolean}} [opts]  zlib compression (default true); disks:
+   *   embed the disks' written sectors (default false)
    * @returns {Promise<Uint8Array>} the snapshot file for Machine.restore and the CLIs' -incoming
-   * @throws Error if the machine is stopped or its disk requests do not complete within 30 s
+   * @throws Error if the machine is stopped, its disk requests do not complete within 30 s, or a
+   *   disk's exportOverlay fails
    */
-  async save(opts) {
+  async save({ disks = false, ...opts } = {}) {
     if (!this.#m) throw new Error('cannot save: the machine is stopped');
     this.#unschedule();
     this.#saving = true;
@@ -165,8 +210,9 @@ export class Machine extends EventTarget {
         if (performance.now() - t0 > 30000) throw new Error('cannot save: disk requests did not complete in 30 s');
         await new Promise((ok) => setTimeout(ok, 1));
       }
-      const host = { disks: this.#disks.map((d) => ({ size: d.size, readonly: !!d.readonly })) };
-      const state = this.#core.save(this.#m, new TextEncoder().encode(JSON.stringify(host)));
+      const overlays = await Promise.all(this.#disks.map((d) => (disks && d.exportOverlay ? d.exportOverlay() : null)));
+      const host = encodeHost(this.#disks.map((d, i) => ({ size: d.size, readonly: !!d.readonly, overlay: overlays[i] })));
+      const state = this.#core.save(this.#m, host);
       return await encodeSnapshot(state, opts);
     } finally {
       this.#saving = false;
