@@ -55,6 +55,12 @@ const cases = [
   { name: 'a machine other than virt', args: ['-M', 'sifive_u', '-kernel', `${tmp}/fail7.elf`], msg: /machine 'sifive_u' is not emulated \(only 'virt'\)/ },
   { name: 'bad -jit', args: ['-jit', 'fast', '-kernel', `${tmp}/fail7.elf`], msg: /bad -jit value 'fast' \(on, off or sync\)/ },
   { name: 'bad -jit-threshold', args: ['-jit-threshold', '0', '-kernel', `${tmp}/fail7.elf`], msg: /bad -jit-threshold value '0'/ },
+  { name: 'bad -icount', args: ['-icount', 'shift=11', '-kernel', `${tmp}/fail7.elf`], msg: /bad -icount shift '11' \(0\.\.10\)/ },
+  { name: 'bad -rtc', args: ['-rtc', 'base=yesterday', '-kernel', `${tmp}/fail7.elf`], msg: /bad -rtc base 'yesterday'/ },
+  { name: 'bad -incoming', args: ['-incoming', 'tcp:1234'], msg: /bad -incoming 'tcp:1234' \(only file:PATH\)/ },
+  { name: 'missing -incoming file', args: ['-incoming', `file:${tmp}/none.snap`], msg: /none\.snap/ },
+  { name: 'bad -gdb', args: ['-gdb', 'tcp::99999', '-kernel', `${tmp}/fail7.elf`], msg: /bad -gdb 'tcp::99999' \(tcp::PORT or tcp:HOST:PORT\)/ },
+  { name: '-S without -gdb', args: ['-S', '-kernel', `${tmp}/fail7.elf`], msg: /-S needs -gdb or -s/ },
   { name: 'firmware that is an ELF', args: ['-bios', `${tmp}/fail7.elf`, '-kernel', `${tmp}/fail7.elf`], msg: /raw \.bin image/ },
 ];
 

@@ -230,6 +230,8 @@ int main(int argc, char **argv)
         die("%s", err);
     if (o.gdb_wait && wvm_gdb_attach(m) != 0)
         die("%s", wvm_last_error());
+    if (o.gdb_wait)
+        fprintf(stderr, "wvm: -S: the guest waits for a debugger on %s\n", o.gdb);
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

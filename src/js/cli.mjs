@@ -59,7 +59,7 @@ async function main() {
   const resize = () => process.stdout.isTTY && machine?.resize(process.stdout.columns || 80, process.stdout.rows || 24);
   process.stdout.on('resize', resize);
   let t0 = null; // run time: from the first machine's start (not its creation and the compiler's load)
-  let code;
+  let code, gdbServer = null;
   do { // a guest reboot starts a fresh machine with the same images and disks
     if (machine) instret += machine.stats.instret;
     if (snapshot && !machine) machine = await Machine.restore(snapshot, options);
@@ -67,6 +67,11 @@ async function main() {
     else machine = await Machine.create(options);
     if (o.jit === 'sync') await machine.jitReady(); // compiled from the first hot block on
     if (quit) break; // Ctrl-A x while it was being created
+    if (o.gdb) { // each machine (after a reboot too) serves the port; -S holds only the first
+      gdbServer?.close();
+      gdbServer = await machine.gdb(o.gdb.port, { host: o.gdb.host, wait: o.gdbWait && !t0 });
+      if (o.gdbWait && !t0) process.stderr.write(`wvm: -S: the guest waits for a debugger on ${o.gdb.spec}\n`);
+    }
     resize();
     machine.addEventListener('output', (e) => process.stdout.write(e.detail));
     t0 ??= performance.now();
@@ -75,6 +80,7 @@ async function main() {
     code = await machine.halted();
   } while (!quit && machine.resetRequested);
   if (tty) process.stdin.setRawMode(false);
+  gdbServer?.close();
   disks.forEach((d) => d.close());
   if (o.stats) {
     const n = instret + machine.stats.instret, seconds = (performance.now() - (t0 ?? performance.now())) / 1000;

@@ -215,6 +215,28 @@ export class Core {
    */
   reg(m, hart, index) { return BigInt.asUintN(64, this.mod._wvm_reg(m, hart, index)); }
 
+  /**
+   * Attach a debugger to the core's GDB stub (wvm_gdb_attach): the machine stops, before its first
+   * instruction if it has not run (QEMU's -S). Throws out of memory.
+   */
+  gdbAttach(m) { this.#check(this.mod._wvm_gdb_attach(m)); }
+
+  /** The debugger left: its breakpoints and watchpoints go, the guest runs (wvm_gdb_detach). */
+  gdbDetach(m) { this.mod._wvm_gdb_detach(m); }
+
+  /** Bytes from the debugger (packets, acknowledgements, Ctrl-C); malformed ones get error replies. */
+  gdbInput(m, bytes) { if (bytes.length) this.mod._wvm_gdb_input(m, this.#copyIn(bytes), bytes.length); }
+
+  /** The stub's replies waiting for the debugger, as one Uint8Array (possibly empty). */
+  gdbOutput(m) {
+    const max = 65536, p = this.mod._wvm_buffer(max) >>> 0, parts = [];
+    for (let n; (n = this.mod._wvm_gdb_output(m, p, max)) > 0;) parts.push(this.mod.HEAPU8.slice(p, p + n));
+    if (parts.length === 1) return parts[0];
+    const all = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+    parts.reduce((off, x) => (all.set(x, off), off + x.length), 0);
+    return all;
+  }
+
   /** Release the machine. */
   destroy(m) { this.mod._wvm_destroy(m); }
 }

@@ -105,6 +105,7 @@ export class Machine extends EventTarget {
   #size = [0, 0]; // terminal columns and rows given by resize(), kept across resets
   #input = []; // console input (Uint8Arrays) the core has not taken yet
   #saving = false; // save() waits for disk requests: no slice runs meanwhile
+  #gdb = null; // the debugger's session: {send, end}
 
   /**
    * Create a machine and load its images (does not start it).
@@ -229,6 +230,72 @@ export class Machine extends EventTarget {
    */
   register(hart, index) { return this.#m ? this.#core.reg(this.#m, hart, index) : 0n; }
 
+  /**
+   * Connect a debugger speaking GDB's remote serial protocol (GDB manual, appendix E) over any
+   * transport: the machine stops (before its first instruction if it has not run yet, as QEMU's
+   * -S) and the debugger runs it; harts are threads 1..n. One session at a time: a new one ends
+   * the previous. Closing it removes its breakpoints and the guest runs on.
+   * @param {(bytes: Uint8Array) => void} send  gets the stub's replies, to pass to the debugger
+   * @param {() => void} [end]  called when the machine ends the session (stop(), reset(), a halt
+   *   after the exit has been sent, or a newer session)
+   * @returns {{input: (bytes: Uint8Array) => void, close: () => void}} input takes the debugger's
+   *   bytes (malformed packets get error replies); close detaches
+   * @throws Error if the machine is stopped
+   */
+  gdbSession(send, end = () => {}) {
+    if (!this.#m) throw new Error('cannot debug: the machine is stopped');
+    this.#endGdb();
+    this.#core.gdbAttach(this.#m);
+    const session = { send, end };
+    this.#gdb = session;
+    const live = () => this.#gdb === session && this.#m;
+    return {
+      input: (bytes) => {
+        if (!live()) return;
+        this.#core.gdbInput(this.#m, bytes);
+        this.#flushGdb();
+        this.#kick();
+      },
+      close: () => {
+        if (!live()) return;
+        this.#gdb = null;
+        this.#core.gdbDetach(this.#m);
+        this.#kick();
+      },
+    };
+  }
+
+  /**
+   * Node: serve GDB on TCP, as QEMU's -gdb tcp::PORT (gdb-multiarch: target remote :PORT), one
+   * debugger at a time (see gdbSession).
+   * @param {number} [port=1234]  TCP port; 0 picks a free one
+   * @param {{host?: string, wait?: boolean}} [opts]  host: the address listened on (default
+   *   127.0.0.1); wait: hold the guest stopped until a debugger runs it (QEMU's -S)
+   * @returns {Promise<{port: number, close: () => void}>} the port listened on; close stops serving
+   * @throws Error if the machine is stopped or the port cannot be listened on
+   */
+  async gdb(port = 1234, { host = '127.0.0.1', wait = false } = {}) {
+    if (!this.#m) throw new Error('cannot debug: the machine is stopped');
+    const { listenGdb } = await import('./gdb-server.mjs');
+    const server = await listenGdb(this, port, host);
+    if (wait) this.#core.gdbAttach(this.#m);
+    return server;
+  }
+
+  // Pass the stub's replies to the debugger.
+  #flushGdb() {
+    if (!this.#gdb || !this.#m) return;
+    const out = this.#core.gdbOutput(this.#m);
+    if (out.length) this.#gdb.send(out);
+  }
+
+  // The machine goes away (or a newer session comes): tell the session's owner.
+  #endGdb() {
+    const s = this.#gdb;
+    this.#gdb = null;
+    s?.end();
+  }
+
   // The JIT of the current machine, if the options ask for one.
   #startJit() {
     const jit = this.#opts.jit;
@@ -293,6 +360,7 @@ export class Machine extends EventTarget {
    */
   reset() {
     this.#unschedule();
+    this.#endGdb();
     this.#wake = null;
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
@@ -313,6 +381,7 @@ export class Machine extends EventTarget {
   /** Stop for good and release the machine's memory. */
   stop() {
     this.#unschedule();
+    this.#endGdb();
     this.#generation++;
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
@@ -428,12 +497,14 @@ export class Machine extends EventTarget {
       return;
     }
     this.#jit?.pump();
+    this.#flushGdb();
     const out = core.consoleRead(m);
     if (out.length) this.dispatchEvent(new CustomEvent('output', { detail: out }));
     if (st === Status.HALTED) {
       this.exitCode = core.exitCode(m);
       this.resetRequested = core.resetRequested(m);
       this.#stopJit();
+      this.#endGdb();
       this.#setState('halted');
       return;
     }

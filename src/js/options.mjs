@@ -31,6 +31,11 @@ export const usage = `usage: wvm [options]
   -incoming file:PATH
                     restore a saved machine (monitor: migrate file:PATH) and
                     run on; give the same -drive options as when it was saved
+  -gdb tcp:[HOST]:PORT
+                    wait for a GDB connection (gdb-multiarch: target remote
+                    HOST:PORT); HOST defaults to 127.0.0.1; harts are threads
+  -s                same as -gdb tcp::1234
+  -S                do not start the guest: GDB starts it (needs -gdb or -s)
   --stats           at exit, print guest instructions retired, run time and peak RSS
   -h, --help        this text
 Keys: Ctrl-A x quits, Ctrl-A c switches to the monitor and back, Ctrl-A h lists keys.
@@ -88,6 +93,13 @@ function parseIcount(v) {
   return icount;
 }
 
+function parseGdb(v) {
+  const m = /^tcp:(.*):(\d+)$/.exec(v);
+  const host = m?.[1] || '127.0.0.1', port = m ? Number(m[2]) : 0;
+  if (!m || port < 1 || port > 65535 || host.length >= 64) throw new UsageError(`bad -gdb '${v}' (tcp::PORT or tcp:HOST:PORT)`);
+  return { host, port, spec: v };
+}
+
 function parseRtc(v) {
   const rtc = { base: 'utc', clock: 'host' };
   for (const [k, val] of keyValues('-rtc', v)) {
@@ -106,18 +118,22 @@ function parseRtc(v) {
  * @returns {{mem:number, smp:number, bios:string, kernel:string|null, initrd:string|null,
  *            append:string, drives:{file:string, readonly:boolean, snapshot:boolean}[], help:boolean, stats:boolean,
  *            jit:'on'|'off'|'sync', jitThreshold:number, icount:{shift:number, sleep:boolean}|null,
- *            rtc:{base:string, clock:'host'|'vm'}|null, incoming:string|null}}
+ *            rtc:{base:string, clock:'host'|'vm'}|null, incoming:string|null,
+ *            gdb:{host:string, port:number, spec:string}|null, gdbWait:boolean}}
  * @throws UsageError
  */
 export function parseArgs(argv) {
-  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 10000, icount: null, rtc: null, incoming: null };
+  const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 10000, icount: null, rtc: null, incoming: null,
+    gdb: null, gdbWait: false };
   const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine', '-jit', '-jit-threshold',
-    '-icount', '-rtc', '-incoming']);
+    '-icount', '-rtc', '-incoming', '-gdb']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { o.help = true; continue; }
     if (a === '-nographic') continue;
     if (a === '--stats') { o.stats = true; continue; }
+    if (a === '-s') { o.gdb = parseGdb('tcp::1234'); continue; }
+    if (a === '-S') { o.gdbWait = true; continue; }
     if (!valued.has(a)) throw new UsageError(`unknown option '${a}' (try --help)`);
     const v = argv[++i];
     if (v === undefined) throw new UsageError(`option '${a}' needs a value`);
@@ -140,6 +156,7 @@ export function parseArgs(argv) {
       if (!(o.jitThreshold >= 1 && o.jitThreshold <= 1e9)) throw new UsageError(`bad -jit-threshold value '${v}' (1..1000000000)`);
     } else if (a === '-icount') o.icount = parseIcount(v);
     else if (a === '-rtc') o.rtc = parseRtc(v);
+    else if (a === '-gdb') o.gdb = parseGdb(v);
     else if (a === '-incoming') {
       if (!v.startsWith('file:') || v.length === 5) throw new UsageError(`bad -incoming '${v}' (only file:PATH)`);
       o.incoming = v.slice(5);
@@ -150,6 +167,7 @@ export function parseArgs(argv) {
       o.drives.push(parseDrive(v));
     }
   }
+  if (o.gdbWait && !o.gdb) throw new UsageError('-S needs -gdb or -s (the debugger starts the guest)');
   if (!o.help && !o.kernel && !o.incoming) throw new UsageError('no -kernel given (try --help)');
   return o;
 }
