@@ -27,7 +27,8 @@ static const struct { const char *name; unsigned csr; } csr_regs[] = {
     {"mstatus", 0x300}, {"misa", 0x301},     {"medeleg", 0x302},  {"mideleg", 0x303},    {"mie", 0x304},
     {"mtvec", 0x305},   {"mcounteren", 0x306}, {"mscratch", 0x340}, {"mepc", 0x341},     {"mcause", 0x342},
     {"mtval", 0x343},   {"mip", 0x344},      {"cycle", 0xc00},    {"time", 0xc01},       {"instret", 0xc02},
-    {"mhartid", 0xf14},
+    {"mhartid", 0xf14}, {"tselect", 0x7a0}, {"tdata1", 0x7a1},  {"tdata2", 0x7a2},     {"tdata3", 0x7a3},
+    {"tinfo", 0x7a4},   {"tcontrol", 0x7a5},
 };
 
 static const char *const x_names[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0",

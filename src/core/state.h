@@ -35,10 +35,10 @@ typedef struct sv_io {
 void sv_bytes(sv_io *io, void *p, size_t n);
 #define SV(io, field) sv_bytes((io), &(field), sizeof(field))
 
-/* Open section `tag` (at most 8 characters) of format `version`. Load:
- * returns 0 with the error set if the next section is not `tag` or its
- * version is newer than `version`; on success *io keeps the section's
- * version in the return value (>= 1). Save: returns `version`. */
+/* Open section `tag` (at most 8 characters) of format `version`. Save:
+ * returns `version`. Load: returns the saved section's version (1 up to
+ * `version`: older formats stay readable), or 0 with the error set if the
+ * next section is not `tag` or is of a newer version. */
 uint32_t sv_begin(sv_io *io, const char *tag, uint32_t version);
 
 /* Close the open section. Load: an error unless every payload byte was read. */

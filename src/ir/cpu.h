@@ -58,6 +58,15 @@ typedef struct ir_arch {
      * keep registers outside ir_cpu.r[] (the JIT) store and reload only
      * those around the call. */
     const uint8_t *helper_flags;
+    /* Load and store triggers of the guest (RISC-V Sdtrig), checked while
+     * ir_cpu.data_triggers is set. data_trigger: before an access of
+     * `size` bytes at guest-virtual `va` of `kinds` (IR_WATCH_READ and/or
+     * IR_WATCH_WRITE, ir/debug.h) by the instruction at `pc`; raises the
+     * guest's exception and returns IR_TRAP if a trigger fires, else IR_OK.
+     * trigger_page: nonzero if a trigger may fire on an address of the
+     * guest-virtual page `page` (its TLB entries then take the slow path). */
+    int (*data_trigger)(ir_cpu *cpu, uint64_t va, unsigned size, int kinds, uint64_t pc);
+    int (*trigger_page)(ir_cpu *cpu, uint64_t page);
 } ir_arch;
 
 struct ir_cpu {
@@ -91,6 +100,8 @@ struct ir_cpu {
      * limit. 1 while debugging. Blocks translated under another limit must
      * be flushed when it changes (they share cache keys). */
     uint16_t block_insns_max;
+    /* Nonzero while the guest has load or store triggers (ir_arch.data_trigger). */
+    uint8_t data_triggers;
 };
 
 /* Forget the blocks in cpu's jump cache: call when translations of

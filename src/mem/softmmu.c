@@ -153,7 +153,8 @@ static void tlb_fill(ir_cpu *cpu, int idx, int access, uint64_t va, uint64_t pa)
     uint64_t tag = page;
     if (!ram || (access != ACC_EXEC && phys_page_has_io(pm, pa_page, access)) ||
         (access == ACC_WRITE && pm->code_pages[(pa_page - pm->ram_base) >> PAGE_BITS]) ||
-        (cpu->debug && access != ACC_EXEC && ir_debug_watches_page(cpu->debug, page)))
+        (access != ACC_EXEC && ((cpu->debug && ir_debug_watches_page(cpu->debug, page)) ||
+                                (cpu->data_triggers && cpu->arch->trigger_page(cpu, page)))))
         tag |= TLB_SLOW;
     if (ram)
         e->addend = (uint64_t)(uintptr_t)(pm->ram + (pa_page - pm->ram_base)) - page;
@@ -204,6 +205,8 @@ static int load_page(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t *val, uin
 
 int mmu_load_slow(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t *val, uint64_t pc)
 {
+    if (cpu->data_triggers && cpu->arch->data_trigger(cpu, va, size, IR_WATCH_READ, pc) != IR_OK)
+        return IR_TRAP;
     if ((va & ~PAGE_MASK) + size <= PAGE_SIZE)
         return load_page(cpu, va, size, val, pc);
     uint64_t v = 0;
@@ -230,6 +233,8 @@ static int store_pa(ir_cpu *cpu, uint64_t va, uint64_t pa, unsigned size, uint64
 
 int mmu_store_slow(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t val, uint64_t pc)
 {
+    if (cpu->data_triggers && cpu->arch->data_trigger(cpu, va, size, IR_WATCH_WRITE, pc) != IR_OK)
+        return IR_TRAP;
     uint64_t pa, pa2;
     unsigned first = PAGE_SIZE - (unsigned)(va & ~PAGE_MASK);
     if (first >= size) {
@@ -269,6 +274,9 @@ uint8_t *mmu_rmw_ptr(ir_cpu *cpu, uint64_t va, unsigned size, uint64_t pc)
         cpu->arch->access_fault(cpu, ACC_WRITE, va, pc, 1);
         return NULL;
     }
+    if (cpu->data_triggers &&
+        cpu->arch->data_trigger(cpu, va, size, IR_WATCH_READ | IR_WATCH_WRITE, pc) != IR_OK)
+        return NULL;
     uint8_t *p = tlb_lookup(cpu, cpu->data_idx, ACC_WRITE, va, size);
     if (p)
         return p;

@@ -151,6 +151,7 @@ int main(void)
     cpu.arch = &stub_arch;
     cpu.data_idx = MMU_S;
     cpu.debug = NULL; /* no debugger attached */
+    cpu.data_triggers = 0; /* no guest triggers */
     cpu.exit_req = 0;
     tlb_init(&cpu);
     test_conflicting_pages();

@@ -1,6 +1,6 @@
 /* Control and status registers. Privileged Spec v1.12 chapters 2 (CSR
  * address map), 3.1 (machine CSRs), 4.1 (supervisor CSRs); Zicntr; F (fcsr);
- * Sstc (stimecmp). */
+ * Sstc (stimecmp); the Sdtrig trigger CSRs are in trigger.c. */
 #include <stddef.h>
 
 #include "arch/riscv/hart.h"
@@ -20,7 +20,7 @@ enum {
     CSR_MSCRATCH = 0x340, CSR_MEPC = 0x341, CSR_MCAUSE = 0x342, CSR_MTVAL = 0x343, CSR_MIP = 0x344,
     CSR_PMPCFG0 = 0x3a0, CSR_PMPCFG15 = 0x3af, CSR_PMPADDR0 = 0x3b0, CSR_PMPADDR15 = 0x3bf,
     CSR_MCYCLE = 0xb00, CSR_MINSTRET = 0xb02, CSR_MHPM3 = 0xb03, CSR_MHPM31 = 0xb1f,
-    CSR_TSELECT = 0x7a0, CSR_TDATA1 = 0x7a1,
+    CSR_TSELECT = 0x7a0, CSR_TCONTROL = 0x7a5,
 };
 
 #define MSTATUS_WMASK (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | \
@@ -137,10 +137,11 @@ int rv_csr_read(rv_hart *h, unsigned csr, uint64_t *val, const ir_op *op)
         return 0;
     case CSR_MENVCFG: *val = h->menvcfg; return 0;
     case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR:
-    case CSR_TSELECT: case CSR_TDATA1:
         *val = 0;
         return 0;
     }
+    if (csr >= CSR_TSELECT && csr <= CSR_TCONTROL)
+        return rv_trigger_read(h, csr, val);
     if (csr >= CSR_PMPCFG0 && csr <= CSR_PMPCFG15) {
         if (csr & 1)
             return -1; /* odd pmpcfg registers do not exist on RV64 */
@@ -253,9 +254,9 @@ int rv_csr_write(rv_hart *h, unsigned csr, uint64_t val, const ir_op *op)
         rv_update_stimecmp(h);
         return 0;
     case CSR_SENVCFG: h->senvcfg = val & SENVCFG_WMASK; return 0;
-    case CSR_TSELECT: case CSR_TDATA1:
-        return 0;
     default:
+        if (csr >= CSR_TSELECT && csr <= CSR_TCONTROL)
+            return rv_trigger_write(h, csr, val);
         if (csr >= CSR_PMPCFG0 && csr <= CSR_PMPCFG15) {
             if (csr & 1)
                 return -1;

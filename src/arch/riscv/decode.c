@@ -232,6 +232,13 @@ int rv_decode_block(ir_cpu *cpu, ir_block *b, const uint8_t *code, unsigned max_
     int fs_dirtied = 0, end = 0;
     (void)max_ops; /* BLOCK_MAX_INSNS * 2 + 1 ops always fit */
     unsigned max_insns = cpu->block_insns_max ? cpu->block_insns_max : BLOCK_MAX_INSNS;
+    if (b->flags & RV_FLAGS_TRIGGERS) { /* one instruction, after its execute-trigger check */
+        ir_op *o = &b->ops[b->nops++];
+        memset(o, 0, sizeof(*o));
+        o->opc = IR_HELPER;
+        o->imm = RVH_TRIGGER;
+        max_insns = 1;
+    }
     while (!end && b->ninsns < max_insns && off + 2 <= page_left) {
         uint16_t lo;
         memcpy(&lo, code + off, 2);

@@ -62,6 +62,17 @@ enum { SATP_BARE = 0, SATP_SV39 = 8, SATP_SV48 = 9, SATP_SV57 = 10 };
 
 #define RV_PMP_COUNT 16
 
+/* block_flags bit 4: the hart has an enabled execute trigger, so each block
+ * is one instruction that a trigger check precedes (RVH_TRIGGER). */
+#define RV_FLAGS_TRIGGERS (1u << 4)
+
+/* Sdtrig triggers (RISC-V Debug Specification 1.0, chapter 5). */
+#define RV_NTRIGGERS 4
+typedef struct rv_trigger {
+    uint64_t tdata1; /* legalised: type 2 (mcontrol), 6 (mcontrol6) or 15 (disabled) */
+    uint64_t tdata2; /* the guest-virtual address compared */
+} rv_trigger;
+
 typedef struct rv_hart {
     ir_cpu cpu; /* must be first */
     int priv;
@@ -86,6 +97,9 @@ typedef struct rv_hart {
      * A page walk checks each PTE it reads; this skips the entry scan. */
     uint64_t pmp_memo_lo, pmp_memo_size;
     uint8_t pmp_memo_perm;
+    rv_trigger trig[RV_NTRIGGERS];
+    uint64_t tselect, tcontrol;
+    unsigned trig_kinds; /* TDATA1 execute/store/load bits of the enabled triggers (derived) */
     uint64_t lr_addr, lr_val; /* reservation: guest-virtual address and loaded value */
     int lr_valid;
     /* Time source: mtime in ticks of the timebase (10 MHz on virt). */
@@ -158,6 +172,33 @@ void rv_hart_state(rv_hart *h, struct sv_io *io);
  * not exist or is not accessible / writable at the current privilege. */
 int rv_csr_read(rv_hart *h, unsigned csr, uint64_t *val, const ir_op *op);
 int rv_csr_write(rv_hart *h, unsigned csr, uint64_t val, const ir_op *op);
+
+/* Trigger CSRs tselect, tdata1-3, tinfo, tcontrol (Debug Spec 1.0, 5.7):
+ * as rv_csr_read/rv_csr_write for CSR numbers 0x7a0-0x7a5; return -1 for
+ * any other number. A write that changes a trigger updates the hart's
+ * block flags and flushes its TLB (watched pages take the slow path). */
+int rv_trigger_read(const rv_hart *h, unsigned csr, uint64_t *val);
+int rv_trigger_write(rv_hart *h, unsigned csr, uint64_t val);
+
+/* Before the instruction at guest-virtual `pc` (with RV_FLAGS_TRIGGERS):
+ * raise the breakpoint exception (tval = pc) if an execute trigger fires
+ * (Debug Spec 1.0, 5.5: address match, privilege, tcontrol.mte). Returns
+ * IR_OK or IR_TRAP. */
+int rv_trigger_exec(rv_hart *h, uint64_t pc);
+
+/* ir_arch.data_trigger and ir_arch.trigger_page (load and store triggers). */
+int rv_trigger_data(ir_cpu *cpu, uint64_t va, unsigned size, int kinds, uint64_t pc);
+int rv_trigger_page(ir_cpu *cpu, uint64_t page);
+
+/* tcontrol on a trap into M-mode (mpte = mte, mte = 0) and on mret
+ * (mte = mpte): Debug Spec 1.0, 5.7.6. */
+void rv_trigger_trap_to_m(rv_hart *h);
+void rv_trigger_mret(rv_hart *h);
+
+/* After the triggers changed (a CSR write or a state load): legalise each
+ * tdata1, recompute trig_kinds, the block flags and the software MMU's
+ * view (data_triggers; the TLB is flushed). */
+void rv_triggers_changed(rv_hart *h);
 
 /* The decoder (ir_arch.decode) and the helper table. */
 int rv_decode_block(ir_cpu *cpu, ir_block *b, const uint8_t *code, unsigned max_ops);

@@ -52,6 +52,7 @@ static int h_mret(ir_cpu *cpu, const ir_op *op)
         st &= ~MSTATUS_MPRV;
     h->mstatus = st;
     h->priv = mpp;
+    rv_trigger_mret(h);
     rv_update_mode(h);
     cpu->pc = h->mepc;
     rv_take_interrupt(h, cpu->pc);
@@ -215,12 +216,18 @@ static int h_fs_dirty(ir_cpu *cpu, const ir_op *op)
     return IR_OK;
 }
 
+/* Before an instruction of a hart with execute triggers (Sdtrig). */
+static int h_trigger(ir_cpu *cpu, const ir_op *op)
+{
+    return rv_trigger_exec(HART(cpu), rv_op_pc(cpu, op));
+}
+
 const ir_helper_fn rv_helpers[RVH_COUNT] = {
     [RVH_ILLEGAL] = illegal, [RVH_ECALL] = h_ecall, [RVH_EBREAK] = h_ebreak,
     [RVH_MRET] = h_mret, [RVH_SRET] = h_sret, [RVH_WFI] = h_wfi,
     [RVH_FENCE_I] = h_fence_i, [RVH_SFENCE_VMA] = h_sfence_vma, [RVH_CSR] = h_csr,
     [RVH_LR] = h_lr, [RVH_SC] = h_sc, [RVH_AMO] = h_amo, [RVH_FP] = rv_helper_fp,
-    [RVH_FS_DIRTY] = h_fs_dirty,
+    [RVH_FS_DIRTY] = h_fs_dirty, [RVH_TRIGGER] = h_trigger,
 };
 
 /* Descriptors (IR_HF_*): the helpers that end the block (ILLEGAL, ECALL,
@@ -240,6 +247,8 @@ const ir_arch rv_arch = {
     .helpers = rv_helpers,
     .nhelpers = RVH_COUNT,
     .helper_flags = rv_helper_flags,
+    .data_trigger = rv_trigger_data,
+    .trigger_page = rv_trigger_page,
 };
 
 void rv_hart_init(rv_hart *h, int id, phys_map *pm, ir_cache *cache, uint64_t reset_pc)
@@ -255,6 +264,8 @@ void rv_hart_init(rv_hart *h, int id, phys_map *pm, ir_cache *cache, uint64_t re
     h->misa = (2ull << 62) | (1u << 0) | (1u << 2) | (1u << 3) | (1u << 5) | (1u << 8) |
               (1u << 12) | (1u << 18) | (1u << 20);
     h->priv = PRV_M;
+    for (int i = 0; i < RV_NTRIGGERS; i++)
+        h->trig[i].tdata1 = 2ull << 60; /* mcontrol, nothing enabled */
     h->satp_max_mode = SATP_SV57;
     rv_update_mode(h);
 }

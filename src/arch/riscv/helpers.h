@@ -17,6 +17,7 @@ enum rv_helper {
     RVH_AMO,
     RVH_FP,          /* every F/D instruction except loads and stores */
     RVH_FS_DIRTY,    /* mark mstatus.FS dirty before the first FP write of a block */
+    RVH_TRIGGER,     /* execute triggers (Sdtrig) checked before an instruction */
     RVH_COUNT
 };
 

@@ -7,11 +7,12 @@
 #include "core/state.h"
 #include "mem/softmmu.h"
 
-#define RV_STATE_VERSION 1
+#define RV_STATE_VERSION 2 /* 2: Sdtrig triggers and tcontrol */
 
 void rv_hart_state(rv_hart *h, sv_io *io)
 {
-    if (!sv_begin(io, "hart", RV_STATE_VERSION))
+    uint32_t version = sv_begin(io, "hart", RV_STATE_VERSION);
+    if (!version)
         return;
     uint64_t id = h->mhartid;
     SV(io, id);
@@ -34,17 +35,19 @@ void rv_hart_state(rv_hart *h, sv_io *io)
     SV(io, h->fflags), SV(io, h->frm);
     SV(io, h->pmpcfg), SV(io, h->pmpaddr);
     SV(io, h->lr_addr), SV(io, h->lr_val), SV(io, h->lr_valid);
+    if (version >= 2)
+        SV(io, h->trig), SV(io, h->tselect), SV(io, h->tcontrol);
     sv_end(io);
     if (!io->load || io->err)
         return;
     unsigned mode = (unsigned)(h->satp >> 60);
-    if (id != h->mhartid || (h->priv != PRV_U && h->priv != PRV_S && h->priv != PRV_M) || h->frm > 7 ||
+    if (id != h->mhartid || h->tselect >= RV_NTRIGGERS ||
+        (h->priv != PRV_U && h->priv != PRV_S && h->priv != PRV_M) || h->frm > 7 ||
         h->fflags > 31 || (mode != SATP_BARE && (mode < SATP_SV39 || mode > (unsigned)h->satp_max_mode))) {
         sv_fail(io, "hart %llu: the saved state is not one this hart can be in", (unsigned long long)h->mhartid);
         return;
     }
     rv_pmp_changed(h);
     h->cpu.r[0] = 0;
-    tlb_flush(&h->cpu);
-    rv_update_mode(h);
+    rv_triggers_changed(h); /* legalises tdata1, flushes the TLB, recomputes the mode */
 }

@@ -16,7 +16,8 @@ void rv_update_mode(rv_hart *h)
     c->data_idx = idx_of[eff];
     if (eff == PRV_S && (h->mstatus & MSTATUS_SUM))
         c->data_idx = MMU_S_SUM;
-    c->block_flags = (uint32_t)h->priv | (uint32_t)((h->mstatus & MSTATUS_FS) >> MSTATUS_FS_SHIFT) << 2;
+    c->block_flags = (uint32_t)h->priv | (uint32_t)((h->mstatus & MSTATUS_FS) >> MSTATUS_FS_SHIFT) << 2 |
+                     ((h->trig_kinds & 4) ? RV_FLAGS_TRIGGERS : 0); /* an execute trigger */
 }
 
 int rv_trap(rv_hart *h, uint64_t cause, uint64_t tval, uint64_t epc)
@@ -43,6 +44,7 @@ int rv_trap(rv_hart *h, uint64_t cause, uint64_t tval, uint64_t epc)
              ((uint64_t)h->priv << 11);
         st &= ~MSTATUS_MIE;
         h->priv = PRV_M;
+        rv_trigger_trap_to_m(h);
         h->cpu.pc = (h->mtvec & ~3ull) + ((irq && (h->mtvec & 1)) ? 4ull * code : 0);
     }
     h->mstatus = st;
