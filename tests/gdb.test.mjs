@@ -80,7 +80,7 @@ function symbols(img, names) {
 }
 
 test('Linux with two harts: a breakpoint on start_kernel from reset, stepping, a watchpoint on jiffies at the prompt; then the shell runs on', async () => {
-  const img = guestImages(), sym = symbols(img, ['start_kernel', 'jiffies']);
+  const img = guestImages(), sym = symbols(img, ['start_kernel', 'jiffies', 'linux_banner']);
   const machine = await Machine.create({ mem: 256, smp: 2, kernel: readFileSync(`${img}/Image`),
     initrd: readFileSync(`${img}/initramfs.cpio.gz`), append: 'console=ttyS0' });
   machines.add(machine);
@@ -89,7 +89,7 @@ test('Linux with two harts: a breakpoint on start_kernel from reset, stepping, a
   machine.start();
   const early = await gdb(server.port, [
     'info threads', `break *0x${sym.start_kernel}`, 'continue', 'info registers pc', 'x/2i $pc', 'stepi', 'info registers pc',
-    'print/x $priv', 'delete', 'detach',
+    'print/x $priv', `x/s 0x${sym.linux_banner}`, 'delete', 'detach',
   ]);
   assert.match(early, /Thread 1 [^]*Thread 2 /, 'both harts are threads');
   assert.match(early, new RegExp(`Breakpoint 1, 0x0*${sym.start_kernel} in \\?\\? \\(\\)`), near(early, /Breakpoint 1,/));
@@ -97,6 +97,7 @@ test('Linux with two harts: a breakpoint on start_kernel from reset, stepping, a
   assert.equal(pcs[0], sym.start_kernel);
   assert.notEqual(pcs[1], pcs[0], 'stepi moved the pc');
   assert.match(early, /\$1 = 0x1\n/, 'the kernel runs in S mode');
+  assert.match(early, /:\s+"Linux version \d/, 'kernel memory read through the page tables');
   await session.waitFor(PROMPT, { timeoutMs: 180000 });
 
   const late = await gdb(server.port, [
