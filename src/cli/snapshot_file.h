@@ -1,9 +1,11 @@
 /* Snapshot files of the native CLI: a machine state (wvm_save) behind a
- * small header and compressed with zlib, the format the Node side
- * (src/js/snapshot.mjs) reads and writes too:
+ * small header and compressed, the format the Node side and the page
+ * (src/js/snapshot.mjs) read and write too:
  *
- *   "WVMSNAP\0" | u32 format 1 | u32 encoding (0 raw, 1 zlib) |
- *   u64 state bytes | the state, encoded
+ *   "WVMSNAP\0" | u32 format 1 | u32 encoding | u64 state bytes | the state, encoded
+ *
+ * encoding 0: as is; 1: zlib (RFC 1950, read only); 2: raw deflate (RFC 1951,
+ * written: the state carries its own checksum)
  *
  * (integers little-endian). */
 #ifndef WVM_CLI_SNAPSHOT_FILE_H

@@ -21,9 +21,9 @@ uint64_t host_wall_ns(void);
 
 /* calloc(1, bytes) for large buffers such as guest RAM: zeroed memory that
  * the host commits only as it is touched. Native: calloc (fresh anonymous
- * mappings). Wasm: malloc, zeroing only the part that lies below the memory
- * size before the call (memory.grow gives zeroed pages), instead of touching
- * every page. Free with free(). Returns NULL if out of memory. */
+ * mappings). Wasm: malloc, zeroing only the part that lies below the heap's
+ * break before the call (memory above it was never written), instead of
+ * touching every page. Free with free(). Returns NULL if out of memory. */
 void *host_zalloc(size_t bytes);
 
 #endif

@@ -1,14 +1,19 @@
 /* Host interface, WebAssembly side (Emscripten build). */
+#define _DEFAULT_SOURCE /* sbrk */
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host/host.h"
 
 void *host_zalloc(size_t bytes)
 {
-    uint64_t fresh = (uint64_t)__builtin_wasm_memory_size(0) << 16; /* bytes above: never written */
+    /* Emscripten's dlmalloc never lowers the break (MORECORE_CANNOT_TRIM)
+     * and nothing else writes above it: memory there is as memory.grow or
+     * instantiation left it, zero. */
+    uint64_t fresh = (uint64_t)(uintptr_t)sbrk(0);
     uint8_t *p = malloc(bytes);
     uint64_t at = (uint64_t)(uintptr_t)p;
     if (p && at < fresh)

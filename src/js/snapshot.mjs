@@ -1,35 +1,43 @@
 // Snapshot files: a machine state (Core.save, src/core/snapshot.c) behind a
-// 24-byte header and compressed with zlib, the format of the native CLI's
-// files too (src/cli/snapshot_file.h):
-//   "WVMSNAP\0" | u32 format 1 | u32 encoding (0 raw, 1 zlib) | u64 state bytes | state, encoded
-// (little-endian). Node compresses with node:zlib, a browser with
-// CompressionStream('deflate') (zlib's format as well), so a file moves both ways.
+// 24-byte header and compressed, the format of the native CLI's files too
+// (src/cli/snapshot_file.h):
+//   "WVMSNAP\0" | u32 format 1 | u32 encoding | u64 state bytes | state, encoded
+// (little-endian); encoding 0: as is, 1: zlib (RFC 1950; read only), 2: raw deflate
+// (RFC 1951; written: the state has its own checksum). Node deflates pieces of the state
+// on its thread pool in parallel, each ending on a byte boundary (a sync flush) so that
+// together they are one deflate stream; a browser uses CompressionStream('deflate-raw').
 
-const MAGIC = 'WVMSNAP\0', HEADER = 24, FORMAT = 1, RAW = 0, ZLIB = 1;
+const MAGIC = 'WVMSNAP\0', HEADER = 24, FORMAT = 1, RAW = 0, ZLIB = 1, DEFLATE = 2;
 const CHUNK = 4 << 20; // zlib's output chunk: the 16 KiB default makes Node's async zlib 3x slower
+const PIECE = 2 << 20; // bytes of state deflated as one job of Node's thread pool
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
+const stream = (bytes, transform) => new Response(new Blob([bytes]).stream().pipeThrough(transform)).arrayBuffer();
+
 async function deflate(bytes) {
-  if (isNode) {
-    const zlib = await import('node:zlib');
-    return new Uint8Array(await new Promise((ok, fail) =>
-      zlib.deflate(bytes, { level: 1, chunkSize: CHUNK }, (e, r) => (e ? fail(e) : ok(r)))));
+  if (!isNode) return new Uint8Array(await stream(bytes, new CompressionStream('deflate-raw')));
+  const zlib = await import('node:zlib');
+  const pieces = [];
+  for (let at = 0; at < bytes.length || !pieces.length; at += PIECE) {
+    const last = at + PIECE >= bytes.length;
+    const opts = { level: 1, chunkSize: CHUNK, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH };
+    pieces.push(new Promise((ok, fail) => zlib.deflateRaw(bytes.subarray(at, at + PIECE), opts, (e, r) => (e ? fail(e) : ok(r)))));
   }
-  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate'))).arrayBuffer());
+  return new Uint8Array(Buffer.concat(await Promise.all(pieces)));
 }
 
-async function inflate(bytes) {
-  if (isNode) {
-    const zlib = await import('node:zlib');
-    return new Uint8Array(await new Promise((ok, fail) => zlib.inflate(bytes, { chunkSize: CHUNK }, (e, r) => (e ? fail(e) : ok(r)))));
+async function inflate(bytes, encoding) {
+  if (!isNode) {
+    return new Uint8Array(await stream(bytes, new DecompressionStream(encoding === ZLIB ? 'deflate' : 'deflate-raw')));
   }
-  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'))).arrayBuffer());
+  const zlib = await import('node:zlib'), fn = encoding === ZLIB ? zlib.inflate : zlib.inflateRaw;
+  return new Uint8Array(await new Promise((ok, fail) => fn(bytes, { chunkSize: CHUNK }, (e, r) => (e ? fail(e) : ok(r)))));
 }
 
 /**
  * Wrap a machine state into a snapshot file.
  * @param {Uint8Array} state  bytes of Core.save
- * @param {{compress?: boolean}} [opts]  compress (default true) with zlib
+ * @param {{compress?: boolean}} [opts]  compress (default true) with deflate
  * @returns {Promise<Uint8Array>} the file's bytes
  */
 export async function encodeSnapshot(state, { compress = true } = {}) {
@@ -37,7 +45,7 @@ export async function encodeSnapshot(state, { compress = true } = {}) {
   const file = new Uint8Array(HEADER + body.length), dv = new DataView(file.buffer);
   file.set(new TextEncoder().encode(MAGIC));
   dv.setUint32(8, FORMAT, true);
-  dv.setUint32(12, compress ? ZLIB : RAW, true);
+  dv.setUint32(12, compress ? DEFLATE : RAW, true);
   dv.setBigUint64(16, BigInt(state.length), true);
   file.set(body, HEADER);
   return file;
@@ -55,12 +63,12 @@ export async function decodeSnapshot(file) {
   }
   const dv = new DataView(file.buffer, file.byteOffset, file.length);
   const format = dv.getUint32(8, true), encoding = dv.getUint32(12, true), length = dv.getBigUint64(16, true);
-  if (format !== FORMAT || encoding > ZLIB) {
+  if (format !== FORMAT || encoding > DEFLATE) {
     throw new Error(`a wvm snapshot of format ${format}, encoding ${encoding}; this wvm reads format ${FORMAT}`);
   }
   let state;
   try {
-    state = encoding === ZLIB ? await inflate(file.subarray(HEADER)) : file.subarray(HEADER);
+    state = encoding === RAW ? file.subarray(HEADER) : await inflate(file.subarray(HEADER), encoding);
   } catch {
     throw new Error('the snapshot is corrupted or truncated');
   }
