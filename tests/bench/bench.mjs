@@ -6,6 +6,8 @@
 //     wasm in this process, wvm native, QEMU; the host's own busybox for the
 //     workloads): boot to the prompt, then the workloads of workloads.mjs,
 //     each timed inside the guest and by the host.
+//  3. Snapshots of the default guest at its prompt (snapshot.mjs): save and
+//     restore on wvm wasm (JIT) and QEMU, against a cold boot.
 // Each figure has 3 samples (1 with --quick); tables on stdout, progress on
 // stderr, every sample in build/bench/bench-<date>.json and latest.json, and
 // the change vs the previous latest.json. Timings are printed, never
@@ -17,7 +19,8 @@ import { root } from '../helpers.mjs';
 import { benchInitrd, RANDOM_SIZE } from './bench-initrd.mjs';
 import { machineInfo } from './machine-info.mjs';
 import { microEngines, microPrograms, runMicro } from './micro.mjs';
-import { compareTable, hostWallTable, jitTable, mainTable, microTable, saveResult, sessionLine } from './report.mjs';
+import { compareTable, hostWallTable, jitTable, mainTable, microTable, saveResult, sessionLine, snapshotTable } from './report.mjs';
+import { measureSnapshots } from './snapshot.mjs';
 import { liveChildren, targets } from './targets.mjs';
 import { guestPaths, workloads } from './workloads.mjs';
 
@@ -110,6 +113,7 @@ async function main() {
   const available = status.filter((s) => !s.skipped).map((s) => s.t);
   if (!available.some((t) => t.wvm)) throw new Error('no wvm build to measure (run scripts/build.sh)');
   const measured = await measureTargets(available, images);
+  const snapshots = await measureSnapshots(status, images.plain, runs, progress);
 
   const result = {
     schema: 'wvm-bench/1',
@@ -131,6 +135,7 @@ async function main() {
     ],
     samples: measured.samples,
     sessions: measured.sessions,
+    snapshots,
   };
   const { path, previous } = saveResult(result, outDir);
 
@@ -138,7 +143,7 @@ async function main() {
   console.log(`wvm bench ${date} (${runs === 1 ? '1 run' : `${runs} runs`}): commit ${m.wvmCommit?.slice(0, 12) ?? '?'}${m.wvmDirty ? '+dirty' : ''}, ` +
     `${m.cpu} x${m.cpus}, node ${m.node}, ${m.versions.qemu ?? 'no QEMU'}, guest Linux ${m.guestKernel ?? '?'}, ` +
     `load average ${m.loadAverage.start.toFixed(2)} -> ${m.loadAverage.end.toFixed(2)}`);
-  console.log(`\n${microTable(result)}\n\n${mainTable(result)}\n${sessionLine(result)}\n\n${hostWallTable(result)}\n\n${jitTable(result)}`);
+  console.log(`\n${microTable(result)}\n\n${mainTable(result)}\n${sessionLine(result)}\n\n${hostWallTable(result)}\n\n${jitTable(result)}\n\n${snapshotTable(result)}`);
   if (previous) console.log(`\n${compareTable(previous, result)}`);
   console.log(`\nresults: ${path} (and ${outDir}/latest.json)`);
 }

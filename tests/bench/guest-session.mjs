@@ -23,6 +23,11 @@ export class GuestSession {
     this.#instret = instret;
   }
 
+  /** Send `str` to the guest console as it is (no newline added, no waiting). */
+  send(str) {
+    this.#write(str);
+  }
+
   /** Feed bytes the guest printed. */
   push(bytes) {
     this.text += this.#decoder.decode(bytes, { stream: true });

@@ -16,6 +16,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
  *   target -> row -> samples; for boot rows seconds = hostSeconds = spawn (or create) to prompt
  * @property {Object<string, {instret: number, seconds: number}[]>} sessions
  *   target -> totals the target reported when powered off, one per workload session
+ * @property {{targets: import('./snapshot.mjs').SnapshotTarget[], reference: object}} [snapshots]
+ *   save and restore at the shell prompt (snapshot.mjs)
  */
 
 /** Median (upper median for an even count); NaN for no values. */
@@ -113,6 +115,47 @@ export function mainTable(r) {
 }
 
 /**
+ * Snapshots at the shell prompt (median of the samples): save and restore
+ * times in ms, file sizes in MB (10^6 bytes), restore time over the cold boot
+ * of the same samples; then v86's reference line, not measured in this run.
+ * @param {BenchResult} r
+ * @returns {string} the table, or '' if the result has no snapshots
+ */
+export function snapshotTable(r) {
+  if (!r.snapshots) return '';
+  const ms = (x) => fmt(x * 1000, 0), mb = (x) => fmt(x / 1e6, 1);
+  const rows = [[`snapshot at the shell prompt${r.runs > 1 ? ` (median of ${r.runs})` : ''}`,
+    'save ms', 'state ms', 'zlib ms', 'file MB', 'raw MB', 'restore ms', 'boot ms', 'restore/boot']];
+  const skips = [], extra = [];
+  for (const t of r.snapshots.targets) {
+    if (t.skipped || !t.samples.length) {
+      skips.push(`${t.label}: not measured (${t.skipped ?? 'no sample'}).`);
+      continue;
+    }
+    const med = (k) => median(t.samples.map((s) => s[k]).filter((x) => x != null));
+    rows.push([t.label, ms(med('saveSeconds')), ms(med('stateSeconds')), ms(med('compressSeconds')), mb(med('bytes')), mb(med('rawBytes')),
+      ms(med('restoreSeconds')), ms(med('bootSeconds')), ratio(med('restoreSeconds'), med('bootSeconds'))]);
+    extra.push(t.id === 'qemu'
+      ? `QEMU's own migration total time ${ms(med('qemuSaveSeconds'))} ms; its VM ran ${ms(med('restoredSeconds'))} ms after the spawn`
+      : `${t.label}: Machine.restore alone (inflate + core) ${ms(med('restoredSeconds'))} ms`);
+  }
+  const v86 = r.snapshots.reference;
+  const notes = [
+    'wvm: save = the machine\'s first Machine.save() (zlib level 1); then, repeated without its one-time costs, its parts: state =',
+    '  Machine.save({compress: false}), zlib = compressing that state alone; file MB compressed, raw MB uncompressed (MB = 10^6',
+    '  bytes); restore = Machine.restore(file) until the restored shell answers a command; boot = Machine.create to the first',
+    '  prompt of the machine that was saved, in the same sample.',
+    `QEMU: live \`migrate -d "exec:cat > FILE"\` from the HMP monitor (max-bandwidth raised from its 128 MiB/s default) until`,
+    '  `info migrate` says completed; file = the migration stream; restore = spawning it with -incoming "exec:cat FILE" until the',
+    '  shell answers (input waits for `info status` to say running); boot = spawn to the first prompt.',
+    ...(extra.length ? [`${extra.join('; ')}.`] : []),
+    ...skips,
+  ];
+  const ref = `${v86.label}: save ${v86.saveSeconds} s, restore ${v86.restoreSeconds} s, ${Math.round(v86.bytes / 1e6)} MB`;
+  return `${layout(rows)}\n${notes.map((n) => `  ${n}`).join('\n')}\n  ${ref}`;
+}
+
+/**
  * Totals each target reported at power-off (guest instructions over the
  * session's run time), one line; empty if none did.
  * @param {BenchResult} r
@@ -175,6 +218,13 @@ export function compareTable(prev, cur) {
   const pct = (o, n) => (Number.isFinite(o) && Number.isFinite(n) && o > 0 ? `${n >= o ? '+' : ''}${((n / o - 1) * 100).toFixed(1)}%` : '–');
   const rows = [['time change vs previous (- = faster)', ...ts.map((t) => t.short)]];
   for (const row of cur.rows) rows.push([row.title, ...ts.map((t) => pct(a[t.id]?.[row.id]?.median, b[t.id]?.[row.id]?.median))]);
+  if (cur.snapshots) {
+    const snap = (res, id, key) => median((res.snapshots?.targets.find((x) => x.id === id)?.samples ?? []).map((s) => s[key]));
+    const has = (t) => cur.snapshots.targets.some((x) => x.id === t.id);
+    for (const [key, title] of [['saveSeconds', 'snapshot save'], ['restoreSeconds', 'snapshot restore']]) {
+      rows.push([title, ...ts.map((t) => (has(t) ? pct(snap(prev, t.id, key), snap(cur, t.id, key)) : ''))]);
+    }
+  }
   const engines = Object.keys(Object.values(cur.micro)[0] ?? {});
   for (const [name, byEngine] of Object.entries(cur.micro)) {
     const cells = [`${name} M instr/s (+ = faster)`];

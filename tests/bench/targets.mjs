@@ -15,7 +15,7 @@ import { clockSetup, clockWorks, guestPaths, parseTimed, timedCommand } from './
 /** Debian's OpenSBI, the firmware every guest target boots. */
 export const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 const HOST_BUSYBOX = '/bin/busybox';
-const QEMU = 'qemu-system-riscv64';
+export const QEMU = 'qemu-system-riscv64';
 const BOOT_TIMEOUT_MS = 300000;
 const WORKLOAD_TIMEOUT_MS = 1800000;
 
@@ -41,6 +41,9 @@ const WORKLOAD_TIMEOUT_MS = 1800000;
  *   get there, the part of it Machine.create took (wasm only), the guest's kernel release
  * @property {(w: import('./workloads.mjs').Workload) => Promise<WorkloadSample>} run
  * @property {() => Promise<{instret: number, seconds: number}|null>} close  power off; totals if the target reports them
+ * @property {import('./guest-session.mjs').GuestSession} [session]  the guest's console (guest targets)
+ * @property {import('../../src/js/machine.mjs').Machine} [machine]  the machine (wvm wasm only)
+ * @property {import('node:child_process').ChildProcess} [child]  the emulator's process (wvm native, QEMU)
  */
 
 /**
@@ -60,12 +63,12 @@ const WORKLOAD_TIMEOUT_MS = 1800000;
 // and while V8 has not collected them a new Machine.create takes seconds
 // instead of ~0.15 s, which a user's first boot never pays.
 v8.setFlagsFromString('--expose-gc');
-const collectGarbage = vm.runInNewContext('gc');
+export const collectGarbage = vm.runInNewContext('gc');
 
 /** Child processes still running, so a failing bench can end them. */
 export const liveChildren = new Set();
 
-function track(child) {
+export function track(child) {
   liveChildren.add(child);
   child.on('close', () => liveChildren.delete(child));
   return child;
@@ -91,6 +94,7 @@ async function guestRunner({ session, images, name, t0, shutdown, instretNow = (
   }
   return {
     boot,
+    session,
     async run(w) {
       const jit0 = jitNow();
       const r = await session.command(timedCommand(w, images.paths), { timeoutMs: WORKLOAD_TIMEOUT_MS });
@@ -122,6 +126,9 @@ function guestArgs(images) {
   return ['-m', '256M', '-nographic', '-bios', OPENSBI, '-kernel', images.kernel, '-initrd', images.initrd, '-append', 'console=ttyS0'];
 }
 
+/** QEMU's flags for the guest images (its monitor is on stdio too: Ctrl-A c switches). */
+export const qemuArgs = (images) => ['-M', 'virt', ...guestArgs(images)];
+
 /** Spawn an emulator on the guest images and drive it over stdio. */
 async function processRunner(name, cmd, args, images, parseStats = () => null) {
   const t0 = performance.now();
@@ -134,7 +141,7 @@ async function processRunner(name, cmd, args, images, parseStats = () => null) {
       if (code !== 0) throw new Error(`${name} exited with status ${code} after poweroff; stderr:\n${session.stderr}`);
       return parseStats(session.stderr);
     };
-    return await guestRunner({ session, images, name, t0, shutdown });
+    return { ...(await guestRunner({ session, images, name, t0, shutdown })), child };
   } catch (e) {
     child.kill('SIGKILL');
     throw e;
@@ -172,8 +179,9 @@ const wvmWasm = (jit) => ({
       return { instret: Number(instret), seconds };
     };
     try {
-      return await guestRunner({ session, images, name: this.label, t0, shutdown, instretNow: () => Number(machine.stats.instret), createSeconds,
+      const runner = await guestRunner({ session, images, name: this.label, t0, shutdown, instretNow: () => Number(machine.stats.instret), createSeconds,
         jitNow: () => machine.stats.jit });
+      return { ...runner, machine };
     } catch (e) {
       machine.stop();
       throw e;
@@ -205,7 +213,7 @@ const qemu = {
   guest: true,
   unavailable: () => (spawnSync(QEMU, ['--version']).status === 0 ? fileExists(OPENSBI, 'OpenSBI') : `${QEMU} not found (apt-get install qemu-system-misc)`),
   version: () => spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? null,
-  open: (images) => processRunner('QEMU', QEMU, ['-M', 'virt', ...guestArgs(images)], images),
+  open: (images) => processRunner('QEMU', QEMU, qemuArgs(images), images),
 };
 
 /** A directory whose only entries are links to the host busybox's applets, for PATH. */
