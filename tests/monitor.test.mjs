@@ -19,9 +19,7 @@ const quote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
 function onTerminal(engine, args) {
   const cmd = [...engines[engine], ...args].map(quote).join(' ');
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const s = processSession(child, `${engine} on a terminal`);
-  s.send = (keys) => child.stdin.write(keys);
-  return s;
+  return processSession(child, `${engine} on a terminal`);
 }
 
 for (const [engine, other] of [['native', 'wasm'], ['wasm', 'native']]) {
@@ -54,10 +52,9 @@ for (const [engine, other] of [['native', 'wasm'], ['wasm', 'native']]) {
     assert.equal(await s.exited, 0);
 
     const [cmd, ...pre] = engines[other];
-    const child = spawn(cmd, [...pre, '-incoming', `file:${file}`], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const r = processSession(child, other);
+    const r = processSession(spawn(cmd, [...pre, '-incoming', `file:${file}`], { stdio: ['pipe', 'pipe', 'pipe'] }), other);
     assert.equal((await r.command('echo $X $((7*6))', { timeoutMs: 60000 })).output, 'kept 42');
-    child.stdin.write('poweroff -f\n');
+    r.send('poweroff -f\n');
     assert.equal(await r.exited, 0);
   });
 }

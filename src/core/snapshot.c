@@ -83,8 +83,12 @@ static void machine_state(wvm_machine *m, sv_io *io, uint64_t *ns)
     }
 }
 
-static int page_is_zero(const uint8_t *p)
+/* RAM page `page` is zero (never used, or all its bytes are). */
+static int page_is_zero(const phys_map *pm, uint32_t page)
 {
+    if (!pm->used_pages[page])
+        return 1;
+    const uint8_t *p = pm->ram + (size_t)page * PAGE_SIZE;
     uint64_t acc = 0, w;
     for (unsigned i = 0; i < PAGE_SIZE; i += 8) {
         memcpy(&w, p + i, 8);
@@ -102,12 +106,12 @@ static void ram_state(wvm_machine *m, sv_io *io)
     uint8_t *ram = m->pm.ram;
     if (!io->load) {
         for (uint32_t p = 0; p < pages;) {
-            if (page_is_zero(ram + (size_t)p * PAGE_SIZE)) {
+            if (page_is_zero(&m->pm, p)) {
                 p++;
                 continue;
             }
             run[0] = p;
-            while (p < pages && !page_is_zero(ram + (size_t)p * PAGE_SIZE))
+            while (p < pages && !page_is_zero(&m->pm, p))
                 p++;
             run[1] = p - run[0];
             SV(io, run);
@@ -120,6 +124,8 @@ static void ram_state(wvm_machine *m, sv_io *io)
             SV(io, run);
             if (!io->err && (run[0] > pages || run[1] > pages - run[0]))
                 sv_fail(io, "RAM pages %u..%u are outside this machine's %u pages", run[0], run[0] + run[1], pages);
+            if (!io->err)
+                memset(m->pm.used_pages + run[0], 1, run[1]);
             sv_bytes(io, ram + (size_t)run[0] * PAGE_SIZE, (size_t)run[1] * PAGE_SIZE);
         }
     }

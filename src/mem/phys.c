@@ -14,7 +14,8 @@ int phys_init(phys_map *pm, uint64_t ram_base, uint64_t ram_size)
         return -1;
     pm->ram = host_zalloc((size_t)ram_size);
     pm->code_pages = calloc(1, (size_t)(ram_size >> PAGE_BITS));
-    if (!pm->ram || !pm->code_pages) {
+    pm->used_pages = calloc(1, (size_t)(ram_size >> PAGE_BITS));
+    if (!pm->ram || !pm->code_pages || !pm->used_pages) {
         phys_free(pm);
         return -1;
     }
@@ -27,7 +28,8 @@ void phys_free(phys_map *pm)
 {
     free(pm->ram);
     free(pm->code_pages);
-    pm->ram = pm->code_pages = NULL;
+    free(pm->used_pages);
+    pm->ram = pm->code_pages = pm->used_pages = NULL;
 }
 
 int phys_add_io(phys_map *pm, uint64_t base, uint64_t size, const mmio_ops *ops, void *opaque)
@@ -67,6 +69,8 @@ uint8_t *phys_ram_ptr(phys_map *pm, uint64_t pa, uint64_t len)
     uint64_t off = pa - pm->ram_base;
     if (off >= pm->ram_size || len > pm->ram_size - off)
         return NULL;
+    if (len)
+        memset(pm->used_pages + (off >> PAGE_BITS), 1, ((off + len - 1) >> PAGE_BITS) - (off >> PAGE_BITS) + 1);
     return pm->ram + off;
 }
 

@@ -34,6 +34,10 @@ typedef struct phys_map {
     uint64_t ram_base;       /* guest-physical address of ram[0] */
     uint64_t ram_size;       /* bytes, a multiple of PAGE_SIZE */
     uint8_t *code_pages;     /* one byte per RAM page: nonzero = holds translated code */
+    /* One byte per RAM page: nonzero once a host pointer into it was handed
+     * out (phys_ram_ptr, a TLB entry, a state load). A page never used is
+     * zero without looking at it (a snapshot skips it unread). */
+    uint8_t *used_pages;
     phys_region io[PHYS_MAX_REGIONS];
     int nio;
     int nio_over_ram;        /* regions that overlay RAM: while 0, RAM needs no region lookup */

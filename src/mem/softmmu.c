@@ -156,8 +156,10 @@ static void tlb_fill(ir_cpu *cpu, int idx, int access, uint64_t va, uint64_t pa)
         (access != ACC_EXEC && ((cpu->debug && ir_debug_watches_page(cpu->debug, page)) ||
                                 (cpu->data_triggers && cpu->arch->trigger_page(cpu, page)))))
         tag |= TLB_SLOW;
-    if (ram)
+    if (ram) {
         e->addend = (uint64_t)(uintptr_t)(pm->ram + (pa_page - pm->ram_base)) - page;
+        pm->used_pages[(pa_page - pm->ram_base) >> PAGE_BITS] = 1;
+    }
     e->tag[access] = tag;
 }
 
