@@ -125,7 +125,7 @@ export function snapshotTable(r) {
   if (!r.snapshots) return '';
   const ms = (x) => fmt(x * 1000, 0), mb = (x) => fmt(x / 1e6, 1);
   const rows = [[`snapshot at the shell prompt${r.runs > 1 ? ` (median of ${r.runs})` : ''}`,
-    'save ms', 'state ms', 'zlib ms', 'file MB', 'raw MB', 'restore ms', 'boot ms', 'restore/boot']];
+    'save ms', 'state ms', 'deflate ms', 'file MB', 'raw MB', 'restore ms', 'boot ms', 'restore/boot']];
   const skips = [], extra = [];
   for (const t of r.snapshots.targets) {
     if (t.skipped || !t.samples.length) {
@@ -141,8 +141,8 @@ export function snapshotTable(r) {
   }
   const v86 = r.snapshots.reference;
   const notes = [
-    'wvm: save = the machine\'s first Machine.save() (zlib level 1); then, repeated without its one-time costs, its parts: state =',
-    '  Machine.save({compress: false}), zlib = compressing that state alone; file MB compressed, raw MB uncompressed (MB = 10^6',
+    'wvm: save = the machine\'s first Machine.save() (deflate, zlib level 1); then, repeated without its one-time costs, its parts: state =',
+    '  Machine.save({compress: false}), deflate = compressing that state alone; file MB compressed, raw MB uncompressed (MB = 10^6',
     '  bytes); restore = Machine.restore(file) until the restored shell answers a command; boot = Machine.create to the first',
     '  prompt of the machine that was saved, in the same sample.',
     `QEMU: live \`migrate -d "exec:cat > FILE"\` from the HMP monitor (max-bandwidth raised from its 128 MiB/s default) until`,

@@ -29,9 +29,9 @@ const since = (t0) => (performance.now() - t0) / 1000;
 /**
  * @typedef {object} SnapshotSample  one save and restore (seconds, bytes; null: not measured on that target)
  * @property {number} bootSeconds     cold boot of the saved guest: Machine.create (QEMU: spawn) to the first prompt
- * @property {number} saveSeconds     wasm: the machine's first Machine.save() (state + zlib); QEMU: `migrate -d` until `info migrate` says completed
+ * @property {number} saveSeconds     wasm: the machine's first Machine.save() (state + deflate); QEMU: `migrate -d` until `info migrate` says completed
  * @property {number|null} stateSeconds     wasm: Machine.save({compress: false}) right after it, the state alone
- * @property {number|null} compressSeconds  wasm: zlib-compressing that state alone (encodeSnapshot)
+ * @property {number|null} compressSeconds  wasm: deflating that state alone (encodeSnapshot)
  * @property {number|null} qemuSaveSeconds  QEMU: its own `total time` of the migration
  * @property {number} bytes           the file: wasm's compressed snapshot, QEMU's migration stream
  * @property {number|null} rawBytes   wasm: the uncompressed snapshot
