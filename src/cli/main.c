@@ -166,7 +166,7 @@ static wvm_machine *restore_machine(const cli_options *o, const char *path, blk_
 {
     uint8_t *state;
     size_t len;
-    uint32_t info[6];
+    uint32_t info[7];
     char err[300];
     if (snapshot_read(path, &state, &len, err, sizeof(err)) != 0)
         die("%s", err);
@@ -180,6 +180,9 @@ static wvm_machine *restore_machine(const cli_options *o, const char *path, blk_
     for (int i = 0; i < o->ndrives; i++)
         if (wvm_add_disk(m, disks[i]) < 0)
             die("%s", wvm_last_error());
+    static const uint8_t any_mac[6] = {0x52, 0x54, 0}; /* the state's replaces it */
+    if (info[6] && wvm_add_net(m, any_mac) != 0)
+        die("%s", wvm_last_error());
     if (wvm_restore(m, state, len) != 0)
         die("%s", wvm_last_error());
     free(state);

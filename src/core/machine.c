@@ -174,6 +174,48 @@ void wvm_destroy(wvm_machine *m)
     free(m);
 }
 
+/* virtio-net's tx: queue the frame for wvm_net_read, or refuse when full. */
+static int net_tx(void *opaque, const uint8_t *frame, size_t len)
+{
+    wvm_machine *m = opaque;
+    if (m->net_txq_len == NET_TXQ_FRAMES)
+        return -1;
+    unsigned i = (m->net_txq_head + m->net_txq_len++) % NET_TXQ_FRAMES;
+    m->net_txq[i].len = (uint16_t)len;
+    memcpy(m->net_txq[i].data, frame, len);
+    return 0;
+}
+
+int wvm_add_net(wvm_machine *m, const uint8_t *mac)
+{
+    if (m->has_net)
+        return wvm_fail("the machine has a network device already");
+    irq_line irq = plic_line(m, 1 + VIRT_NET_SLOT);
+    if (virtio_net_init(&m->net, &m->pm, VIRT_VIRTIO_BASE + 0x1000ull * VIRT_NET_SLOT, irq, mac, net_tx, NULL, m) != 0)
+        return wvm_fail("cannot map the network device");
+    m->has_net = 1;
+    return 0;
+}
+
+size_t wvm_net_read(wvm_machine *m, uint8_t *buf, size_t max)
+{
+    if (!m->net_txq_len || max < VIRTIO_NET_FRAME_MAX)
+        return 0;
+    int was_full = m->net_txq_len == NET_TXQ_FRAMES;
+    size_t len = m->net_txq[m->net_txq_head].len;
+    memcpy(buf, m->net_txq[m->net_txq_head].data, len);
+    m->net_txq_head = (m->net_txq_head + 1) % NET_TXQ_FRAMES;
+    m->net_txq_len--;
+    if (was_full)
+        virtio_net_tx_resume(&m->net); /* frames held in the transmit queue */
+    return len;
+}
+
+int wvm_net_write(wvm_machine *m, const uint8_t *frame, size_t len)
+{
+    return m->has_net ? virtio_net_rx(&m->net, frame, len) : -1;
+}
+
 int wvm_add_disk(wvm_machine *m, blk_backend *b)
 {
     if (m->ndisks == VIRT_MAX_DISKS)
@@ -271,6 +313,8 @@ virtio_mmio *machine_virtio_slot(wvm_machine *m, int i)
         return &m->vcon.mmio;
     if (i == VIRT_MAX_DISKS + 1)
         return &m->rng.mmio;
+    if (i == VIRT_NET_SLOT && m->has_net)
+        return &m->net.mmio;
     return &m->empty[i];
 }
 
@@ -281,7 +325,7 @@ int machine_wire(wvm_machine *m)
     /* Empty slots read DeviceID 0, as QEMU's do. */
     for (int i = 0; i < VIRT_VIRTIO_SLOTS; i++) {
         uint64_t base = VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)i;
-        if ((i >= m->ndisks && i < VIRT_MAX_DISKS) || i >= m->nslots)
+        if ((i >= m->ndisks && i < VIRT_MAX_DISKS) || (i >= m->nslots && !(i == VIRT_NET_SLOT && m->has_net)))
             virtio_mmio_init(&m->empty[i], &m->pm, base, plic_line(m, 1 + i), &virtio_empty_ops, NULL);
     }
     if (m->bios == WVM_BIOS_BUILTIN)

@@ -12,6 +12,7 @@
 #include "dev/uart16550.h"
 #include "dev/virtio_blk.h"
 #include "dev/virtio_console.h"
+#include "dev/virtio_net.h"
 #include "dev/virtio_rng.h"
 #include "host/blk.h"
 #include "ir/cache.h"
@@ -30,6 +31,8 @@
 #define VIRT_RTC_IRQ 11
 #define VIRT_MAX_DISKS 4
 #define CONSOLE_BUF 65536
+#define VIRT_NET_SLOT (VIRT_MAX_DISKS + 2) /* after the console and rng */
+#define NET_TXQ_FRAMES 64                  /* guest frames waiting for the host */
 
 struct wvm_machine {
     phys_map pm;
@@ -45,6 +48,12 @@ struct wvm_machine {
     virtio_console vcon;
     virtio_rng rng;
     virtio_blk disks[VIRT_MAX_DISKS];
+    virtio_net net;
+    int has_net;
+    /* Frames the guest sent that the host has not read (wvm_net_read): a
+     * ring of NET_TXQ_FRAMES; when full, the rest wait in the transmit queue. */
+    struct { uint16_t len; uint8_t data[VIRTIO_NET_FRAME_MAX]; } net_txq[NET_TXQ_FRAMES];
+    unsigned net_txq_head, net_txq_len;
     virtio_mmio empty[VIRT_VIRTIO_SLOTS]; /* slots without a device */
     virtio_budget io_budget;   /* host memory held for guest requests, all devices */
     blk_backend *backends[VIRT_MAX_DISKS];

@@ -28,15 +28,19 @@ typedef struct state_config {
     int32_t icount_shift, icount_sleep, rtc_base_set, rtc_clock_vm;
     uint64_t rtc_base_ns, tohost, fromhost;
     int32_t hvc_console;
+    uint32_t has_net; /* section version 2 */
 } state_config;
 
 static void config_state(state_config *c, sv_io *io)
 {
-    if (!sv_begin(io, "machine", 1))
+    uint32_t version = sv_begin(io, "machine", 2);
+    if (!version)
         return;
     SV(io, c->ram_mib), SV(io, c->nharts), SV(io, c->bios), SV(io, c->ndisks);
     SV(io, c->icount_shift), SV(io, c->icount_sleep), SV(io, c->rtc_base_set), SV(io, c->rtc_clock_vm);
     SV(io, c->rtc_base_ns), SV(io, c->tohost), SV(io, c->fromhost), SV(io, c->hvc_console);
+    if (version >= 2)
+        SV(io, c->has_net);
     sv_end(io);
 }
 
@@ -78,6 +82,8 @@ static void machine_state(wvm_machine *m, sv_io *io, uint64_t *ns)
             virtio_console_state(&m->vcon, io);
         else if (i == VIRT_MAX_DISKS + 1)
             virtio_rng_state(&m->rng, io);
+        else if (i == VIRT_NET_SLOT && m->has_net)
+            virtio_net_state(&m->net, io);
         else
             virtio_mmio_state(machine_virtio_slot(m, i), io);
     }
@@ -138,6 +144,7 @@ static int open_state(const uint8_t *state, size_t len, sv_io *io, state_config 
                       size_t *host_len)
 {
     *io = (sv_io){.load = 1, .buf = (uint8_t *)state, .len = len};
+    *c = (state_config){0}; /* fields of later section versions stay 0 */
     char magic[8];
     uint32_t version = 0;
     if (len < sizeof(magic) + sizeof(version) + END_BYTES || memcmp(state, STATE_MAGIC, 8) != 0)
@@ -171,7 +178,7 @@ int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out)
     size_t host_len;
     if (open_state(state, len, &io, &c, &host, &host_len) != 0)
         return -1;
-    uint32_t info[6] = {c.ram_mib, c.nharts, c.bios, c.ndisks, (uint32_t)(host - state), (uint32_t)host_len};
+    uint32_t info[7] = {c.ram_mib, c.nharts, c.bios, c.ndisks, (uint32_t)(host - state), (uint32_t)host_len, c.has_net};
     memcpy(out, info, sizeof(info));
     return 0;
 }
@@ -200,6 +207,7 @@ size_t wvm_save(wvm_machine *m, const uint8_t *host, size_t host_len, uint8_t **
         .ndisks = (uint32_t)m->ndisks, .icount_shift = m->icount_shift, .icount_sleep = m->icount_sleep,
         .rtc_base_set = m->rtc_base_set, .rtc_clock_vm = m->rtc_clock_vm, .rtc_base_ns = m->rtc_base_ns,
         .tohost = m->tohost, .fromhost = m->fromhost, .hvc_console = m->hvc_console,
+        .has_net = (uint32_t)m->has_net,
     };
     uint32_t version = STATE_VERSION;
     uint64_t ns = m->last_run_ns; /* the guest saw no later time: saves in a row are equal */
@@ -235,11 +243,11 @@ int wvm_restore(wvm_machine *m, const uint8_t *state, size_t len)
     if (open_state(state, len, &io, &c, &host, &host_len) != 0)
         return -1;
     if (c.ram_mib != m->pm.ram_size >> 20 || c.nharts != (uint32_t)m->nharts || c.bios != (uint32_t)m->bios ||
-        c.ndisks != (uint32_t)m->ndisks)
-        return wvm_fail("the state is of a machine with %u MiB, %u harts, firmware %u and %u disks; this one has "
-                        "%u MiB, %d harts, firmware %d and %d disks",
-                        c.ram_mib, c.nharts, c.bios, c.ndisks, (unsigned)(m->pm.ram_size >> 20), m->nharts, m->bios,
-                        m->ndisks);
+        c.ndisks != (uint32_t)m->ndisks || c.has_net != (uint32_t)m->has_net)
+        return wvm_fail("the state is of a machine with %u MiB, %u harts, firmware %u, %u disks and %u network "
+                        "devices; this one has %u MiB, %d harts, firmware %d, %d disks and %d",
+                        c.ram_mib, c.nharts, c.bios, c.ndisks, c.has_net, (unsigned)(m->pm.ram_size >> 20), m->nharts,
+                        m->bios, m->ndisks, m->has_net);
     if (wvm_set_icount(m, c.icount_shift, c.icount_sleep) != 0)
         return -1;
     m->rtc_base_set = c.rtc_base_set, m->rtc_clock_vm = c.rtc_clock_vm, m->rtc_base_ns = c.rtc_base_ns;

@@ -56,6 +56,24 @@ int wvm_load_initrd(wvm_machine *m, const uint8_t *data, size_t len);
  * longer than 1023 bytes. */
 int wvm_set_cmdline(wvm_machine *m, const char *cmdline);
 
+/* ---- Network (virtio-net, VIRTIO 1.2 section 5.1) ----
+ * Attach a virtio-net device with Ethernet address `mac` (6 bytes) in
+ * virtio-mmio slot 6. Before wvm_boot; at most one. Returns 0, or -1 with
+ * wvm_last_error set. The host moves raw Ethernet frames (header onwards,
+ * no FCS, at most WVM_NET_FRAME_MAX bytes) with wvm_net_read/wvm_net_write,
+ * e.g. after each wvm_run. */
+#define WVM_NET_FRAME_MAX 1518
+int wvm_add_net(wvm_machine *m, const uint8_t *mac);
+/* Take the oldest frame the guest sent into `buf` (room for `max` >=
+ * WVM_NET_FRAME_MAX bytes). Returns its length in bytes, or 0 if none
+ * waits. Up to 64 frames wait here; past that the guest's transmit queue
+ * holds them (flow control, nothing is dropped). */
+size_t wvm_net_read(wvm_machine *m, uint8_t *buf, size_t max);
+/* Give the guest a frame of `len` bytes. Returns 1 if delivered, 0 if the
+ * guest has no receive buffer posted now (keep it and retry after the next
+ * wvm_run), -1 if dropped (malformed, too long, no network device). */
+int wvm_net_write(wvm_machine *m, const uint8_t *frame, size_t len);
+
 /* Attach a virtio-blk disk over `backend` (host/blk.h) in the next free
  * virtio-mmio slot (0..3). Returns the disk index, or -1 if all are used. */
 struct blk_backend;
@@ -190,15 +208,16 @@ size_t wvm_save(wvm_machine *m, const uint8_t *host, size_t host_len, uint8_t **
 int wvm_io_busy(wvm_machine *m);
 
 /* Check a saved state (header, version, checksum) and describe it into
- * out[0..5]: RAM in MiB, harts, firmware choice (enum wvm_bios), disks, and
- * the byte offset and length of the host's bytes inside `state`. Returns 0,
+ * out[0..6]: RAM in MiB, harts, firmware choice (enum wvm_bios), disks, the
+ * byte offset and length of the host's bytes inside `state`, and 1 if it
+ * has a network device (add one with wvm_add_net before wvm_restore). Returns 0,
  * or -1 with wvm_last_error set (not a state, truncated, corrupted, newer
  * version). */
 int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out);
 
 /* Load a saved state into `m`: a machine just created with the RAM size,
  * harts and firmware choice of wvm_state_info, with the same number of
- * disks added, and neither booted nor run. The icount and RTC settings
+ * disks added (and a network device if it had one), and neither booted nor run. The icount and RTC settings
  * come from the state. Returns 0; or -1 with wvm_last_error set (bad file,
  * different configuration, a value no hart or device can hold), and then
  * `m` is unusable: destroy it. */

@@ -180,6 +180,11 @@ bad:
     return -1;
 }
 
+void virtio_unpop(virtio_mmio *v, unsigned q)
+{
+    v->q[q].last_avail--;
+}
+
 void virtio_push(virtio_mmio *v, unsigned qi, uint16_t head, uint32_t written)
 {
     virtq *q = usable(v, qi);

@@ -196,6 +196,11 @@ int virtio_pop(virtio_mmio *v, unsigned q, virtio_chain *c);
  * bookkeeping). */
 void virtio_push(virtio_mmio *v, unsigned q, uint16_t head, uint32_t written);
 
+/* Give back the chain that virtio_pop last took from queue `q`, unused: it
+ * stays in the available ring and the next virtio_pop takes it again (a
+ * device whose host cannot take the request yet). */
+void virtio_unpop(virtio_mmio *v, unsigned q);
+
 /* Copy `len` bytes from byte `off` of the chain's readable part into `dst`.
  * Returns the number of bytes copied (less than `len` at the end of the
  * readable part). */

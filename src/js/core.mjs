@@ -107,6 +107,24 @@ export class Core {
     if (this.mod._wvm_add_js_disk(m, id, size, readonly ? 1 : 0) < 0) throw this.#error('cannot add disk');
   }
 
+  /**
+   * Attach a virtio-net device with Ethernet address `mac` (6 bytes), before boot (wvm_add_net).
+   * Throws with the core's message (a second device).
+   */
+  addNet(m, mac) { this.#check(this.mod._wvm_add_net(m, this.#copyIn(mac))); }
+
+  /** The oldest Ethernet frame the guest sent (Uint8Array, at most 1518 bytes), or null if none waits. */
+  netRead(m) {
+    const p = this.mod._wvm_buffer(1518) >>> 0, n = this.mod._wvm_net_read(m, p, 1518) >>> 0;
+    return n ? this.mod.HEAPU8.slice(p, p + n) : null;
+  }
+
+  /**
+   * Give the guest an Ethernet frame (header onwards, no FCS). Returns 1 delivered, 0 no receive
+   * buffer posted now (retry after the next run), -1 dropped (malformed, too long, no device).
+   */
+  netWrite(m, frame) { return this.mod._wvm_net_write(m, this.#copyIn(frame), frame.length); }
+
   /** Complete a disk request with status 0 (ok) or 1 (I/O error). */
   diskComplete(req, status) { this.mod._wvm_blk_complete(req, status); }
 
@@ -189,16 +207,16 @@ export class Core {
 
   /**
    * Check a state (header, version, checksum) and describe it.
-   * @returns {{mem: number, smp: number, bios: number, disks: number, host: Uint8Array}}
+   * @returns {{mem: number, smp: number, bios: number, disks: number, host: Uint8Array, net: boolean}}
    * @throws Error with the core's message (not a state, truncated, corrupted, newer version)
    */
   stateInfo(state) {
-    const p = this.#copyIn(state), out = this.mod._malloc(24) >>> 0;
+    const p = this.#copyIn(state), out = this.mod._malloc(28) >>> 0;
     const rc = this.mod._wvm_state_info(p, state.length, out);
-    const v = Array.from(new Uint32Array(this.mod.HEAPU8.buffer, out, 6));
+    const v = Array.from(new Uint32Array(this.mod.HEAPU8.buffer, out, 7));
     this.mod._free(out);
     if (rc !== 0) throw this.#error('cannot restore');
-    return { mem: v[0], smp: v[1], bios: v[2], disks: v[3], host: state.slice(v[4], v[4] + v[5]) };
+    return { mem: v[0], smp: v[1], bios: v[2], disks: v[3], host: state.slice(v[4], v[4] + v[5]), net: v[6] === 1 };
   }
 
   /** Load a state into machine m, created to match stateInfo (disks added, not booted). */

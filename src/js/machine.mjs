@@ -178,6 +178,7 @@ export class Machine extends EventTarget {
     this.#m = core.create(info.mem, info.smp, info.bios);
     try {
       this.#disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
+      if (info.net) core.addNet(this.#m, new Uint8Array(6)); // its MAC comes from the state
       core.restore(this.#m, state);
     } catch (e) {
       core.destroy(this.#m);

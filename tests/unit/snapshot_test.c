@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/machine.h"
 #include "core/wvm.h"
 
 #include "check.h"
@@ -59,13 +60,14 @@ int main(void)
     EQ(n1 > 0 && n1 == n2 && !memcmp(s1, s2, n1), 1);
     EQ(n1 < 64 * 1024, 1); /* zero pages are left out: 16 MiB of RAM, a few pages used */
 
-    uint32_t info[6];
+    uint32_t info[7];
     EQ(wvm_state_info(s1, n1, info), 0);
     EQ(info[0], 16);
     EQ(info[1], 2);
     EQ(info[2], WVM_BIOS_NONE);
     EQ(info[3], 0);
     EQ(info[5], 4);
+    EQ(info[6], 0); /* no network device */
     EQ(memcmp(s1 + info[4], "host", 4), 0);
 
     wvm_machine *b = machine(16, 2);
@@ -103,6 +105,36 @@ int main(void)
     c = machine(16, 1);
     EQ(wvm_restore(c, s1, n1), -1);
     wvm_destroy(c);
+
+    /* A network device: in the state, required of the restoring machine. */
+    static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0xab, 0xcd, 0xef}, other[6] = {2};
+    wvm_machine *n = machine(16, 1);
+    EQ(wvm_add_net(n, mac), 0);
+    EQ(wvm_add_net(n, mac), -1); /* one at most */
+    EQ(wvm_load_kernel(n, (const uint8_t *)program, sizeof(program)), 0);
+    EQ(wvm_boot(n), 0);
+    uint8_t *sn;
+    size_t nn = wvm_save(n, NULL, 0, &sn);
+    EQ(nn > 0 && wvm_state_info(sn, nn, info) == 0 && info[6] == 1, 1);
+    c = machine(16, 1);
+    EQ(wvm_restore(c, sn, nn), -1); /* no network device */
+    EQ(strstr(wvm_last_error(), "network") != NULL, 1);
+    wvm_destroy(c);
+    c = machine(16, 1);
+    EQ(wvm_add_net(c, other), 0);
+    EQ(wvm_restore(c, sn, nn), 0);
+    EQ(wvm_state_digest(c, 1), wvm_state_digest(n, 1));
+    uint64_t cfg = 0; /* the MAC comes from the state */
+    for (unsigned i = 0; i < 6; i++) { /* config space of slot 6 */
+        uint64_t byte = 0;
+        phys_read(&c->pm, VIRT_VIRTIO_BASE + 0x1000ull * VIRT_NET_SLOT + VIRTIO_MMIO_CONFIG + i, 1, &byte);
+        cfg |= byte << (8 * i);
+    }
+    EQ(cfg, 0xefcdab005452ull);
+    EQ(wvm_net_write(c, mac, 6), -1); /* shorter than an Ethernet header */
+    wvm_destroy(c);
+    wvm_destroy(n);
+    free(sn);
 
     free(bad);
     free(s1);

@@ -22,6 +22,7 @@
 
 #include "dev/virtio_blk.h"
 #include "dev/virtio_console.h"
+#include "dev/virtio_net.h"
 #include "dev/virtio_mmio.h"
 #include "dev/virtio_rng.h"
 #include "host/posix_blk.h"
@@ -1035,6 +1036,112 @@ static void test_rng(void)
     CHECK(used(&d, 0, &id, &len) && id == h && len == 40);
 }
 
+/* ------------------------------------------------------------------ */
+/* virtio-net                                                           */
+/* ------------------------------------------------------------------ */
+
+#define NET_MMIO 0x10007000ull
+#define NET_AREA RNG_AREA /* after the rng test */
+#define NET_IRQ 6
+
+static virtio_net net;
+static uint8_t net_sent[4][VIRTIO_NET_FRAME_MAX];
+static size_t net_sent_len[4];
+static int net_nsent, net_refuse, net_rx_ready_calls;
+
+static int net_tx(void *opaque, const uint8_t *frame, size_t len)
+{
+    (void)opaque;
+    if (net_refuse || net_nsent == 4)
+        return -1;
+    memcpy(net_sent[net_nsent], frame, len);
+    net_sent_len[net_nsent++] = len;
+    return 0;
+}
+static void net_rx_ready(void *opaque)
+{
+    (void)opaque;
+    net_rx_ready_calls++;
+}
+
+/* A frame of `len` bytes: byte i is (i * 7 + seed). */
+static void frame_fill(uint8_t *p, size_t len, int seed)
+{
+    for (size_t i = 0; i < len; i++)
+        p[i] = (uint8_t)(i * 7 + (size_t)seed);
+}
+
+static void test_net(void)
+{
+    drv d;
+    uint32_t id, len;
+    uint8_t f[VIRTIO_NET_FRAME_MAX + 8] = {0};
+    printf("virtio-net: config, tx, flow control, rx, bad frames\n");
+    CHECK(virtio_net_rx(&net, f, 60) == 0); /* driver not ready */
+    uint64_t feat = drv_init(&d, NET_MMIO, NET_AREA, 2, 1, 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS);
+    CHECK(feat == (1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS | 1ull << VIRTIO_F_VERSION_1));
+    CHECK(cfg_read(&d, 0, 4) == 0x12005452 && cfg_read(&d, 4, 2) == 0x5634); /* 52:54:00:12:34:56 */
+    CHECK(cfg_read(&d, 6, 2) == VIRTIO_NET_S_LINK_UP);
+
+    /* tx: header and frame in two buffers, then one buffer */
+    memset(ram(BUF(&d, 0), 12), 0, 12);
+    frame_fill(f, 60, 1);
+    memcpy(ram(BUF(&d, 0x100), 60), f, 60);
+    seg t[2] = {{BUF(&d, 0), 12, 0}, {BUF(&d, 0x100), 60, 0}};
+    uint16_t h = chain(&d, 1, t, 2);
+    kick(&d, 1);
+    CHECK(net_nsent == 1 && net_sent_len[0] == 60 && memcmp(net_sent[0], f, 60) == 0);
+    CHECK(used(&d, 1, &id, &len) && id == h && len == 0 && irq_level[NET_IRQ]);
+    ack(&d);
+
+    /* the host refuses: the frame stays queued, in order, until resumed */
+    net_refuse = 1;
+    frame_fill(ram(BUF(&d, 0x800 + 12), 100), 100, 2);
+    memset(ram(BUF(&d, 0x800), 12), 0, 12);
+    seg t2 = {BUF(&d, 0x800), 112, 0};
+    uint16_t h2 = chain(&d, 1, &t2, 1);
+    kick(&d, 1);
+    CHECK(net_nsent == 1 && !used(&d, 1, &id, &len));
+    net_refuse = 0;
+    virtio_net_tx_resume(&net);
+    CHECK(net_nsent == 2 && net_sent_len[1] == 100 && used(&d, 1, &id, &len) && id == h2);
+    frame_fill(f, 100, 2);
+    CHECK(memcmp(net_sent[1], f, 100) == 0);
+
+    /* tx: too short for an Ethernet header, or longer than any frame: dropped */
+    seg shortf = {BUF(&d, 0), 12 + 13, 0}, longf = {BUF(&d, 0), 12 + VIRTIO_NET_FRAME_MAX + 1, 0};
+    chain(&d, 1, &shortf, 1);
+    chain(&d, 1, &longf, 1);
+    kick(&d, 1);
+    CHECK(net_nsent == 2 && net.tx_dropped == 2);
+    CHECK(used(&d, 1, &id, &len) && used(&d, 1, &id, &len));
+    CHECK(!(rd(NET_MMIO, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET));
+    ack(&d);
+
+    /* rx */
+    CHECK(virtio_net_rx(&net, f, 60) == 0); /* no buffer posted */
+    memset(ram(BUF(&d, 0x1000), 0x1000), 0xee, 0x1000);
+    seg r = {BUF(&d, 0x1000), 12 + VIRTIO_NET_FRAME_MAX, 1}, small = {BUF(&d, 0x1800), 64, 1};
+    uint16_t hr = chain(&d, 0, &r, 1);
+    kick(&d, 0);
+    CHECK(net_rx_ready_calls == 1);
+    frame_fill(f, VIRTIO_NET_FRAME_MAX, 3);
+    CHECK(virtio_net_rx(&net, f, VIRTIO_NET_FRAME_MAX) == 1);
+    CHECK(used(&d, 0, &id, &len) && id == hr && len == 12 + VIRTIO_NET_FRAME_MAX);
+    static const uint8_t hdr[12] = {[10] = 1}; /* num_buffers 1 */
+    CHECK(memcmp(ram(BUF(&d, 0x1000), 12), hdr, 12) == 0);
+    CHECK(memcmp(ram(BUF(&d, 0x1000 + 12), VIRTIO_NET_FRAME_MAX), f, VIRTIO_NET_FRAME_MAX) == 0);
+    CHECK(irq_level[NET_IRQ]);
+    ack(&d);
+    CHECK(virtio_net_rx(&net, f, 13) == -1 && virtio_net_rx(&net, f, VIRTIO_NET_FRAME_MAX + 1) == -1);
+    uint16_t hs = chain(&d, 0, &small, 1); /* too small for this frame: returned empty */
+    CHECK(virtio_net_rx(&net, f, 200) == -1);
+    CHECK(used(&d, 0, &id, &len) && id == hs && len == 0);
+    CHECK(*ram(BUF(&d, 0x1800), 1) == 0xee); /* nothing written into it */
+    CHECK(net.rx_dropped == 3);
+    CHECK(rings_guarded(&d));
+}
+
 static void test_empty_slot(void)
 {
     static virtio_mmio empty;
@@ -1225,6 +1332,8 @@ int main(void)
     CHECK(virtio_console_init(&con, &pm, CON_MMIO, line(CON_IRQ), con_tx, con_rx_ready, NULL) == 0);
     static virtio_rng rng;
     CHECK(virtio_rng_init(&rng, &pm, RNG_MMIO, line(RNG_IRQ)) == 0);
+    static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+    CHECK(virtio_net_init(&net, &pm, NET_MMIO, line(NET_IRQ), mac, net_tx, net_rx_ready, NULL) == 0);
 
     test_blk_basic();
     test_blk_readonly();
@@ -1232,6 +1341,7 @@ int main(void)
     test_console();
     test_console_size();
     test_rng();
+    test_net();
     test_empty_slot();
     test_posix_blk();
     test_blk_memory(); /* last: it detaches blk */
