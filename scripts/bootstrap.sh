@@ -6,6 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node.js 20 or later (node --test, fetch, the wasm loader); Debian bookworm's own is 18.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "bootstrap: wvm needs Node.js 20 or later; found $(node --version 2>/dev/null || echo none)." >&2
+  echo "bootstrap: install a current Node.js (https://nodejs.org, or your distribution's nodejs 20+) and run this again." >&2
+  exit 1
+fi
+
 packages=(build-essential cmake emscripten gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
           device-tree-compiler opensbi chromium zlib1g-dev gdb-multiarch "$@")
 missing=()
