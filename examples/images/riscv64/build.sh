@@ -2,8 +2,9 @@
 # Builds wvm's default riscv64 guest from Debian bookworm packages only:
 #   Image              Linux (linux-source-6.1), tinyconfig + kernel.config
 #   busybox            static riscv64 busybox (Debian source package)
-#   initramfs.cpio.gz  busybox + /init + /etc/profile (initramfs.cpio: the same,
-#                      uncompressed: the kernel then skips ~35M instructions of gunzip)
+#   initramfs.cpio.gz  busybox + /init + /etc/profile + udhcpc's default.script
+#                      (initramfs.cpio: the same, uncompressed: the kernel then
+#                      skips ~35M instructions of gunzip)
 #   disk.ext2          16 MiB ext2 filesystem with the files of disk/
 # Outputs are cached in ${WVM_CACHE:-$HOME/.cache/wvm}/images/riscv64-<hash>/,
 # <hash> covering this recipe's files; a re-run with nothing changed is
@@ -14,7 +15,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-recipe_files=(build.sh kernel.config busybox.config init profile fstab disk/README)
+recipe_files=(build.sh kernel.config busybox.config init profile fstab udhcpc.script disk/README)
 hash=$(cd "$here" && sha256sum "${recipe_files[@]}" | sha256sum | cut -c1-12)
 cache=${WVM_CACHE:-${HOME:?set HOME or WVM_CACHE}/.cache/wvm}
 out=$cache/images/riscv64-$hash
@@ -267,10 +268,11 @@ if [[ ! -f $out/initramfs.cpio.gz || ! -f $out/initramfs.cpio ]]; then
 	mkdir -p "$tmp"
 	cc -O2 -o "$tmp/gen_init_cpio" "$ksrc/usr/gen_init_cpio.c"
 	# gen_init_cpio stores the files' own mtimes: stage copies dated $epoch.
-	cp "$out/busybox" "$here/init" "$here/profile" "$here/fstab" "$tmp/"
+	cp "$out/busybox" "$here/init" "$here/profile" "$here/fstab" "$here/udhcpc.script" "$tmp/"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$tmp/passwd"
 	printf 'root:x:0:\n' >"$tmp/group"
-	touch -d "@$epoch" "$tmp"/{busybox,init,profile,fstab,passwd,group}
+	printf '127.0.0.1\tlocalhost\n' >"$tmp/hosts"
+	touch -d "@$epoch" "$tmp"/{busybox,init,profile,fstab,udhcpc.script,passwd,group,hosts}
 	{
 		# busybox first, right after /bin: its data then starts at offset
 		# 240, 8-byte aligned like the page cache, so the kernel copies it
@@ -278,7 +280,7 @@ if [[ ! -f $out/initramfs.cpio.gz || ! -f $out/initramfs.cpio ]]; then
 		# ~1.7M instructions of boot, 10% of it with initramfs.cpio).
 		echo "dir /bin 0755 0 0"
 		echo "file /bin/busybox $tmp/busybox 0755 0 0"
-		for d in /sbin /usr /usr/bin /usr/sbin /dev /etc /proc /sys /mnt; do
+		for d in /sbin /usr /usr/bin /usr/sbin /usr/share /usr/share/udhcpc /dev /etc /proc /sys /mnt; do
 			echo "dir $d 0755 0 0"
 		done
 		echo "dir /root 0700 0 0"
@@ -289,6 +291,9 @@ if [[ ! -f $out/initramfs.cpio.gz || ! -f $out/initramfs.cpio ]]; then
 		echo "file /etc/fstab $tmp/fstab 0644 0 0"
 		echo "file /etc/passwd $tmp/passwd 0644 0 0"
 		echo "file /etc/group $tmp/group 0644 0 0"
+		echo "file /etc/hosts $tmp/hosts 0644 0 0"
+		# udhcpc's default -s script (/init runs udhcpc when eth0 exists).
+		echo "file /usr/share/udhcpc/default.script $tmp/udhcpc.script 0755 0 0"
 		# The other applet links are made by /init (busybox --install -s).
 		echo "slink /bin/sh busybox 0777 0 0"
 		echo "slink /usr/bin/env /bin/busybox 0777 0 0"
