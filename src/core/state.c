@@ -37,7 +37,7 @@ static int reserve(sv_io *io, size_t n)
 
 void sv_bytes(sv_io *io, void *p, size_t n)
 {
-    if (io->err)
+    if (io->err || n == 0) /* p may be NULL then */
         return;
     if (!io->load) {
         if (reserve(io, n) == 0) {
