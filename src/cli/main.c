@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/gdb_server.h"
+#include "cli/initrd.h"
 #include "cli/monitor.h"
 #include "cli/options.h"
 #include "cli/snapshot_file.h"
@@ -63,6 +64,17 @@ static void load(wvm_machine *m, loader fn, const char *path)
     uint8_t *data = read_file(path, &len);
     if (fn(m, data, len) != 0)
         die("%s", wvm_last_error());
+    free(data);
+}
+
+/* Load the initrd at `path`, unpacked on the host if it is gzip. */
+static void load_initrd(wvm_machine *m, const char *path, size_t ram_bytes)
+{
+    size_t len, unpacked_len;
+    uint8_t *data = read_file(path, &len), *unpacked = gunzip_initrd(data, len, ram_bytes, &unpacked_len);
+    if (wvm_load_initrd(m, unpacked ? unpacked : data, unpacked ? unpacked_len : len) != 0)
+        die("%s", wvm_last_error());
+    free(unpacked);
     free(data);
 }
 
@@ -200,7 +212,7 @@ static wvm_machine *start_machine(const cli_options *o, blk_backend **disks)
         load(m, wvm_load_bios, o->bios_file);
     load(m, wvm_load_kernel, o->kernel);
     if (o->initrd)
-        load(m, wvm_load_initrd, o->initrd);
+        load_initrd(m, o->initrd, (size_t)o->mem_mib << 20);
     if (wvm_set_cmdline(m, o->append) != 0)
         die("%s", wvm_last_error());
     for (int i = 0; i < o->ndrives; i++)

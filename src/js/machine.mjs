@@ -3,6 +3,7 @@
 // Web Worker), forwards console bytes both ways, and serves virtio-blk
 // requests from JavaScript disk backends.
 import { Bios, Status, loadCore } from './core.mjs';
+import { gunzipInitrd } from './compress.mjs';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.mjs';
 import { decodeHost, encodeHost } from './snapshot-host.mjs';
 import { Jit } from '../../wasm-jit/jit.mjs';
@@ -28,7 +29,7 @@ import { Jit } from '../../wasm-jit/jit.mjs';
  * @property {number} [smp=1]          harts (1..8)
  * @property {'builtin'|'none'|Uint8Array} [bios='builtin']  firmware image bytes, or a built-in choice
  * @property {Uint8Array} kernel       ELF or raw kernel image
- * @property {Uint8Array} [initrd]
+ * @property {Uint8Array} [initrd]     initial RAM disk; Machine.create unpacks a gzip one on the host
  * @property {string} [append='']      kernel command line
  * @property {DiskBackend[]} [disks]   virtio-blk disks, in slot order
  * @property {number} [sliceMs=10]     host time per run slice (ms) before yielding to the event loop
@@ -115,7 +116,8 @@ export class Machine extends EventTarget {
    * @throws Error with the core's one-line message for bad options or images
    */
   static async create(opts, coreOpts) {
-    return new Machine(await loadCore(coreOpts), opts);
+    const initrd = opts?.initrd instanceof Uint8Array ? await gunzipInitrd(opts.initrd) : opts?.initrd;
+    return new Machine(await loadCore(coreOpts), { ...opts, initrd });
   }
 
   /**

@@ -3,36 +3,11 @@
 // (src/cli/snapshot_file.h):
 //   "WVMSNAP\0" | u32 format 1 | u32 encoding | u64 state bytes | state, encoded
 // (little-endian); encoding 0: as is, 1: zlib (RFC 1950; read only), 2: raw deflate
-// (RFC 1951; written: the state has its own checksum). Node deflates pieces of the state
-// on its thread pool in parallel, each ending on a byte boundary (a sync flush) so that
-// together they are one deflate stream; a browser uses CompressionStream('deflate-raw').
+// (RFC 1951; written: the state has its own checksum), by compress.mjs.
+
+import { deflateRaw, inflate } from './compress.mjs';
 
 const MAGIC = 'WVMSNAP\0', HEADER = 24, FORMAT = 1, RAW = 0, ZLIB = 1, DEFLATE = 2;
-const CHUNK = 4 << 20; // zlib's output chunk: the 16 KiB default makes Node's async zlib 3x slower
-const PIECE = 2 << 20; // bytes of state deflated as one job of Node's thread pool
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
-
-const stream = (bytes, transform) => new Response(new Blob([bytes]).stream().pipeThrough(transform)).arrayBuffer();
-
-async function deflate(bytes) {
-  if (!isNode) return new Uint8Array(await stream(bytes, new CompressionStream('deflate-raw')));
-  const zlib = await import('node:zlib');
-  const pieces = [];
-  for (let at = 0; at < bytes.length || !pieces.length; at += PIECE) {
-    const last = at + PIECE >= bytes.length;
-    const opts = { level: 1, chunkSize: CHUNK, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH };
-    pieces.push(new Promise((ok, fail) => zlib.deflateRaw(bytes.subarray(at, at + PIECE), opts, (e, r) => (e ? fail(e) : ok(r)))));
-  }
-  return new Uint8Array(Buffer.concat(await Promise.all(pieces)));
-}
-
-async function inflate(bytes, encoding) {
-  if (!isNode) {
-    return new Uint8Array(await stream(bytes, new DecompressionStream(encoding === ZLIB ? 'deflate' : 'deflate-raw')));
-  }
-  const zlib = await import('node:zlib'), fn = encoding === ZLIB ? zlib.inflate : zlib.inflateRaw;
-  return new Uint8Array(await new Promise((ok, fail) => fn(bytes, { chunkSize: CHUNK }, (e, r) => (e ? fail(e) : ok(r)))));
-}
 
 /**
  * Wrap a machine state into a snapshot file.
@@ -41,7 +16,7 @@ async function inflate(bytes, encoding) {
  * @returns {Promise<Uint8Array>} the file's bytes
  */
 export async function encodeSnapshot(state, { compress = true } = {}) {
-  const body = compress ? await deflate(state) : state;
+  const body = compress ? await deflateRaw(state) : state;
   const file = new Uint8Array(HEADER + body.length), dv = new DataView(file.buffer);
   file.set(new TextEncoder().encode(MAGIC));
   dv.setUint32(8, FORMAT, true);
@@ -68,7 +43,7 @@ export async function decodeSnapshot(file) {
   }
   let state;
   try {
-    state = encoding === RAW ? file.subarray(HEADER) : await inflate(file.subarray(HEADER), encoding);
+    state = encoding === RAW ? file.subarray(HEADER) : await inflate(file.subarray(HEADER), encoding === ZLIB ? 'deflate' : 'deflate-raw');
   } catch {
     throw new Error('the snapshot is corrupted or truncated');
   }
