@@ -11,7 +11,7 @@
 # instant. Progress goes to stderr; the LAST stdout line is the output
 # directory, so other scripts can do: dir=$(build.sh | tail -1)
 # Needs root (or sudo) only to install missing Debian packages and, once,
-# to add a deb-src entry for `apt-get source busybox`.
+# to add a deb-src entry for `apt-get source busybox` (scripts/deb-src.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,21 +28,11 @@ fi
 start=$SECONDS
 log() { printf '[riscv64 image %4ds] %s\n' $((SECONDS - start)) "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# as_root, deb_src_run and the Debian source packages (deb_src_version, deb_src_unpack).
+. "$here/../../../scripts/deb-src.sh"
+deb_src_log() { log "$@"; }
 # run LOGFILE CMD...: output to LOGFILE, its tail printed on failure.
-run() {
-	local logf=$1; shift
-	if ! "$@" >>"$logf" 2>&1; then
-		log "FAILED: $* (last lines of $logf:)"
-		tail -n 40 "$logf" >&2
-		exit 1
-	fi
-}
-as_root() {
-	if [[ $EUID -eq 0 ]]; then "$@"
-	elif command -v sudo >/dev/null; then sudo "$@"
-	else die "need root to run: $*"
-	fi
-}
+run() { deb_src_run "$@" || exit 1; }
 
 mkdir -p "$cache/images" "$cache/src"
 # One build at a time (they share $cache/src and both use every core).
@@ -132,101 +122,11 @@ if [[ ! -f $out/Image ]]; then
 fi
 
 # --- busybox -----------------------------------------------------------------
-# apt-get source needs a deb-src entry; add one mirroring the machine's own
-# Debian `deb` entry (same URI and keyring) if there is none.
-debian_deb_entry() { # prints "URI KEYRING" of the Debian main archive entry
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[[ -f $f && $f != */wvm-deb-src.sources ]] || continue
-		awk -v suite="$codename" '
-			BEGIN { RS = ""; FS = "\n" }
-			{
-				types = uris = suites = comps = key = ""; enabled = "yes"
-				for (i = 1; i <= NF; i++) {
-					if ($i ~ /^[ \t]*#/) continue
-					n = index($i, ":"); if (!n) continue
-					k = tolower(substr($i, 1, n - 1))
-					v = substr($i, n + 1); gsub(/^[ \t]+|[ \t]+$/, "", v)
-					if (k == "types") types = v
-					else if (k == "uris") uris = v
-					else if (k == "suites") suites = v
-					else if (k == "components") comps = v
-					else if (k == "signed-by") key = v
-					else if (k == "enabled") enabled = tolower(v)
-				}
-				if (enabled == "no") next
-				if ((" " types " ") !~ / deb /) next
-				if ((" " suites " ") !~ (" " suite " ")) next
-				if ((" " comps " ") !~ / main /) next
-				split(uris, u, /[ \t]+/)
-				if (key ~ /^\//) print u[1], key; else print u[1]
-				exit
-			}' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[[ -f $f ]] || continue
-		awk -v suite="$codename" '
-			$1 != "deb" { next }
-			{
-				key = ""; i = 2
-				if ($2 ~ /^\[/) {
-					for (; i <= NF; i++) {
-						if ($i ~ /signed-by=/) { key = $i; sub(/.*signed-by=/, "", key); sub(/\]$/, "", key) }
-						if ($i ~ /\]$/) { i++; break }
-					}
-				}
-				if ($(i + 1) != suite) next
-				for (j = i + 2; j <= NF; j++) if ($j == "main") { print $i, key; exit }
-			}' "$f"
-	done
-}
-
-ensure_busybox_source_known() {
-	if apt-get source --print-uris busybox >"$out/apt-source.log" 2>&1; then
-		return
-	fi
-	local src=/etc/apt/sources.list.d/wvm-deb-src.sources uri key tmp
-	if [[ ! -f $src ]]; then
-		read -r uri key < <(debian_deb_entry | head -n 1) || true
-		uri=${uri:-http://deb.debian.org/debian}
-		log "apt: adding deb-src entry $src ($uri $codename)"
-		tmp=$(mktemp)
-		{
-			echo "# Added by wvm examples/images/riscv64/build.sh for 'apt-get source busybox'."
-			echo "Types: deb-src"
-			echo "URIs: $uri"
-			echo "Suites: $codename $codename-updates"
-			echo "Components: main"
-			if [[ -n ${key:-} ]]; then echo "Signed-By: $key"; fi
-		} >"$tmp"
-		as_root install -m 0644 "$tmp" "$src"
-		rm -f "$tmp"
-	fi
-	log "apt: apt-get update (for deb-src)"
-	run "$out/apt.log" as_root apt-get update
-	apt-get source --print-uris busybox >"$out/apt-source.log" 2>&1 ||
-		die "apt-get source busybox still fails: $(tail -n 3 "$out/apt-source.log")"
-}
-
 if [[ ! -f $out/busybox ]]; then
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-	ensure_busybox_source_known
-	# lines look like: 'http://.../busybox_1.35.0-4%2bdeb12u1.dsc' busybox_1.35.0-4+deb12u1.dsc SIZE HASH
-	dsc=$(awk '$2 ~ /^busybox_.*\.dsc$/ { print $2; exit }' "$out/apt-source.log")
-	[[ -n $dsc ]] || die "cannot find busybox .dsc in $out/apt-source.log"
-	bver=${dsc#busybox_}; bver=${bver%.dsc}
-	bsrc=$cache/src/busybox_$bver
-	if [[ ! -f $bsrc/.extracted ]]; then
-		log "busybox: apt-get source busybox ($bver)"
-		rm -rf "$bsrc" "$bsrc.tmp"
-		mkdir -p "$bsrc.tmp"
-		(cd "$bsrc.tmp" && run "$out/busybox-build.log" apt-get source busybox)
-		d=$(find "$bsrc.tmp" -mindepth 1 -maxdepth 1 -type d -name 'busybox-*' | head -n 1)
-		[[ -n $d ]] || die "apt-get source busybox produced no directory"
-		mv "$d" "$bsrc"
-		rm -rf "$bsrc.tmp"
-		touch "$bsrc/.extracted"
-	fi
+	bver=$(deb_src_version busybox "$out/apt.log") || die "no busybox source package"
+	echo "busybox_${bver#*:}.dsc" >"$out/busybox.source" # (no epoch in file names)
+	bsrc=$cache/src/busybox_${bver#*:}
+	deb_src_unpack busybox "$bver" "$bsrc" "$out/busybox-build.log" || die "cannot fetch busybox $bver"
 	log "busybox: configuring (defconfig + busybox.config)"
 	# In-tree build of a copy: busybox's out-of-tree (O=) build is broken
 	# (scripts/kconfig/zconf.tab.c cannot find lkc.h).
@@ -327,7 +227,7 @@ fi
 {
 	echo "recipe-hash: $hash"
 	echo "linux-source-6.1: $kver"
-	echo "busybox: $(awk '$2 ~ /^busybox_.*\.dsc$/ { print $2; exit }' "$out/apt-source.log" 2>/dev/null || true)"
+	echo "busybox: $(cat "$out/busybox.source" 2>/dev/null || true)"
 	echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } >"$out/manifest.txt"
 rm -rf "$out/build"
