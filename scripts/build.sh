@@ -12,9 +12,13 @@ export NODE_PATH=/usr/share/nodejs  # emcc needs acorn from Debian's node module
 PATH=$(tr ':' '\n' <<<"$PATH" | grep -v '/node_modules/\.bin$' | paste -sd: -)
 export PATH
 
-configure() { # dir, extra cmake args...
+# lwIP's source tree (fetched into ~/.cache/wvm/src once): every configuration
+# is (re)configured with it when new or when it moved.
+lwip=$(bash scripts/lwip.sh | tail -n 1)
+configure() { # dir, cmake command...
   local dir=$1; shift
-  [ -f "$dir/CMakeCache.txt" ] || "$@" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
+  grep -qxF "WVM_LWIP_DIR:PATH=$lwip" "$dir/CMakeCache.txt" 2>/dev/null && return
+  "$@" -DWVM_LWIP_DIR="$lwip" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
 }
 mkdir -p build
 configure build/native cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release
