@@ -40,6 +40,12 @@ enum { MATCH_EQ = 0, MATCH_NAPOT = 1, MATCH_GE = 2, MATCH_LT = 3 };
 
 static unsigned trig_type(const rv_trigger *t) { return (unsigned)(t->tdata1 >> TD_TYPE_SHIFT); }
 
+/* An address/data match trigger (the types implemented), not a disabled one. */
+static int is_match(const rv_trigger *t)
+{
+    return trig_type(t) == TYPE_MCONTROL || trig_type(t) == TYPE_MCONTROL6;
+}
+
 static uint64_t hit_bit(const rv_trigger *t)
 {
     return trig_type(t) == TYPE_MCONTROL ? MCONTROL_HIT : MCONTROL6_HIT0;
@@ -79,8 +85,7 @@ static int matches_range(const rv_trigger *t, uint64_t lo, uint64_t hi)
 static int armed(const rv_hart *h, const rv_trigger *t, uint64_t kinds)
 {
     static const uint64_t mode_bit[4] = {TD_U, TD_S, 0, TD_M};
-    unsigned type = trig_type(t);
-    if ((type != TYPE_MCONTROL && type != TYPE_MCONTROL6) || !(t->tdata1 & kinds))
+    if (!is_match(t) || !(t->tdata1 & kinds))
         return 0;
     if (h->priv == PRV_M && !(h->tcontrol & TCONTROL_MTE))
         return 0;
@@ -117,8 +122,7 @@ int rv_trigger_page(ir_cpu *cpu, uint64_t page)
     const rv_hart *h = (const rv_hart *)cpu;
     for (int i = 0; i < RV_NTRIGGERS; i++) {
         const rv_trigger *t = &h->trig[i];
-        unsigned type = trig_type(t);
-        if ((type == TYPE_MCONTROL || type == TYPE_MCONTROL6) && (t->tdata1 & (TD_LOAD | TD_STORE)) &&
+        if (is_match(t) && (t->tdata1 & (TD_LOAD | TD_STORE)) &&
             matches_range(t, page, page + PAGE_SIZE - 1))
             return 1;
     }
@@ -130,8 +134,7 @@ void rv_triggers_changed(rv_hart *h)
     unsigned kinds = 0;
     for (int i = 0; i < RV_NTRIGGERS; i++) {
         h->trig[i].tdata1 = legalise_tdata1(h->trig[i].tdata1); /* a loaded state's too */
-        unsigned type = trig_type(&h->trig[i]);
-        if ((type == TYPE_MCONTROL || type == TYPE_MCONTROL6) && (h->trig[i].tdata1 & (TD_U | TD_S | TD_M)))
+        if (is_match(&h->trig[i]) && (h->trig[i].tdata1 & (TD_U | TD_S | TD_M)))
             kinds |= (unsigned)(h->trig[i].tdata1 & (TD_LOAD | TD_STORE | TD_EXECUTE));
     }
     h->trig_kinds = kinds;
