@@ -166,6 +166,7 @@ void wvm_destroy(wvm_machine *m)
         return;
     for (int i = 0; i < m->ndisks; i++)
         virtio_blk_detach(&m->disks[i]); /* their backends may serve another machine */
+    netuser_free(m);
     for (int i = 0; i < m->nharts; i++)
         free(m->harts[i]);
     ir_cache_free(&m->cache);
@@ -529,6 +530,7 @@ static int run_slice(wvm_machine *m, uint32_t slice_us)
                 m->backends[i]->poll(m->backends[i]);
         resume_devices(m);
         pump_input(m);
+        netuser_poll(m);
         goldfish_rtc_update(&m->rtc);
         clint_update(&m->clint);
         int idle = 1;
@@ -569,6 +571,8 @@ uint32_t wvm_idle_us(wvm_machine *m)
 {
     uint64_t ticks = clint_next_deadline(&m->clint);
     uint64_t us = ticks == UINT64_MAX ? 1000000 : ticks / (CLINT_FREQ_HZ / 1000000);
+    uint64_t net = netuser_idle_us(m);
+    us = net < us ? net : us;
     return us > 1000000 ? 1000000 : (uint32_t)us;
 }
 

@@ -54,6 +54,7 @@ struct wvm_machine {
      * ring of NET_TXQ_FRAMES; when full, the rest wait in the transmit queue. */
     struct { uint16_t len; uint8_t data[VIRTIO_NET_FRAME_MAX]; } net_txq[NET_TXQ_FRAMES];
     unsigned net_txq_head, net_txq_len;
+    struct netuser *user;      /* user-mode networking (core/netuser.c), or NULL */
     virtio_mmio empty[VIRT_VIRTIO_SLOTS]; /* slots without a device */
     virtio_budget io_budget;   /* host memory held for guest requests, all devices */
     blk_backend *backends[VIRT_MAX_DISKS];
@@ -105,6 +106,14 @@ void machine_set_guest_ns(wvm_machine *m, uint64_t ns);
  * attach the built-in SBI: what a restored machine needs as well. Returns
  * 0 or -1 (wvm_last_error set). */
 int machine_wire(wvm_machine *m);
+
+/* User-mode networking (core/netuser.c): run the stack's timers when due;
+ * microseconds until they are due (UINT64_MAX without user networking);
+ * end it (wvm_destroy). */
+typedef struct netuser netuser;
+void netuser_poll(wvm_machine *m);
+uint64_t netuser_idle_us(wvm_machine *m);
+void netuser_free(wvm_machine *m);
 
 /* The virtio-mmio transport in slot `i` (0..VIRT_VIRTIO_SLOTS-1). */
 virtio_mmio *machine_virtio_slot(wvm_machine *m, int i);

@@ -74,6 +74,55 @@ size_t wvm_net_read(wvm_machine *m, uint8_t *buf, size_t max);
  * wvm_run), -1 if dropped (malformed, too long, no network device). */
 int wvm_net_write(wvm_machine *m, const uint8_t *frame, size_t len);
 
+/* ---- User-mode networking (QEMU's -netdev user) on the network device ----
+ * Put the built-in TCP/IP stack (src/net/usernet.h: guest 10.0.2.15 by DHCP,
+ * gateway and host 10.0.2.2, DNS 10.0.2.3) behind the machine's network
+ * device (wvm_add_net first, or after wvm_restore): the guest's frames go to
+ * it instead of wvm_net_read. What needs the host's network comes out as
+ * events (wvm_net_take_event); the host answers with the wvm_net_* calls after
+ * it, which do nothing on a machine without user networking. One machine
+ * per process (per wasm instance) at a time; wvm_destroy frees its place.
+ * Returns 0, or -1 with wvm_last_error set (no network device, another
+ * machine has it). Its connections are not in a snapshot. */
+int wvm_net_user(wvm_machine *m);
+
+/* Events for the host (usernet.h says what each asks of it). id: a TCP
+ * connection or DNS query; ip: IPv4 in host byte order; port: the
+ * destination's; arg: as noted. Data: the event's bytes. */
+enum wvm_net_event_type {
+    WVM_NET_TCP_CONNECT = 1,  /* connect to ip:port, then wvm_net_tcp_connected */
+    WVM_NET_TCP_READY = 2,    /* a wvm_net_tcp_forward connection was accepted */
+    WVM_NET_TCP_DATA = 3,     /* bytes from the guest: wvm_net_tcp_consumed once taken */
+    WVM_NET_TCP_EOF = 4,      /* the guest sends no more */
+    WVM_NET_TCP_WRITABLE = 5, /* wvm_net_tcp_send has room again */
+    WVM_NET_TCP_CLOSED = 6,   /* over; arg 1 if by a reset */
+    WVM_NET_UDP_SEND = 7,     /* a datagram to ip:port from guest port arg */
+    WVM_NET_DNS_QUERY = 8     /* resolve the name in data (no NUL) for QTYPE arg (1 A, 28 AAAA) */
+};
+typedef struct wvm_net_event {
+    uint32_t type, id, ip, port, arg, len; /* len: data bytes */
+} wvm_net_event;
+#define WVM_NET_EVENT_DATA_MAX 65536 /* no event carries more data */
+
+/* Take the oldest event: its header into *ev, its data into `data` (room
+ * for `max` >= WVM_NET_EVENT_DATA_MAX bytes). Returns 1, or 0 if none waits
+ * (or `max` is too small). Events are kept until taken; UDP datagrams and
+ * DNS queries beyond 4 MiB of queued events are dropped (the guest
+ * retries), TCP data is bounded by the guest's windows. */
+int wvm_net_take_event(wvm_machine *m, wvm_net_event *ev, uint8_t *data, size_t max);
+/* Answers, as usernet_tcp_connected, _send, _consumed, _shutdown, _abort,
+ * _forward, usernet_udp_recv and usernet_dns_answer (usernet.h). */
+void wvm_net_tcp_connected(wvm_machine *m, uint32_t id, int ok);
+size_t wvm_net_tcp_send(wvm_machine *m, uint32_t id, const uint8_t *data, size_t len);
+void wvm_net_tcp_consumed(wvm_machine *m, uint32_t id, size_t len);
+void wvm_net_tcp_shutdown(wvm_machine *m, uint32_t id);
+void wvm_net_tcp_abort(wvm_machine *m, uint32_t id);
+uint32_t wvm_net_tcp_forward(wvm_machine *m, uint16_t guest_port);
+void wvm_net_udp_recv(wvm_machine *m, uint32_t ip, uint16_t port, uint16_t guest_port, const uint8_t *data,
+                      size_t len);
+void wvm_net_dns_answer(wvm_machine *m, uint32_t id, int rcode, const uint8_t *addrs, int naddrs, int addrlen,
+                        uint32_t ttl);
+
 /* Attach a virtio-blk disk over `backend` (host/blk.h) in the next free
  * virtio-mmio slot (0..3). Returns the disk index, or -1 if all are used. */
 struct blk_backend;

@@ -29,7 +29,7 @@ async function main() {
   const disks = o.drives.map((d) => openFileDisk(d.file, d));
   const jit = o.jit === 'off' ? false : { threshold: o.jitThreshold, worker: o.jit === 'on' };
   const options = { mem: o.mem, smp: o.smp, bios, kernel, initrd, append: o.append, disks, jit,
-    icount: o.icount ?? undefined, rtc: o.rtc ?? undefined };
+    icount: o.icount ?? undefined, rtc: o.rtc ?? undefined, net: o.net ?? undefined };
   let machine, instret = 0n, quit = false;
   const monitor = new Monitor((s) => process.stdout.write(s), () => machine, () => { quit = true; machine?.stop(); });
   const tty = process.stdin.isTTY;
@@ -62,6 +62,7 @@ async function main() {
   let code, gdbServer = null;
   do { // a guest reboot starts a fresh machine with the same images and disks
     if (machine) instret += machine.stats.instret;
+    machine?.stop(); // its hostfwd ports are free again
     if (snapshot && !machine) machine = await Machine.restore(snapshot, options);
     else if (!kernel) throw new Error('the guest rebooted: give -kernel to boot it again');
     else machine = await Machine.create(options);

@@ -8,6 +8,10 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 export const Status = Object.freeze({ RUNNING: 0, IDLE: 1, HALTED: 2 });
 /** Firmware choices of Core.boot (enum wvm_bios). */
 export const Bios = Object.freeze({ none: 0, file: 1, builtin: 2 });
+/** Events of user networking for the host (enum wvm_net_event_type, src/core/wvm.h). */
+export const NetEvent = Object.freeze({
+  TCP_CONNECT: 1, TCP_READY: 2, TCP_DATA: 3, TCP_EOF: 4, TCP_WRITABLE: 5, TCP_CLOSED: 6, UDP_SEND: 7, DNS_QUERY: 8,
+});
 
 /**
  * Load and instantiate the core.
@@ -124,6 +128,56 @@ export class Core {
    * buffer posted now (retry after the next run), -1 dropped (malformed, too long, no device).
    */
   netWrite(m, frame) { return this.mod._wvm_net_write(m, this.#copyIn(frame), frame.length); }
+
+  /**
+   * Put user-mode networking (wvm_net_user: guest 10.0.2.15, host 10.0.2.2, DNS 10.0.2.3) behind
+   * the network device. Throws with the core's message (no device, another machine has it).
+   */
+  netUser(m) { this.#check(this.mod._wvm_net_user(m)); }
+
+  /**
+   * The events user networking has for the host, oldest first (wvm_net_take_event):
+   * {type: NetEvent value, id, ip (IPv4, host order), port, arg, data: Uint8Array}.
+   */
+  netEvents(m) {
+    const max = 65536, p = this.mod._wvm_buffer(24 + max) >>> 0, events = [];
+    while (this.mod._wvm_net_take_event(m, p, p + 24, max)) {
+      const [type, id, ip, port, arg, len] = new Uint32Array(this.mod.HEAPU8.buffer, p, 6);
+      events.push({ type, id, ip, port, arg, data: this.mod.HEAPU8.slice(p + 24, p + 24 + len) });
+    }
+    return events;
+  }
+
+  /** Answer WVM_NET_TCP_CONNECT: connected (ok true) or refused (the guest gets a reset). */
+  netTcpConnected(m, id, ok) { this.mod._wvm_net_tcp_connected(m, id, ok ? 1 : 0); }
+
+  /** Queue bytes for the guest on connection `id`; returns how many were taken (TCP_WRITABLE follows a short count). */
+  netTcpSend(m, id, bytes) { return this.mod._wvm_net_tcp_send(m, id, this.#copyIn(bytes), bytes.length) >>> 0; }
+
+  /** The host took `len` more bytes of TCP_DATA: the guest's window reopens. */
+  netTcpConsumed(m, id, len) { this.mod._wvm_net_tcp_consumed(m, id, len); }
+
+  /** The host's side sends no more: FIN to the guest after queued data. */
+  netTcpShutdown(m, id) { this.mod._wvm_net_tcp_shutdown(m, id); }
+
+  /** The host's side failed: the guest gets a reset; the id ends. */
+  netTcpAbort(m, id) { this.mod._wvm_net_tcp_abort(m, id); }
+
+  /** Open a connection from 10.0.2.2 to the guest's TCP port (hostfwd); returns its id, 0 if none is free. */
+  netTcpForward(m, guestPort) { return this.mod._wvm_net_tcp_forward(m, guestPort) >>> 0; }
+
+  /** A UDP datagram from ip:port (IPv4, host order) for the guest's port `guestPort`. */
+  netUdpRecv(m, ip, port, guestPort, bytes) {
+    this.mod._wvm_net_udp_recv(m, ip, port, guestPort, this.#copyIn(bytes), bytes.length);
+  }
+
+  /**
+   * Answer DNS query `id`: rcode 0 with addresses (Uint8Array of `addrLen`-byte addresses: 4 for A,
+   * 16 for AAAA, network order) valid `ttl` s, or an error rcode (2 SERVFAIL, 3 NXDOMAIN).
+   */
+  netDnsAnswer(m, id, rcode, addrs, addrLen, ttl) {
+    this.mod._wvm_net_dns_answer(m, id, rcode, this.#copyIn(addrs), addrs.length / addrLen, addrLen, ttl);
+  }
 
   /** Complete a disk request with status 0 (ok) or 1 (I/O error). */
   diskComplete(req, status) { this.mod._wvm_blk_complete(req, status); }

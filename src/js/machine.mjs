@@ -7,6 +7,8 @@ import { gunzipInitrd } from './compress.mjs';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.mjs';
 import { decodeHost, encodeHost } from './snapshot-host.mjs';
 import { Jit } from '../../wasm-jit/jit.mjs';
+import { parseHostfwd } from './options.mjs';
+import { UserNet } from './usernet.mjs';
 
 /**
  * @typedef {object} DiskBackend  storage behind one virtio-blk disk
@@ -37,6 +39,9 @@ import { Jit } from '../../wasm-jit/jit.mjs';
  *   compile hot guest code to WebAssembly (wasm-jit/): false runs the interpreter only; threshold
  *   is the executions of a block before its page is compiled (1 compiles everything), worker
  *   false compiles on this thread, maxFunctions bounds the code cache (compiled regions)
+ * @property {boolean|NetOptions} [net]  a virtio-net device on user-mode networking (QEMU's -nic user):
+ *   the guest gets 10.0.2.15 by DHCP, 10.0.2.2 is the host's loopback, 10.0.2.3 answers DNS with
+ *   the host's resolver. One machine per core (wasm instance) at a time. Default: no network device
  * @property {{shift: number, sleep?: boolean}} [icount]  guest time from instructions retired, as
  *   QEMU's -icount: each advances it by 2^shift ns (shift 0..10); an idle guest's time jumps to its
  *   next timer, after waiting for it in host time (sleep, the default) or at once. Runs fed the
@@ -44,6 +49,16 @@ import { Jit } from '../../wasm-jit/jit.mjs';
  * @property {{base?: 'utc'|string|Date, clock?: 'host'|'vm'}} [rtc]  as QEMU's -rtc: the guest's
  *   wall clock starts at base (a Date, or an ISO date such as '2006-06-17T16:01:21', UTC) and
  *   advances with host time or guest time (vm). Default: the host's clock
+ */
+
+/**
+ * @typedef {object} NetOptions
+ * @property {Array<string|{hostAddr: string, hostPort: number, guestPort: number}>} [hostfwd]  host
+ *   ports forwarded to guest TCP ports, as QEMU's 'tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT' (HOSTADDR
+ *   default 127.0.0.1, HOSTPORT 0: any free port, see Machine.hostfwd)
+ * @property {string} [mac='52:54:00:12:34:56']  the device's Ethernet address
+ * @property {import('./usernet.mjs').Sockets} [sockets]  how the host reaches its network: in Node
+ *   node:net/dgram/dns by default; in a browser a Wisp relay's (web/wisp-sockets.mjs: wispSockets)
  */
 
 /** ns since the Unix epoch (BigInt) of an -rtc base, or undefined for 'utc'. */
@@ -55,6 +70,23 @@ function rtcBaseNs(base) {
 }
 
 const OP_READ = 0, OP_WRITE = 1;
+
+/** The 6 bytes of a MAC address 'xx:xx:xx:xx:xx:xx' (throws if malformed or multicast). */
+function macBytes(mac) {
+  const b = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(mac) ? Uint8Array.from(mac.split(':'), (x) => parseInt(x, 16)) : null;
+  if (!b || b[0] & 1) throw new Error(`bad mac '${mac}' (six hex bytes, unicast: 52:54:00:12:34:56)`);
+  return b;
+}
+
+/** The transport for opts.net: its own, Node's sockets, or none (no network). */
+async function netSockets(net) {
+  if (!net) return null;
+  if (net.sockets) return net.sockets;
+  if (typeof process === 'undefined' || !process.versions?.node) {
+    throw new Error('user networking in a browser needs opts.net.sockets (a Wisp relay: web/wisp-sockets.mjs)');
+  }
+  return (await import('./node-sockets.mjs')).nodeSockets;
+}
 
 const sizes = (disks) => `${disks.length} disk(s) of ${disks.map((d) => d.size).join(', ') || 'no'} bytes`;
 
@@ -107,6 +139,9 @@ export class Machine extends EventTarget {
   #input = []; // console input (Uint8Arrays) the core has not taken yet
   #saving = false; // save() waits for disk requests: no slice runs meanwhile
   #gdb = null; // the debugger's session: {send, end}
+  #net = null; // the host side of user networking (UserNet)
+  /** The hostfwd rules being served, with the host ports listened on: [{hostAddr, hostPort, guestPort}]. */
+  hostfwd = [];
 
   /**
    * Create a machine and load its images (does not start it).
@@ -117,7 +152,20 @@ export class Machine extends EventTarget {
    */
   static async create(opts, coreOpts) {
     const initrd = opts?.initrd instanceof Uint8Array ? await gunzipInitrd(opts.initrd) : opts?.initrd;
-    return new Machine(await loadCore(coreOpts), { ...opts, initrd });
+    const sockets = await netSockets(opts?.net);
+    return new Machine(await loadCore(coreOpts), { ...opts, initrd }, null, sockets).#listen();
+  }
+
+  // Listen for the hostfwd rules; a machine that cannot is stopped. Returns this.
+  async #listen() {
+    const rules = this.#opts.net?.hostfwd ?? [];
+    try {
+      this.hostfwd = rules.length ? await this.#net.forward(rules.map((r) => (typeof r === 'string' ? parseHostfwd(r) : r))) : [];
+    } catch (e) {
+      this.stop();
+      throw e;
+    }
+    return this;
   }
 
   /**
@@ -145,7 +193,7 @@ export class Machine extends EventTarget {
       ? opts.disks(saved.map(({ size, readonly, overlay }) => ({ size, readonly, overlay: !!overlay })))
       : opts.disks ?? [];
     checkDisks(saved, disks);
-    const machine = new Machine(core, { ...opts, disks }, { state, info });
+    const machine = await new Machine(core, { ...opts, disks }, { state, info }, await netSockets(opts.net)).#listen();
     for (const [i, d] of saved.entries()) {
       if (!d.overlay) continue;
       try {
@@ -158,7 +206,7 @@ export class Machine extends EventTarget {
     return machine;
   }
 
-  constructor(core, opts, restored = null) {
+  constructor(core, opts, restored = null, sockets = null) {
     super();
     if (!restored && !(opts?.kernel instanceof Uint8Array)) throw new Error('a kernel image (Uint8Array) is required');
     this.#core = core;
@@ -170,6 +218,10 @@ export class Machine extends EventTarget {
       if (d.size % 512) throw new Error(`disk ${i}: size ${d.size} is not a multiple of 512`);
     });
     core.onDiskRequest = (id, req, op, offset, buf, len) => this.#diskRequest(id, req, op, offset, buf, len);
+    if (this.#opts.net) {
+      if (!sockets) throw new Error('user networking needs opts.net.sockets here (Machine.create finds Node\'s)');
+      this.#net = new UserNet(core, sockets, () => this.#kick());
+    }
     if (restored) this.#restoreState(restored.state, restored.info);
     else this.#build(bios);
   }
@@ -182,6 +234,7 @@ export class Machine extends EventTarget {
       this.#disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
       if (info.net) core.addNet(this.#m, new Uint8Array(6)); // its MAC comes from the state
       core.restore(this.#m, state);
+      if (info.net && this.#net) this.#startNet();
     } catch (e) {
       core.destroy(this.#m);
       this.#m = 0;
@@ -325,10 +378,20 @@ export class Machine extends EventTarget {
     if (o.initrd) core.loadInitrd(this.#m, o.initrd);
     core.setCmdline(this.#m, o.append);
     o.disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
+    if (this.#net) {
+      core.addNet(this.#m, macBytes(o.net.mac ?? '52:54:00:12:34:56'));
+      this.#startNet();
+    }
     core.consoleResize(this.#m, ...this.#size);
     core.boot(this.#m);
     this.#startJit();
     this.#jit?.attach(this.#m);
+  }
+
+  // User networking behind the machine's network device, served by this.#net.
+  #startNet() {
+    this.#core.netUser(this.#m);
+    this.#net.attach(this.#m);
   }
 
   #setState(s) {
@@ -365,6 +428,7 @@ export class Machine extends EventTarget {
     this.#unschedule();
     this.#endGdb();
     this.#wake = null;
+    this.#net?.detach();
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
     this.#generation++;
@@ -386,6 +450,7 @@ export class Machine extends EventTarget {
     this.#unschedule();
     this.#endGdb();
     this.#generation++;
+    this.#net?.close();
     if (this.#m) this.#core.destroy(this.#m);
     this.#m = 0;
     this.#stopJit();
@@ -500,6 +565,7 @@ export class Machine extends EventTarget {
       return;
     }
     this.#jit?.pump();
+    this.#net?.pump();
     this.#flushGdb();
     const out = core.consoleRead(m);
     if (out.length) this.dispatchEvent(new CustomEvent('output', { detail: out }));
@@ -508,6 +574,7 @@ export class Machine extends EventTarget {
       this.resetRequested = core.resetRequested(m);
       this.#stopJit();
       this.#endGdb();
+      this.#net?.detach();
       this.#setState('halted');
       return;
     }

@@ -15,6 +15,14 @@ export const usage = `usage: wvm [options]
   -append STRING    kernel command line
   -drive file=FILE,format=raw,if=virtio[,readonly=on][,snapshot=on]
                     a virtio-blk disk (up to 4)
+  -nic user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT][,mac=MAC]
+                    a virtio-net device on user-mode networking, as QEMU's:
+                    the guest gets 10.0.2.15 by DHCP, 10.0.2.2 is the host's
+                    loopback, 10.0.2.3 its DNS resolver; hostfwd (repeatable)
+                    forwards a host port (HOSTADDR default 127.0.0.1) to a
+                    guest TCP port. -nic none: no network (the default)
+  -netdev user,id=ID[,hostfwd=...] -device virtio-net-device,netdev=ID[,mac=MAC]
+                    the same in QEMU's long form
   -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)
   -nographic        console on stdio (the default)
   -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,
@@ -68,16 +76,80 @@ function parseDrive(spec) {
   return d;
 }
 
-// key=value,... into a Map; a bare first item is `bare`'s value.
+// key=value,... into [key, value] pairs in order (a key may repeat: hostfwd); a bare first item
+// is `bare`'s value.
 function keyValues(flag, v, bare) {
-  const kv = new Map();
+  const kv = [];
   v.split(',').forEach((item, i) => {
     const eq = item.indexOf('=');
-    if (eq < 0 && i === 0 && bare) kv.set(bare, item);
+    if (eq < 0 && i === 0 && bare) kv.push([bare, item]);
     else if (eq < 0) throw new UsageError(`bad ${flag} option '${item}'`);
-    else kv.set(item.slice(0, eq), item.slice(eq + 1));
+    else kv.push([item.slice(0, eq), item.slice(eq + 1)]);
   });
   return kv;
+}
+
+const MAX_HOSTFWD = 8;
+
+/**
+ * Parse a hostfwd rule as QEMU writes it: 'tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT'
+ * (tcp: may be left out; HOSTADDR defaults to 127.0.0.1; HOSTPORT 0 picks a free port).
+ * @returns {{hostAddr: string, hostPort: number, guestPort: number}}
+ * @throws Error naming the rule when it is malformed or not TCP
+ */
+export function parseHostfwd(rule) {
+  const m = /^(?:(tcp|udp):)?([^:]*):(\d+)-([^:]*):(\d+)$/.exec(rule);
+  if (!m || +m[3] > 65535 || !(+m[5] >= 1 && +m[5] <= 65535)) {
+    throw new UsageError(`bad hostfwd '${rule}' (expected tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT)`);
+  }
+  if (m[1] === 'udp') throw new UsageError(`hostfwd '${rule}': only tcp is forwarded`);
+  if (m[4] && m[4] !== '10.0.2.15') throw new UsageError(`hostfwd '${rule}': the guest is 10.0.2.15`);
+  return { hostAddr: m[2] || '127.0.0.1', hostPort: +m[3], guestPort: +m[5] };
+}
+
+// The hostfwd rules and MAC address of -nic/-netdev/-device pairs into `net`; `keys` are the ones
+// allowed besides `skip` (the type, the id).
+function netItems(flag, kv, net, keys, skip) {
+  for (const [k, v] of kv) {
+    if (skip.includes(k)) continue;
+    if (!keys.includes(k)) throw new UsageError(`bad ${flag} option '${k}' (${keys.join(', ')})`);
+    if (k === 'hostfwd') {
+      if (net.hostfwd.length === MAX_HOSTFWD) throw new UsageError(`too many hostfwd rules (at most ${MAX_HOSTFWD})`);
+      net.hostfwd.push(parseHostfwd(v));
+    } else if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(v) || parseInt(v.slice(0, 2), 16) & 1) {
+      throw new UsageError(`bad mac '${v}' (six hex bytes, unicast: 52:54:00:12:34:56)`);
+    } else net.mac = v;
+  }
+}
+
+const value = (kv, key) => kv.find(([k]) => k === key)?.[1];
+
+// -nic, -netdev and -device ([flag, value] in order) into o.net: {hostfwd, mac}, or none.
+function parseNet(o, items) {
+  const by = { '-nic': [], '-netdev': [], '-device': [] };
+  for (const [flag, v] of items) {
+    const kv = keyValues(flag, v, flag === '-device' ? 'driver' : 'type'), type = kv[0][1];
+    if (flag === '-device' && type !== 'virtio-net-device') throw new UsageError(`-device '${type}' is not emulated (only virtio-net-device)`);
+    if (flag !== '-device' && type !== 'user' && !(flag === '-nic' && type === 'none')) {
+      throw new UsageError(`${flag} '${type}' is not supported (only user${flag === '-nic' ? ' or none' : ''})`);
+    }
+    if (by[flag].length) throw new UsageError(`only one ${flag} (one network device)`);
+    by[flag].push(kv);
+  }
+  const [nic] = by['-nic'], [netdev] = by['-netdev'], [device] = by['-device'];
+  const net = { hostfwd: [], mac: '52:54:00:12:34:56' };
+  if (nic && (netdev || device)) throw new UsageError('give -nic, or -netdev with -device, not both');
+  if (nic) {
+    if (nic[0][1] === 'none') return;
+    netItems('-nic', nic, net, ['hostfwd', 'mac'], ['type']);
+  } else if (netdev || device) {
+    const id = netdev && value(netdev, 'id');
+    if (!id) throw new UsageError(netdev ? '-netdev needs id=ID' : '-device virtio-net-device needs netdev=ID of a -netdev user,id=ID');
+    if (!device || value(device, 'netdev') !== id) throw new UsageError(`-netdev '${id}' is not used: add -device virtio-net-device,netdev=${id}`);
+    netItems('-netdev', netdev, net, ['hostfwd'], ['type', 'id']);
+    netItems('-device', device, net, ['mac'], ['driver', 'netdev']);
+  } else return;
+  o.net = net;
 }
 
 function parseIcount(v) {
@@ -119,14 +191,16 @@ function parseRtc(v) {
  *            append:string, drives:{file:string, readonly:boolean, snapshot:boolean}[], help:boolean, stats:boolean,
  *            jit:'on'|'off'|'sync', jitThreshold:number, icount:{shift:number, sleep:boolean}|null,
  *            rtc:{base:string, clock:'host'|'vm'}|null, incoming:string|null,
- *            gdb:{host:string, port:number, spec:string}|null, gdbWait:boolean}}
+ *            gdb:{host:string, port:number, spec:string}|null, gdbWait:boolean,
+ *            net:{hostfwd:{hostAddr:string, hostPort:number, guestPort:number}[], mac:string}|null}}
  * @throws UsageError
  */
 export function parseArgs(argv) {
   const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 10000, icount: null, rtc: null, incoming: null,
-    gdb: null, gdbWait: false };
+    gdb: null, gdbWait: false, net: null };
+  const netArgs = [];
   const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine', '-jit', '-jit-threshold',
-    '-icount', '-rtc', '-incoming', '-gdb']);
+    '-icount', '-rtc', '-incoming', '-gdb', '-nic', '-netdev', '-device']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { o.help = true; continue; }
@@ -157,6 +231,7 @@ export function parseArgs(argv) {
     } else if (a === '-icount') o.icount = parseIcount(v);
     else if (a === '-rtc') o.rtc = parseRtc(v);
     else if (a === '-gdb') o.gdb = parseGdb(v);
+    else if (a === '-nic' || a === '-netdev' || a === '-device') netArgs.push([a, v]);
     else if (a === '-incoming') {
       if (!v.startsWith('file:') || v.length === 5) throw new UsageError(`bad -incoming '${v}' (only file:PATH)`);
       o.incoming = v.slice(5);
@@ -167,6 +242,7 @@ export function parseArgs(argv) {
       o.drives.push(parseDrive(v));
     }
   }
+  parseNet(o, netArgs);
   if (o.gdbWait && !o.gdb) throw new UsageError('-S needs -gdb or -s (the debugger starts the guest)');
   if (!o.help && !o.kernel && !o.incoming) throw new UsageError('no -kernel given (try --help)');
   return o;
