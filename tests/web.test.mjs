@@ -3,13 +3,14 @@
 // guest, type a command into the xterm.js terminal and read the answer,
 // write a file on the IndexedDB-backed disk, reload, read it back; save and
 // restore the machine's state (with the disk), and move it to Node and back;
-// bad state files. Also, in Node: the server's headers and ranges, the lazy
+// bad state files; the guest's network through the Wisp relay. Also, in Node: the server's headers and ranges, the lazy
 // HTTP disk, the URL parameters and the recognition of local files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { createServer } from '../web/serve.mjs';
 import { openHttpImage } from '../web/http-disk.mjs';
@@ -313,4 +314,58 @@ test('in Chromium: a downloaded state runs in Node and a Node state runs in the 
   assert.equal(await screen.run('echo $X $Y $(cat /mnt/m.txt /mnt/n.txt)'), 'from-page from-node page-disk node-disk');
   assert.equal(await page.locator('#error').isVisible(), false);
   assert.deepEqual(browser.errors, []);
+});
+
+test('in Chromium: the guest downloads through the Wisp relay (sha256 matches); a relay lost mid-transfer is an error, not a hang; other origins and hosts are refused', async (t) => {
+  const blob = randomBytes(1 << 20);
+  let slow = null; // the response held open until the test drops the relay
+  const files = createHttpServer((req, res) => {
+    if (req.url === '/f') { res.end(blob); return; }
+    res.writeHead(200, { 'Content-Length': 10000000 });
+    res.write(Buffer.alloc(65536, 1));
+    slow = res;
+  });
+  await new Promise((resolve) => files.listen(0, '127.0.0.1', resolve));
+  t.after(() => { files.closeAllConnections(); files.close(); });
+  const port = files.address().port;
+  const relays = new Set(); // the relay's WebSockets (upgraded sockets of the page's server)
+  const onUpgrade = (req, socket) => { relays.add(socket); socket.on('close', () => relays.delete(socket)); };
+  server.on('upgrade', onUpgrade);
+  t.after(() => server.off('upgrade', onUpgrade));
+
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const screen = new Screen(browser.page);
+  await browser.page.goto(`${base}/web/?net=/wisp/`);
+  await screen.waitForPrompt();
+  await screen.run('while [ ! -s /etc/resolv.conf ]; do sleep 0.2; done');
+  const out = await screen.run(`wget -q -O /tmp/f http://10.0.2.2:${port}/f && sha256sum /tmp/f`, 120000);
+  assert.equal(out.split(/\s+/)[0], createHash('sha256').update(blob).digest('hex'));
+  // a name: the page's DNS gives a stand-in address for it, the relay resolves the name itself
+  const standin = await screen.run('nslookup localhost 10.0.2.3 | sed -n "s/^Address: \\(198\\.1[89]\\.[0-9.]*\\)$/\\1/p"');
+  assert.match(standin, /^198\.1[89]\.\d+\.\d+$/);
+  assert.match(await screen.run(`wget -q -O - http://${standin}:${port}/f | wc -c`, 60000), /^1048576$/m);
+  // the relay refuses hosts outside its allow list: the guest's connection is reset
+  assert.match(await screen.run('wget -q -O /dev/null http://192.0.2.1:80/; echo rc=$?', 60000), /rc=1/);
+
+  await browser.page.locator('#terminal').click();
+  await browser.page.keyboard.type(`wget -q -O /dev/null http://10.0.2.2:${port}/slow; echo rc=$?\n`);
+  for (let i = 0; i < 100 && !slow; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(slow, 'the download started');
+  relays.forEach((sock) => sock.destroy()); // the relay drops mid-transfer
+  await screen.waitFor((text) => /rc=1\n[^\n]*~ #$/.test(text), 'wget to fail after the relay dropped', 60000);
+  // and the page reconnects for the next connection
+  assert.match(await screen.run(`wget -q -O - http://10.0.2.2:${port}/f | wc -c`, 60000), /^1048576$/m);
+  assert.deepEqual(browser.errors, []);
+
+  // a page of another origin cannot use the relay
+  const upgrade = (origin) => new Promise((resolve) => {
+    const req = httpRequest(`${base}/wisp/`, { headers: { Connection: 'Upgrade', Upgrade: 'websocket', Origin: origin,
+      'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': randomBytes(16).toString('base64') } });
+    req.on('upgrade', (res, socket) => { socket.destroy(); resolve('accepted'); });
+    req.on('error', () => resolve('refused'));
+    req.end();
+  });
+  assert.equal(await upgrade(base), 'accepted');
+  assert.equal(await upgrade('http://evil.example'), 'refused');
 });

@@ -11,12 +11,13 @@
  * @property {string|Blob} kernel         ELF or RISC-V Linux Image: URL or file
  * @property {string|Blob|null} initrd    URL, file or none
  * @property {string|Blob|null} disk      raw disk image: URL, file or none
+ * @property {string|null} net   a Wisp relay's WebSocket URL for user-mode networking, or none
  */
 
 /** Defaults: the images `npm run serve` exposes under /images/, relative to the page. */
 export const DEFAULTS = Object.freeze({
   mem: 256, smp: 1, append: 'earlycon=sbi console=hvc0 noirqdebug', bios: 'builtin',
-  kernel: '../images/Image', initrd: '../images/initramfs.cpio.gz', disk: '../images/disk.ext2',
+  kernel: '../images/Image', initrd: '../images/initramfs.cpio.gz', disk: '../images/disk.ext2', net: null,
 });
 
 /** Bytes of a file's head that classifyFile needs. */
@@ -24,8 +25,10 @@ export const HEAD_BYTES = 64;
 
 /**
  * Read the configuration from URL parameters:
- * ?mem=MiB&smp=N&append=STRING&bios=builtin|none|URL&kernel=URL&initrd=URL&disk=URL
- * (an empty initrd or disk means none). Relative URLs are resolved against `base`.
+ * ?mem=MiB&smp=N&append=STRING&bios=builtin|none|URL&kernel=URL&initrd=URL&disk=URL&net=URL
+ * (an empty initrd or disk means none; net: a Wisp relay, e.g. /wisp/ of `npm run serve`, gives
+ * the guest a network device). Relative URLs are resolved against `base`; net's http(s) becomes
+ * ws(s).
  * @param {string} search  location.search
  * @param {string} base    location.href
  * @returns {BootConfig}
@@ -48,6 +51,12 @@ export function configFromParams(search, base) {
   for (const k of ['kernel', 'initrd', 'disk']) {
     if (p.has(k)) c[k] = p.get(k) || null;
     if (c[k]) c[k] = new URL(c[k], base).href;
+  }
+  if (p.get('net')) {
+    const url = new URL(p.get('net'), base);
+    url.protocol = url.protocol.replace(/^http/, 'ws');
+    if (!/^wss?:$/.test(url.protocol) || !url.pathname.endsWith('/')) throw new Error(`bad net=${p.get('net')}: expected a Wisp relay URL ending in '/'`);
+    c.net = url.href;
   }
   if (!c.kernel) throw new Error('kernel= must name a kernel image');
   return c;

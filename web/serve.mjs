@@ -6,24 +6,46 @@
 //   /            -> redirect to /web/
 //   /web/ /src/js/ /wasm-jit/ /build/wasm/ /node_modules/ /examples/   -> the repository's files
 //   /images/     -> the default guest's images (examples/images/riscv64/build.sh's output)
-// Usage: node web/serve.mjs [--port N] [--images DIR]   (PORT also read from the environment)
+//   /wisp/       -> a Wisp relay (WebSocket, @mercuryworkshop/wisp-js) for the page's user-mode
+//                   networking: TCP/UDP to the allowed hosts only (default: this host's loopback),
+//                   for pages of this origin only, so the page is no open proxy
+// Usage: node web/serve.mjs [--port N] [--images DIR] [--relay-allow HOST]... [--no-relay]
+//   (PORT also read from the environment)
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import serveStatic from 'serve-static';
+import { logging, server as wisp } from '@mercuryworkshop/wisp-js/server';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PUBLIC = ['/web/', '/src/js/', '/wasm-jit/', '/build/wasm/', '/node_modules/', '/examples/'];
 
+/** A RegExp matching exactly `host` (the relay's allow list matches the names pages ask for). */
+const exactly = (host) => new RegExp(`^${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
+
+/**
+ * Set up the Wisp relay's destination rules (process-wide: wisp-js keeps one set).
+ * @param {string[]} allow  host names or addresses allowed besides 127.0.0.1 and localhost
+ */
+function relayRules(allow) {
+  logging.set_level(logging.WARN);
+  Object.assign(wisp.options, {
+    hostname_whitelist: ['127.0.0.1', 'localhost', ...allow].map(exactly),
+    allow_loopback_ips: true,
+    allow_private_ips: allow.length > 0, // a LAN host the operator named
+  });
+}
+
 /**
  * The server (not yet listening).
- * @param {{images?: string}} [opts]  images: directory served under /images/
+ * @param {{images?: string, relay?: false|{allow?: string[]}}} [opts]  images: directory served
+ *   under /images/; relay: the Wisp relay at /wisp/ (default on, loopback only), false for none
  * @returns {http.Server}
  */
-export function createServer({ images } = {}) {
+export function createServer({ images, relay = {} } = {}) {
   const repo = serveStatic(root);
   const imageFiles = images ? serveStatic(images, { index: false }) : null;
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
@@ -45,6 +67,16 @@ export function createServer({ images } = {}) {
       fail();
     }
   });
+  if (relay) {
+    relayRules(relay.allow ?? []);
+    server.on('upgrade', (req, socket, head) => {
+      // Browsers send Origin with every WebSocket: only this server's own pages may use the relay.
+      const origin = req.headers.origin, self = `http://${req.headers.host}`;
+      if (new URL(req.url, 'http://x').pathname !== '/wisp/' || (origin && origin !== self)) socket.destroy();
+      else wisp.routeRequest(req, socket, head);
+    });
+  }
+  return server;
 }
 
 /**
@@ -60,11 +92,15 @@ function main(argv) {
   const arg = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
   const port = Number(arg('--port') ?? process.env.PORT ?? 8080);
   const images = arg('--images') ?? defaultImages();
-  const server = createServer({ images });
+  const allow = argv.flatMap((a, i) => (argv[i - 1] === '--relay-allow' ? [a] : []));
+  const relay = !argv.includes('--no-relay') && { allow };
+  const server = createServer({ images, relay });
   server.on('error', (e) => { console.error(`wvm serve: ${e.message}`); process.exit(1); });
   server.listen(port, '127.0.0.1', () => {
     console.log(`wvm: serving ${images} under /images/`);
-    console.log(`wvm: open http://127.0.0.1:${server.address().port}/web/  (Ctrl-C stops)`);
+    const url = `http://127.0.0.1:${server.address().port}/web/`;
+    if (relay) console.log(`wvm: network relay at /wisp/ to ${['this host\'s loopback', ...allow].join(', ')}; with networking: ${url}?net=/wisp/`);
+    console.log(`wvm: open ${url}  (Ctrl-C stops)`);
   });
 }
 

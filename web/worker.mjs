@@ -28,6 +28,7 @@ import { Machine } from '../src/js/machine.mjs';
 import { download, fileImage, openHttpImage } from './http-disk.mjs';
 import { openOverlay, overlayKey } from './disk-store.mjs';
 import { cowDisk } from './cow-disk.mjs';
+import { wispSockets } from './wisp-sockets.mjs';
 import { openStates, stateKey } from './state-store.mjs';
 
 let machine = null, base = null, overlay = null, disk = null, diskName = 'disk.img', size = null;
@@ -80,7 +81,7 @@ async function boot(c) {
     builtin ? c.bios : load(c.bios, progress('bios')),
     c.disk ? openDisk(c.disk) : null,
   ]);
-  options = { mem: c.mem, smp: c.smp, bios, kernel, initrd, append: c.append };
+  options = { mem: c.mem, smp: c.smp, bios, kernel, initrd, append: c.append, net: c.net ? { sockets: wispSockets(c.net) } : undefined };
   machine = await Machine.create({ ...options, disks: disk ? [disk] : [] });
   attach(machine);
   post({ type: 'state', state: 'booting' });

@@ -21,6 +21,7 @@ function wrap(sock, h) {
   return {
     write: (bytes, done) => sock.write(bytes, done),
     end: () => sock.end(),
+    close: () => sock.end(), // the socket closes once its peer has ended too
     reset: () => { closed = true; sock.resetAndDestroy(); },
     pause: () => sock.pause(),
     resume: () => sock.resume(),

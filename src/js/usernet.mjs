@@ -18,7 +18,8 @@ const UDP_IDLE_MS = 60000; // a guest port's UDP socket closes after this long u
 /**
  * @typedef {object} TcpConn  one TCP connection of a transport
  * @property {(bytes: Uint8Array, done: () => void) => void} write  done: the bytes left this host
- * @property {() => void} end      send FIN after what was written
+ * @property {() => void} end      send FIN after what was written (the guest sends no more)
+ * @property {() => void} close    the guest has closed both ways: release the connection
  * @property {() => void} reset    abort (RST where the transport can)
  * @property {() => void} pause    stop onData until resume
  * @property {() => void} resume
@@ -130,7 +131,7 @@ export class UserNet {
       case NetEvent.TCP_CLOSED:
         if (!c) return;
         this.#conns.delete(id);
-        if (arg) c.sock?.reset(); else c.sock?.end();
+        if (arg) c.sock?.reset(); else c.sock?.close();
         return;
       case NetEvent.UDP_SEND: return this.#udpSend(arg, ip, port, data);
       case NetEvent.DNS_QUERY: return this.#resolve(id, new TextDecoder().decode(data), arg);
