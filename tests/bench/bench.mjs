@@ -8,6 +8,8 @@
 //     each timed inside the guest and by the host.
 //  3. Snapshots of the default guest at its prompt (snapshot.mjs): save and
 //     restore on wvm wasm (JIT) and QEMU, against a cold boot.
+//  4. User-mode networking (net.mjs): TCP upload, download and connection
+//     setup on wvm wasm (JIT) and QEMU's -netdev user.
 // Each figure has 3 samples (1 with --quick); tables on stdout, progress on
 // stderr, every sample in build/bench/bench-<date>.json and latest.json, and
 // the change vs the previous latest.json. Timings are printed, never
@@ -19,7 +21,8 @@ import { root } from '../helpers.mjs';
 import { benchInitrd, RANDOM_SIZE } from './bench-initrd.mjs';
 import { machineInfo } from './machine-info.mjs';
 import { microEngines, microPrograms, runMicro } from './micro.mjs';
-import { compareTable, hostWallTable, jitTable, mainTable, microTable, saveResult, sessionLine, snapshotTable } from './report.mjs';
+import { compareTable, hostWallTable, jitTable, mainTable, microTable, networkTable, saveResult, sessionLine, snapshotTable } from './report.mjs';
+import { measureNetwork } from './net.mjs';
 import { measureSnapshots } from './snapshot.mjs';
 import { liveChildren, targets } from './targets.mjs';
 import { guestPaths, workloads } from './workloads.mjs';
@@ -114,6 +117,7 @@ async function main() {
   if (!available.some((t) => t.wvm)) throw new Error('no wvm build to measure (run scripts/build.sh)');
   const measured = await measureTargets(available, images);
   const snapshots = await measureSnapshots(status, images.plain, runs, progress);
+  const network = await measureNetwork(status, images.plain, runs, progress);
 
   const result = {
     schema: 'wvm-bench/1',
@@ -136,6 +140,7 @@ async function main() {
     samples: measured.samples,
     sessions: measured.sessions,
     snapshots,
+    network,
   };
   const { path, previous } = saveResult(result, outDir);
 
@@ -143,7 +148,7 @@ async function main() {
   console.log(`wvm bench ${date} (${runs === 1 ? '1 run' : `${runs} runs`}): commit ${m.wvmCommit?.slice(0, 12) ?? '?'}${m.wvmDirty ? '+dirty' : ''}, ` +
     `${m.cpu} x${m.cpus}, node ${m.node}, ${m.versions.qemu ?? 'no QEMU'}, guest Linux ${m.guestKernel ?? '?'}, ` +
     `load average ${m.loadAverage.start.toFixed(2)} -> ${m.loadAverage.end.toFixed(2)}`);
-  console.log(`\n${microTable(result)}\n\n${mainTable(result)}\n${sessionLine(result)}\n\n${hostWallTable(result)}\n\n${jitTable(result)}\n\n${snapshotTable(result)}`);
+  console.log(`\n${microTable(result)}\n\n${mainTable(result)}\n${sessionLine(result)}\n\n${hostWallTable(result)}\n\n${jitTable(result)}\n\n${snapshotTable(result)}\n\n${networkTable(result)}`);
   if (previous) console.log(`\n${compareTable(previous, result)}`);
   console.log(`\nresults: ${path} (and ${outDir}/latest.json)`);
 }

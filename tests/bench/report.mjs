@@ -18,6 +18,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
  *   target -> totals the target reported when powered off, one per workload session
  * @property {{targets: import('./snapshot.mjs').SnapshotTarget[], reference: object}} [snapshots]
  *   save and restore at the shell prompt (snapshot.mjs)
+ * @property {Array<{id: string, label: string, skipped: string|null, samples: object[]}>} [network]
+ *   user-mode networking (net.mjs)
  */
 
 /** Median (upper median for an even count); NaN for no values. */
@@ -153,6 +155,32 @@ export function snapshotTable(r) {
   ];
   const ref = `${v86.label}: save ${v86.saveSeconds} s, restore ${v86.restoreSeconds} s, ${Math.round(v86.bytes / 1e6)} MB`;
   return `${layout(rows)}\n${notes.map((n) => `  ${n}`).join('\n')}\n  ${ref}`;
+}
+
+/**
+ * User-mode networking (net.mjs): medians per target, and wvm against QEMU.
+ * @param {BenchResult} r
+ * @returns {string} the table, or '' if the result has no network figures
+ */
+export function networkTable(r) {
+  if (!r.network) return '';
+  const rows = [[`user-mode network${r.runs > 1 ? ` (median of ${r.runs})` : ''}`, 'upload MB/s', 'download MB/s', 'ms/connection']];
+  const med = {}, skips = [];
+  for (const t of r.network) {
+    if (t.skipped || !t.samples.length) { skips.push(`${t.label}: not measured (${t.skipped ?? 'no sample'}).`); continue; }
+    const m = (k) => median(t.samples.map((s) => s[k]));
+    med[t.id] = { up: m('uploadMBps'), down: m('downloadMBps'), conn: m('connectMs') };
+    rows.push([t.label, fmt(med[t.id].up, 1), fmt(med[t.id].down, 1), fmt(med[t.id].conn, 1)]);
+  }
+  const [w, q] = [med['wvm-jit'], med.qemu];
+  if (w && q) rows.push(['wvm JIT / QEMU', ratio(w.up, q.up), ratio(w.down, q.down), ratio(q.conn, w.conn)]);
+  const notes = [
+    'upload: 16 MiB from the guest\'s `dd | nc 10.0.2.2 PORT` to a host sink, first to last byte; download: `wget` of 16 MiB',
+    '  from a host HTTP server over the command\'s time; connection: a loop of 20 `nc` connect/close rounds, nc\'s start',
+    '  included. QEMU: -netdev user (slirp) on virtio-net-device. Ratios above 1 favour wvm.',
+    ...skips,
+  ];
+  return `${layout(rows)}\n${notes.map((n) => `  ${n}`).join('\n')}`;
 }
 
 /**

@@ -55,7 +55,8 @@ const WORKLOAD_TIMEOUT_MS = 1800000;
  * @property {boolean} guest    true if it boots the guest (has a boot time)
  * @property {() => string|null} unavailable  why it cannot run here, or null
  * @property {() => string|null} version      version string for the JSON's machine info
- * @property {(images: GuestImages) => Promise<Runner>} open
+ * @property {(images: GuestImages, opts?: {net?: boolean}) => Promise<Runner>} open  net: a virtio-net device on
+ *   user-mode networking (wvm wasm and QEMU)
  */
 
 // A full GC before each Machine.create, outside the timing: the previous
@@ -126,6 +127,9 @@ function guestArgs(images) {
   return ['-m', '256M', '-nographic', '-bios', OPENSBI, '-kernel', images.kernel, '-initrd', images.initrd, '-append', 'console=ttyS0'];
 }
 
+/** QEMU's user networking on the virt board's virtio-mmio (its -nic user would be PCI). */
+const QEMU_USER_NET = ['-netdev', 'user,id=n0', '-device', 'virtio-net-device,netdev=n0'];
+
 /** QEMU's flags for the guest images (its monitor is on stdio too: Ctrl-A c switches). */
 export const qemuArgs = (images) => ['-M', 'virt', ...guestArgs(images)];
 
@@ -162,11 +166,11 @@ const wvmWasm = (jit) => ({
   guest: true,
   unavailable: () => fileExists(`${root}build/wasm/wvm.wasm`, 'wasm build') ?? fileExists(OPENSBI, 'OpenSBI'),
   version: () => null,
-  async open(images) {
+  async open(images, { net = false } = {}) {
     const bios = readFileSync(OPENSBI), kernel = readFileSync(images.kernel), initrd = readFileSync(images.initrd);
     collectGarbage();
     const t0 = performance.now();
-    const machine = await Machine.create({ mem: 256, bios, kernel, initrd, append: 'console=ttyS0', jit });
+    const machine = await Machine.create({ mem: 256, bios, kernel, initrd, append: 'console=ttyS0', jit, net });
     const createSeconds = (performance.now() - t0) / 1000;
     const session = machineSession(machine);
     machine.start();
@@ -213,7 +217,7 @@ const qemu = {
   guest: true,
   unavailable: () => (spawnSync(QEMU, ['--version']).status === 0 ? fileExists(OPENSBI, 'OpenSBI') : `${QEMU} not found (apt-get install qemu-system-misc)`),
   version: () => spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? null,
-  open: (images) => processRunner('QEMU', QEMU, qemuArgs(images), images),
+  open: (images, { net = false } = {}) => processRunner('QEMU', QEMU, [...qemuArgs(images), ...(net ? QEMU_USER_NET : [])], images),
 };
 
 /** A directory whose only entries are links to the host busybox's applets, for PATH. */
