@@ -102,3 +102,15 @@ test('a host server that resets mid-transfer: the guest\'s wget fails, it does n
   servers.pop().close();
   assert.match(await run(`wget -q -O /dev/null http://10.0.2.2:${closed}/; echo rc=$?`), /refused[\s\S]*rc=1/);
 });
+
+test('a snapshot of a networked guest restores with the network working (connections are not in it)', async (t) => {
+  const snap = await machine.save();
+  const restored = await Machine.restore(snap, { net: true });
+  t.after(() => restored.stop());
+  const r = machineSession(restored);
+  restored.start();
+  const port = await listen(http.createServer((req, res) => res.end('after-restore')));
+  const { output } = await r.command(`wget -q -O - http://10.0.2.2:${port}/; echo`, { timeoutMs: 60000 });
+  assert.match(output, /after-restore/, r.text);
+  assert.deepEqual(restored.hostfwd, []); // hostfwd only where asked for
+});

@@ -22,7 +22,9 @@ function wrap(sock, h) {
     write: (bytes, done) => sock.write(bytes, done),
     end: () => sock.end(),
     close: () => sock.end(), // the socket closes once its peer has ended too
-    reset: () => { closed = true; sock.resetAndDestroy(); },
+    // RST; after end() a plain destroy: Node 20's resetAndDestroy with a shutdown pending leaves
+    // a request that never completes, and the process cannot exit.
+    reset: () => { closed = true; if (sock.writableEnded) sock.destroy(); else sock.resetAndDestroy(); },
     pause: () => sock.pause(),
     resume: () => sock.resume(),
   };
