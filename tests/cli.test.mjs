@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { engines, guestDir, root, runCli } from './helpers.mjs';
 import { usage } from '../src/js/options.mjs';
@@ -98,6 +99,15 @@ for (const engine of Object.keys(engines)) {
     const r = await runCli(engine, ['--help']);
     assert.equal(r.code, 0);
     assert.equal(r.stdout, usage);
+  });
+  test(`${engine}: a hostfwd port that is taken is a one-line error`, async () => {
+    const taken = createServer();
+    await new Promise((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address();
+    const r = await runCli(engine, ['-nic', `user,hostfwd=tcp:127.0.0.1:${port}-:22`, '-bios', 'none', '-kernel', `${tmp}/fail7.elf`]);
+    taken.close();
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, `wvm: hostfwd: cannot listen on 127.0.0.1:${port} (EADDRINUSE)\n`);
   });
   for (const c of cases) {
     test(`${engine}: ${c.name} is a one-line error`, async () => {
