@@ -5,8 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { engines, guestDir, root, runCli } from './helpers.mjs';
+import { usage } from '../src/js/options.mjs';
 
 const tmp = mkdtempSync(`${tmpdir()}/wvm-cli-`);
 const good = readFileSync(`${guestDir}/rv64i.elf`);
@@ -61,6 +63,18 @@ const cases = [
   { name: 'missing -incoming file', args: ['-incoming', `file:${tmp}/none.snap`], msg: /none\.snap/ },
   { name: 'bad -gdb', args: ['-gdb', 'tcp::99999', '-kernel', `${tmp}/fail7.elf`], msg: /bad -gdb 'tcp::99999' \(tcp::PORT or tcp:HOST:PORT\)/ },
   { name: '-S without -gdb', args: ['-S', '-kernel', `${tmp}/fail7.elf`], msg: /-S needs -gdb or -s/ },
+  { name: '-nic of another type', args: ['-nic', 'tap', '-kernel', `${tmp}/fail7.elf`], msg: /-nic 'tap' is not supported \(only user or none\)/ },
+  { name: 'two -nic', args: ['-nic', 'user', '-nic', 'user', '-kernel', `${tmp}/fail7.elf`], msg: /only one -nic \(one network device\)/ },
+  { name: 'unknown -nic key', args: ['-nic', 'user,model=e1000', '-kernel', `${tmp}/fail7.elf`], msg: /bad -nic option 'model' \(hostfwd, mac\)/ },
+  { name: 'bad hostfwd', args: ['-nic', 'user,hostfwd=tcp::x-:22', '-kernel', `${tmp}/fail7.elf`], msg: /bad hostfwd 'tcp::x-:22' \(expected tcp:\[HOSTADDR\]:HOSTPORT-:GUESTPORT\)/ },
+  { name: 'udp hostfwd', args: ['-nic', 'user,hostfwd=udp::5353-:53', '-kernel', `${tmp}/fail7.elf`], msg: /hostfwd 'udp::5353-:53': only tcp is forwarded/ },
+  { name: 'hostfwd to another guest address', args: ['-nic', 'user,hostfwd=tcp::2222-10.0.2.16:22', '-kernel', `${tmp}/fail7.elf`], msg: /the guest is 10\.0\.2\.15/ },
+  { name: 'nine hostfwd rules', args: ['-nic', `user${',hostfwd=tcp::0-:22'.repeat(9)}`, '-kernel', `${tmp}/fail7.elf`], msg: /too many hostfwd rules \(at most 8\)/ },
+  { name: 'multicast mac', args: ['-nic', 'user,mac=01:00:5e:00:00:01', '-kernel', `${tmp}/fail7.elf`], msg: /bad mac '01:00:5e:00:00:01' \(six hex bytes, unicast/ },
+  { name: '-netdev without -device', args: ['-netdev', 'user,id=n0', '-kernel', `${tmp}/fail7.elf`], msg: /-netdev 'n0' is not used: add -device virtio-net-device,netdev=n0/ },
+  { name: '-netdev without id', args: ['-netdev', 'user', '-device', 'virtio-net-device,netdev=n0', '-kernel', `${tmp}/fail7.elf`], msg: /-netdev needs id=ID/ },
+  { name: '-device of another kind', args: ['-device', 'e1000,netdev=n0', '-kernel', `${tmp}/fail7.elf`], msg: /-device 'e1000' is not emulated \(only virtio-net-device\)/ },
+  { name: '-nic with -netdev', args: ['-nic', 'user', '-netdev', 'user,id=n0', '-kernel', `${tmp}/fail7.elf`], msg: /give -nic, or -netdev with -device, not both/ },
   { name: 'firmware that is an ELF', args: ['-bios', `${tmp}/fail7.elf`, '-kernel', `${tmp}/fail7.elf`], msg: /raw \.bin image/ },
 ];
 
@@ -81,10 +95,19 @@ for (const engine of Object.keys(engines)) {
     if (engine === 'wasm') assert.equal(on.code, 7, on.stderr);
     else assert.match(on.stderr, /^wvm: -jit: the native build has no JIT/);
   });
-  test(`${engine}: --help`, async () => {
+  test(`${engine}: --help prints options.mjs's usage`, async () => {
     const r = await runCli(engine, ['--help']);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /-kernel FILE/);
+    assert.equal(r.stdout, usage);
+  });
+  test(`${engine}: a hostfwd port that is taken is a one-line error`, async () => {
+    const taken = createServer();
+    await new Promise((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address();
+    const r = await runCli(engine, ['-nic', `user,hostfwd=tcp:127.0.0.1:${port}-:22`, '-bios', 'none', '-kernel', `${tmp}/fail7.elf`]);
+    taken.close();
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, `wvm: hostfwd: cannot listen on 127.0.0.1:${port} (EADDRINUSE)\n`);
   });
   for (const c of cases) {
     test(`${engine}: ${c.name} is a one-line error`, async () => {

@@ -41,3 +41,12 @@ export function runCli(engine, args, { timeoutMs = 120000, input } = {}) {
     if (input !== undefined) p.stdin.end(input); else p.stdin.end();
   });
 }
+
+/**
+ * Spawn the CLI of `engine` with `args` on a pseudo-terminal (util-linux's `script`), as a user
+ * runs it: raw mode, so Ctrl-A keys reach the monitor. stdin and stdout are the terminal's.
+ */
+export function spawnOnTerminal(engine, args) {
+  const quote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
+  return spawn('script', ['-qfec', [...engines[engine], ...args].map(quote).join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+}

@@ -10,17 +10,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { PROMPT, processSession } from './bench/guest-session.mjs';
 import { guestImages } from './images.mjs';
-import { engines } from './helpers.mjs';
+import { engines, spawnOnTerminal } from './helpers.mjs';
 
 const tmp = mkdtempSync(`${tmpdir()}/wvm-mon-`);
-const quote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /** The CLI of `engine` on a pseudo-terminal; its session reads the terminal's output. */
-function onTerminal(engine, args) {
-  const cmd = [...engines[engine], ...args].map(quote).join(' ');
-  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  return processSession(child, `${engine} on a terminal`);
-}
+const onTerminal = (engine, args) => processSession(spawnOnTerminal(engine, args), `${engine} on a terminal`);
 
 for (const [engine, other] of [['native', 'wasm'], ['wasm', 'native']]) {
   test(`${engine}: the monitor stops, saves (migrate) and continues the guest; ${other} restores the file`, async () => {

@@ -16,6 +16,7 @@
 #include "cli/gdb_server.h"
 #include "cli/initrd.h"
 #include "cli/monitor.h"
+#include "cli/net_posix.h"
 #include "cli/options.h"
 #include "cli/snapshot_file.h"
 #include "core/wvm.h"
@@ -124,6 +125,33 @@ static size_t pending_at, pending_len;
 
 static monitor mon;
 
+/* The host side of user networking (-nic user), or NULL; it outlives the
+ * machines of a rebooting guest, keeping the hostfwd ports. */
+static net_posix *net;
+
+/* Put machine `m`'s network device on user networking served by `net`. */
+static void start_net(wvm_machine *m)
+{
+    if (wvm_net_user(m) != 0)
+        die("%s", wvm_last_error());
+    net_posix_attach(net, m);
+}
+
+/* Open `net` with o's hostfwd rules; tell the ports picked for HOSTPORT 0. */
+static void open_net(cli_options *o)
+{
+    uint16_t asked[CLI_MAX_HOSTFWD];
+    char err[300];
+    for (int i = 0; i < o->nhostfwd; i++)
+        asked[i] = o->hostfwd[i].host_port;
+    if (!(net = net_posix_open(o->hostfwd, o->nhostfwd, err, sizeof(err))))
+        die("%s", err);
+    for (int i = 0; i < o->nhostfwd; i++)
+        if (!asked[i])
+            fprintf(stderr, "wvm: hostfwd %s:%u -> guest %u\n", o->hostfwd[i].addr, o->hostfwd[i].host_port,
+                    o->hostfwd[i].guest_port);
+}
+
 /* Forward host keyboard input; Ctrl-A starts an escape (x quits, h helps,
  * c switches to the monitor and back, whose commands get the input then).
  * Input waits in `pending` rather than being dropped when the machine's
@@ -197,6 +225,8 @@ static wvm_machine *restore_machine(const cli_options *o, const char *path, blk_
         die("%s", wvm_last_error());
     if (wvm_restore(m, state, len) != 0)
         die("%s", wvm_last_error());
+    if (info[6] && net)
+        start_net(m);
     free(state);
     return m;
 }
@@ -218,6 +248,11 @@ static wvm_machine *start_machine(const cli_options *o, blk_backend **disks)
     for (int i = 0; i < o->ndrives; i++)
         if (wvm_add_disk(m, disks[i]) < 0)
             die("%s", wvm_last_error());
+    if (o->net) {
+        if (wvm_add_net(m, o->mac) != 0)
+            die("%s", wvm_last_error());
+        start_net(m);
+    }
     if (wvm_boot(m) != 0)
         die("%s", wvm_last_error());
     return m;
@@ -239,6 +274,8 @@ int main(int argc, char **argv)
         if (!(disks[i] = posix_blk_open(d->file, d->readonly, d->snapshot, err, sizeof(err))))
             die("%s", err);
     }
+    if (o.net)
+        open_net(&o);
     wvm_machine *m = o.incoming ? restore_machine(&o, o.incoming, disks) : start_machine(&o, disks);
     gdb_server gdb = {-1, -1};
     if (o.gdb && gdb_server_open(&gdb, o.gdb, err, sizeof(err)) != 0)
@@ -273,15 +310,19 @@ int main(int argc, char **argv)
         while ((n = wvm_console_read(m, out, sizeof(out))) > 0)
             fwrite(out, 1, n, stdout);
         fflush(stdout);
-        if (st == WVM_IDLE) {
-            struct pollfd p[2] = {{0, POLLIN, 0}};
+        int net_busy = net && net_posix_pump(net);
+        if (st == WVM_IDLE && !net_busy) {
+            struct pollfd p[2 + NET_POSIX_POLLFDS] = {{0, POLLIN, 0}};
             int ms = (int)(wvm_idle_us(m) / 1000), nfds = eof ? 0 : 1;
             nfds += gdb_server_pollfds(&gdb, p + nfds);
-            poll(p, (nfds_t)nfds, ms); /* sleep until the next timer, a key or GDB */
+            nfds += net ? net_posix_pollfds(net, p + nfds, NET_POSIX_POLLFDS) : 0;
+            poll(p, (nfds_t)nfds, ms); /* sleep until the next timer, a key, GDB or a socket */
         }
         if (action == MON_RESET || (st == WVM_HALTED && wvm_reset_requested(m))) { /* reboot: start afresh */
             instret += wvm_instret(m);
             gdb_server_drop(&gdb, m);
+            if (net)
+                net_posix_detach(net); /* its connections go with the machine, the hostfwd ports stay */
             wvm_destroy(m);
             m = start_machine(&o, disks);
             winch = 1;
@@ -299,6 +340,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "wvm: %.0f instructions in %.3f s (%.1f M instr/s), peak RSS %.1f MiB\n", n, s,
                 n / s / 1e6, (double)ru.ru_maxrss / 1024);
     }
+    net_posix_close(net);
     wvm_destroy(m);
     for (int i = 0; i < o.ndrives; i++)
         posix_blk_close(disks[i]);

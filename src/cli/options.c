@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli/options.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,14 @@ const char cli_usage[] =
     "  -append STRING    kernel command line\n"
     "  -drive file=FILE,format=raw,if=virtio[,readonly=on][,snapshot=on]\n"
     "                    a virtio-blk disk (up to 4)\n"
+    "  -nic user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT][,mac=MAC]\n"
+    "                    a virtio-net device on user-mode networking, as QEMU's:\n"
+    "                    the guest gets 10.0.2.15 by DHCP, 10.0.2.2 is the host's\n"
+    "                    loopback, 10.0.2.3 its DNS resolver; hostfwd (repeatable)\n"
+    "                    forwards a host port (HOSTADDR default 127.0.0.1) to a\n"
+    "                    guest TCP port. -nic none: no network (the default)\n"
+    "  -netdev user,id=ID[,hostfwd=...] -device virtio-net-device,netdev=ID[,mac=MAC]\n"
+    "                    the same in QEMU's long form\n"
     "  -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)\n"
     "  -nographic        console on stdio (the default)\n"
     "  -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,\n"
@@ -52,6 +61,18 @@ const char cli_usage[] =
 const char cli_escape_help[] =
     "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a c    switch between console and monitor\r\n"
     "C-a C-a  send C-a\r\n";
+
+/* Whether `a` is a flag that takes a value. */
+static int valued_flag(const char *a)
+{
+    static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive",
+                                         "-M", "-machine", "-jit", "-jit-threshold", "-icount", "-rtc",
+                                         "-incoming", "-gdb", "-nic", "-netdev", "-device"};
+    for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
+        if (!strcmp(a, valued[k]))
+            return 1;
+    return 0;
+}
 
 static int fail(char *err, size_t n, const char *fmt, const char *arg)
 {
@@ -172,10 +193,217 @@ static int parse_rtc(char *v, cli_options *o, char *err, size_t n)
     return 0;
 }
 
+/* ---- -nic, -netdev, -device (src/js/options.mjs: parseNet) ----
+ * A value is split at its commas in place into `n` NUL-terminated items;
+ * each is key=value, or for the first a bare value of key `bare`. */
+enum { NET_NIC, NET_NETDEV, NET_DEVICE };
+typedef struct net_arg {
+    int kind;
+    const char *flag, *bare;
+    char *items; /* NULL: the flag was not given */
+    int n;
+} net_arg;
+
+typedef struct net_kv {
+    const char *key; /* klen bytes, not NUL-terminated */
+    char *val;
+    size_t klen;
+} net_kv;
+
+static char *next_item(char *it) { return it + strlen(it) + 1; }
+
+/* Item number `i` (its text `it`) of `a` as key and value; key NULL if it has no '='. */
+static net_kv item_kv(const net_arg *a, char *it, int i)
+{
+    char *eq = strchr(it, '=');
+    if (eq)
+        return (net_kv){it, eq + 1, (size_t)(eq - it)};
+    return (net_kv){i ? NULL : a->bare, it, i ? 0 : strlen(a->bare)};
+}
+
+static int key_is(net_kv kv, const char *key) { return kv.klen == strlen(key) && !strncmp(kv.key, key, kv.klen); }
+
+/* The value of the first item of `a` with `key`, or NULL. */
+static const char *net_value(const net_arg *a, const char *key)
+{
+    char *it = a->items;
+    for (int i = 0; i < a->n; i++, it = next_item(it))
+        if (key_is(item_kv(a, it, i), key))
+            return item_kv(a, it, i).val;
+    return NULL;
+}
+
+/* The digits at s (at least one), followed by `stop` (*end points there), as
+ * a number (capped at 999999). Returns -1 if s is not that. */
+static long port_digits(const char *s, char stop, const char **end)
+{
+    long v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (*p - '0') > 999999 ? 999999 : v * 10 + (*p - '0');
+    if (p == s || *p != stop)
+        return -1;
+    *end = p;
+    return v;
+}
+
+/* `r` as "[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT": the ports into *f, the
+ * guest address (start and length) into *gaddr, *glen. Returns the length of
+ * HOSTADDR, or -1 if r is not that. */
+static int match_hostfwd(const char *r, cli_hostfwd *f, const char **gaddr, size_t *glen)
+{
+    const char *colon = strchr(r, ':'), *dash, *gcolon, *end;
+    long hp = colon ? port_digits(colon + 1, '-', &dash) : -1;
+    gcolon = hp >= 0 ? strchr(dash + 1, ':') : NULL;
+    long gp = gcolon ? port_digits(gcolon + 1, 0, &end) : -1;
+    if (gp < 0 || hp > 65535 || gp < 1 || gp > 65535)
+        return -1;
+    f->host_port = (uint16_t)hp;
+    f->guest_port = (uint16_t)gp;
+    *gaddr = dash + 1;
+    *glen = (size_t)(gcolon - dash - 1);
+    return (int)(colon - r);
+}
+
+/* A hostfwd rule as QEMU writes it: tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT
+ * (tcp: may be left out; HOSTADDR defaults to 127.0.0.1). f->addr points
+ * into the rule: *cut (NULL if none) is where to end it with a NUL once the
+ * rule's item is no longer needed. */
+static int parse_hostfwd(char *rule, cli_hostfwd *f, char **cut, char *err, size_t n)
+{
+    const char *gaddr;
+    size_t glen;
+    int proto = !strncmp(rule, "tcp:", 4) ? 't' : !strncmp(rule, "udp:", 4) ? 'u' : 0, alen = -1;
+    if (proto)
+        alen = match_hostfwd(rule + 4, f, &gaddr, &glen);
+    if (alen < 0) /* as a regular expression would: the prefix may be the host address instead */
+        proto = 0, alen = match_hostfwd(rule, f, &gaddr, &glen);
+    if (alen < 0)
+        return fail(err, n, "bad hostfwd '%s' (expected tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT)", rule);
+    if (proto == 'u')
+        return fail(err, n, "hostfwd '%s': only tcp is forwarded", rule);
+    if (glen && (glen != 9 || strncmp(gaddr, "10.0.2.15", 9)))
+        return fail(err, n, "hostfwd '%s': the guest is 10.0.2.15", rule);
+    char *addr = rule + (proto ? 4 : 0);
+    f->addr = alen ? addr : "127.0.0.1";
+    *cut = alen ? addr + alen : NULL;
+    return 0;
+}
+
+/* "xx:xx:xx:xx:xx:xx", unicast, into mac. Returns 0, or -1. */
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+    for (int i = 0; i < 6; i++) {
+        const char *b = s + 3 * i;
+        if (!isxdigit((unsigned char)b[0]) || !isxdigit((unsigned char)b[1]) || b[2] != (i < 5 ? ':' : 0))
+            return -1;
+        mac[i] = (uint8_t)strtoul((char[3]){b[0], b[1], 0}, NULL, 16);
+    }
+    return mac[0] & 1 ? -1 : 0;
+}
+
+/* The hostfwd rules and MAC address of `a` into *o: keys hostfwd (if
+ * `fwd`) and mac (if `mac`), besides `skip1` and `skip2` (its type, its id). */
+static int net_items(const net_arg *a, cli_options *o, int fwd, int mac, const char *skip1, const char *skip2,
+                     char *err, size_t n)
+{
+    char *it = a->items, *cut[CLI_MAX_HOSTFWD];
+    int first = o->nhostfwd;
+    for (int i = 0; i < a->n; i++, it = next_item(it)) {
+        net_kv kv = item_kv(a, it, i);
+        if (key_is(kv, skip1) || key_is(kv, skip2))
+            continue;
+        if (fwd && key_is(kv, "hostfwd")) {
+            if (o->nhostfwd == CLI_MAX_HOSTFWD)
+                return fail(err, n, "too many hostfwd rules (at most %s)", "8");
+            if (parse_hostfwd(kv.val, &o->hostfwd[o->nhostfwd], &cut[o->nhostfwd], err, n))
+                return -1;
+            o->nhostfwd++;
+        } else if (mac && key_is(kv, "mac")) {
+            if (parse_mac(kv.val, o->mac))
+                return fail(err, n, "bad mac '%s' (six hex bytes, unicast: 52:54:00:12:34:56)", kv.val);
+        } else {
+            snprintf(err, n, "bad %s option '%.*s' (%s)", a->flag, (int)kv.klen, kv.key,
+                     fwd && mac ? "hostfwd, mac" : fwd ? "hostfwd" : "mac");
+            return -1;
+        }
+    }
+    for (int i = first; i < o->nhostfwd; i++)
+        if (cut[i])
+            *cut[i] = 0; /* the items are walked by their NULs: only now */
+    return 0;
+}
+
+/* A -nic, -netdev or -device value into `a` (one of each at most). */
+static int net_arg_add(net_arg *a, char *v, char *err, size_t n)
+{
+    char *it = v;
+    int items = 1;
+    for (char *c = v; *c; c++)
+        if (*c == ',')
+            *c = 0, items++;
+    for (int i = 0; i < items; i++, it = next_item(it))
+        if (!item_kv(a, it, i).key) {
+            snprintf(err, n, "bad %s option '%s'", a->flag, it);
+            return -1;
+        }
+    const char *type = item_kv(a, v, 0).val;
+    if (a->kind == NET_DEVICE && strcmp(type, "virtio-net-device"))
+        return fail(err, n, "-device '%s' is not emulated (only virtio-net-device)", type);
+    if (a->kind != NET_DEVICE && strcmp(type, "user") && !(a->kind == NET_NIC && !strcmp(type, "none"))) {
+        snprintf(err, n, "%s '%s' is not supported (only user%s)", a->flag, type, a->kind == NET_NIC ? " or none" : "");
+        return -1;
+    }
+    if (a->items)
+        return fail(err, n, "only one %s (one network device)", a->flag);
+    a->items = v;
+    a->n = items;
+    return 0;
+}
+
+/* The -nic, -netdev and -device values of argv (checked by cli_parse), in
+ * their order, into o->net, o->mac and o->hostfwd. */
+static int parse_net(int argc, char **argv, cli_options *o, char *err, size_t n)
+{
+    net_arg args[] = {{NET_NIC, "-nic", "type", NULL, 0}, {NET_NETDEV, "-netdev", "type", NULL, 0},
+                      {NET_DEVICE, "-device", "driver", NULL, 0}};
+    net_arg *nic = &args[NET_NIC], *netdev = &args[NET_NETDEV], *device = &args[NET_DEVICE];
+    for (int i = 0; i < argc; i++) {
+        if (!valued_flag(argv[i]))
+            continue;
+        for (int k = 0; k < 3; k++)
+            if (!strcmp(argv[i], args[k].flag) && net_arg_add(&args[k], argv[i + 1], err, n))
+                return -1;
+        i++; /* its value */
+    }
+    memcpy(o->mac, (const uint8_t[6]){0x52, 0x54, 0x00, 0x12, 0x34, 0x56}, 6);
+    if (nic->items && (netdev->items || device->items))
+        return fail(err, n, "%s", "give -nic, or -netdev with -device, not both");
+    if (nic->items) {
+        if (!strcmp(item_kv(nic, nic->items, 0).val, "none"))
+            return 0;
+        o->net = 1;
+        return net_items(nic, o, 1, 1, "type", "type", err, n);
+    }
+    if (!netdev->items && !device->items)
+        return 0;
+    const char *id = netdev->items ? net_value(netdev, "id") : NULL;
+    if (!id || !*id)
+        return fail(err, n, "%s", netdev->items ? "-netdev needs id=ID"
+                                                : "-device virtio-net-device needs netdev=ID of a -netdev user,id=ID");
+    const char *used = device->items ? net_value(device, "netdev") : NULL;
+    if (!used || strcmp(used, id)) {
+        snprintf(err, n, "-netdev '%s' is not used: add -device virtio-net-device,netdev=%s", id, id);
+        return -1;
+    }
+    o->net = 1;
+    if (net_items(netdev, o, 1, 0, "type", "id", err, n))
+        return -1;
+    return net_items(device, o, 0, 1, "driver", "netdev", err, n);
+}
+
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
 {
-    static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive", "-M", "-machine",
-                                         "-jit", "-jit-threshold", "-icount", "-rtc", "-incoming", "-gdb"};
     memset(o, 0, sizeof(*o));
     o->mem_mib = 256;
     o->smp = 1;
@@ -202,10 +430,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
             o->stats = 1;
             continue;
         }
-        int known = 0;
-        for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
-            known |= !strcmp(a, valued[k]);
-        if (!known)
+        if (!valued_flag(a))
             return fail(err, n, "unknown option '%s' (try --help)", a);
         if (i + 1 >= argc)
             return fail(err, n, "option '%s' needs a value", a);
@@ -246,6 +471,8 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
                 return -1;
         } else if (!strcmp(a, "-gdb")) {
             o->gdb = v;
+        } else if (!strcmp(a, "-nic") || !strcmp(a, "-netdev") || !strcmp(a, "-device")) {
+            /* parse_net reads it after the other options, as options.mjs */
         } else if (!strcmp(a, "-incoming")) {
             if (strncmp(v, "file:", 5) || !v[5])
                 return fail(err, n, "bad -incoming '%s' (only file:PATH)", v);
@@ -260,6 +487,8 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
                 return -1;
         }
     }
+    if (parse_net(argc, argv, o, err, n))
+        return -1;
     if (o->gdb_wait && !o->gdb)
         return fail(err, n, "%s", "-S needs -gdb or -s (the debugger starts the guest)");
     if (!o->help && !o->kernel && !o->incoming)

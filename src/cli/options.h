@@ -7,6 +7,14 @@
 #include <stdint.h>
 
 #define CLI_MAX_DRIVES 4
+#define CLI_MAX_HOSTFWD 8
+
+/* A hostfwd rule: host TCP connections to addr:host_port (port 0: one the
+ * system picks) go to the guest's guest_port. */
+typedef struct cli_hostfwd {
+    const char *addr; /* IPv4 address or host name (default "127.0.0.1") */
+    uint16_t host_port, guest_port;
+} cli_hostfwd;
 
 typedef struct cli_drive {
     const char *file;
@@ -29,6 +37,10 @@ typedef struct cli_options {
     const char *incoming;           /* -incoming file:PATH: the PATH */
     const char *gdb;                /* -gdb tcp::PORT (-s: tcp::1234), or NULL */
     int gdb_wait;                   /* -S: do not start the guest until GDB continues it */
+    int net;                        /* -nic user or -netdev user: a virtio-net device on user networking */
+    uint8_t mac[6];                 /* its Ethernet address (default 52:54:00:12:34:56) */
+    cli_hostfwd hostfwd[CLI_MAX_HOSTFWD];
+    int nhostfwd;
 } cli_options;
 
 extern const char cli_usage[];
@@ -36,7 +48,8 @@ extern const char cli_escape_help[];
 
 /* Parse `argc` arguments (without the program name) into *o. Returns 0, or
  * -1 with a one-line message in err (unknown flag, missing value, bad
- * number, bad -drive). */
+ * number, bad -drive, bad -nic/-netdev/-device). Strings in *o point into
+ * argv, which is modified (values split at commas). */
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen);
 
 /* Ctrl-A escape handling for one input byte: returns what to do with it.
