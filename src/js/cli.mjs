@@ -67,6 +67,11 @@ async function main() {
     else if (!kernel) throw new Error('the guest rebooted: give -kernel to boot it again');
     else machine = await Machine.create(options);
     if (o.jit === 'sync') await machine.jitReady(); // compiled from the first hot block on
+    if (options.net) { // ports picked by the system are printed once and kept across reboots
+      machine.hostfwd.forEach((r, i) => options.net.hostfwd[i].hostPort === 0
+        && process.stderr.write(`wvm: hostfwd ${r.hostAddr}:${r.hostPort} -> guest ${r.guestPort}\n`));
+      options.net.hostfwd = machine.hostfwd;
+    }
     if (quit) break; // Ctrl-A x while it was being created
     if (o.gdb) { // each machine (after a reboot too) serves the port; -S holds only the first
       gdbServer?.close();
