@@ -58,6 +58,7 @@ enum {
 typedef struct conn {
     uint16_t gen; /* the id's high half: a reused slot gets a new id */
     uint8_t state, rx_eof, tx_eof, want_writable, abort_pending;
+    uint8_t fin_wait;    /* the host's FIN waits for the handshake (finish_tx) */
     unsigned busy;       /* inside a host callback about this connection */
     struct tcp_pcb *pcb; /* C_HANDSHAKE, C_OPEN */
     uint32_t gip, dip;   /* the guest's address and the one it connected to */
@@ -90,6 +91,7 @@ static struct {
     uint32_t guest_ip, next_query, rng;
     unsigned depth;
     int syn_ready; /* some connection is C_READY */
+    int fin_due;   /* some connection with fin_wait is C_OPEN */
     uint64_t frames_in, frames_out, frames_bad;
     uint8_t frame[USERNET_FRAME_MAX];
     uint8_t dgram[65536];
@@ -219,9 +221,10 @@ static err_t nif_init(struct netif *n)
 }
 
 static void inject_syn(conn *c);
+static void finish_tx(conn *c);
 
 /* Leave a call into lwIP; the outermost one feeds the SYNs that the host
- * accepted meanwhile. */
+ * accepted meanwhile, and sends the FINs that waited for a handshake. */
 static void leave(void)
 {
     if (un.depth == 1) {
@@ -231,6 +234,12 @@ static void leave(void)
                 if (un.conns[i].state == C_READY)
                     inject_syn(&un.conns[i]);
         }
+        for (int i = 0; un.fin_due && i < USERNET_MAX_CONNS; i++)
+            if (un.conns[i].fin_wait && un.conns[i].state == C_OPEN) {
+                un.conns[i].fin_wait = 0;
+                finish_tx(&un.conns[i]);
+            }
+        un.fin_due = 0;
     }
     un.depth--;
 }
@@ -362,6 +371,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     if (!c || err != ERR_OK)
         return ERR_VAL;
     c->state = C_OPEN;
+    un.fin_due |= c->fin_wait; /* the FIN from leave(): tcp_process sets the state after this */
     return ERR_OK;
 }
 
@@ -437,7 +447,7 @@ static void inject_syn(conn *c)
     }
     struct tcp_pcb *pcb = c->pcb;
     if (c->tx_eof) /* usernet_tcp_shutdown came before the SYN was fed */
-        tcp_shutdown(pcb, 0, 1);
+        finish_tx(c);
     if (c->want_writable) { /* usernet_tcp_send came before: it can take data now */
         c->want_writable = 0;
         c->busy++;
@@ -550,6 +560,25 @@ void usernet_tcp_consumed(uint32_t id, size_t len)
     maybe_close(c);
 }
 
+/* The host sends no more (tx_eof): FIN after the data queued, or, in
+ * SYN_RCVD, once the handshake is complete (RFC 9293 3.10.4, CLOSE in
+ * SYN-RECEIVED: queued until ESTABLISHED). lwIP 2.1.3 would go straight to
+ * FIN_WAIT_1 with the congestion window of tcp_alloc(), 1 byte, which it
+ * sets only on the way to ESTABLISHED: no segment fits it, so the data would
+ * never go; and a persist timer started by a small window would then never
+ * stop, and when it fires tcp_slowtmr() splits the unsent segment at the
+ * window cut to 16 bits, 0 for a scaled window of 64 KiB: an assertion fails
+ * (abort). */
+static void finish_tx(conn *c)
+{
+    if (c->pcb->state == SYN_RCVD)
+        c->fin_wait = 1; /* on_accept, then leave() */
+    else if (c->rx_eof && !c->unconsumed)
+        maybe_close(c);
+    else
+        tcp_shutdown(c->pcb, 0, 1);
+}
+
 void usernet_tcp_shutdown(uint32_t id)
 {
     conn *c = conn_get(id);
@@ -558,10 +587,7 @@ void usernet_tcp_shutdown(uint32_t id)
     c->tx_eof = 1;
     if (!c->pcb || c->pcb->state == SYN_SENT)
         return; /* FIN once the SYN is fed (C_PENDING, C_READY) or the guest has accepted (forward) */
-    if (c->rx_eof && !c->unconsumed)
-        maybe_close(c);
-    else
-        tcp_shutdown(c->pcb, 0, 1);
+    finish_tx(c);
 }
 
 void usernet_tcp_abort(uint32_t id)

@@ -137,9 +137,10 @@ size_t usernet_tcp_send(uint32_t conn, const uint8_t *data, size_t len);
 void usernet_tcp_consumed(uint32_t conn, size_t len);
 
 /* The host sends no more (its peer closed): the guest gets FIN after the
- * queued data (or, before usernet_tcp_connected, right after the
- * handshake). The connection closes (tcp_closed, reset 0) once the guest
- * has sent FIN too and the host has consumed everything. */
+ * queued data, and never before the handshake is complete (before
+ * usernet_tcp_connected or the guest's ACK of the SYN-ACK: right after
+ * it). The connection closes (tcp_closed, reset 0) once the guest has sent
+ * FIN too and the host has consumed everything. */
 void usernet_tcp_shutdown(uint32_t conn);
 
 /* The host gives up on the connection (its socket failed): the guest gets

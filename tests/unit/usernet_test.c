@@ -523,6 +523,60 @@ static void test_tcp_refused(void)
     CHECK(r && (TCPH(r)[13] & TH_RST) && rd32(TCPH(r) + 4) == 12345);
 }
 
+/* A guest SYN with an MSS of 1460 and window scale `shift` (RFC 7323 2.2). */
+static void send_syn_scaled(uint16_t sport, uint32_t seq, uint8_t shift)
+{
+    uint8_t t[28] = {0};
+    wr16(t, sport);
+    wr16(t + 2, 80);
+    wr32(t + 4, seq);
+    t[12] = 7 << 4, t[13] = TH_SYN;
+    wr16(t + 14, 65535);
+    t[20] = 2, t[21] = 4;
+    wr16(t + 22, 1460);
+    t[24] = 1, t[25] = 3, t[26] = 3, t[27] = shift; /* NOP, window scale */
+    wr16(t + 16, inet_fold(inet_sum(t, 28, inet_pseudo(G, REMOTE, 6, 28))));
+    usernet_input(f, ipv4_frame(f, G, REMOTE, 6, t, 28));
+}
+
+static void test_tcp_early_fin(void)
+{
+    printf("TCP: the host's data and FIN before the guest's handshake ACK, a zero window, then a scaled one of "
+           "64 KiB (lwIP 2.1.3's congestion window after SYN_RCVD)\n");
+    static const char msg[] = "hello, and goodbye";
+    uint32_t n = sizeof(msg) - 1, iss = 3000;
+    send_syn_scaled(40040, iss, 14);
+    hconn *h = &hc[(nhc - 1) % 32];
+    usernet_tcp_connected(h->id, 1);
+    uint8_t *r = take();
+    CHECK(r && TCPH(r)[13] == (TH_SYN | TH_ACK));
+    uint32_t s = r ? rd32(TCPH(r) + 4) : 0;
+    EQ(usernet_tcp_send(h->id, (const uint8_t *)msg, n), n);
+    usernet_tcp_shutdown(h->id);
+    EQ(nout, 0); /* nothing before the handshake */
+    usernet_input(f, tcp_frame(f, G, 40040, REMOTE, 80, iss + 1, s + 1, TH_ACK, 0, NULL, 0)); /* window 0 */
+    for (int i = 0; i < 8; i++) { /* the persist timer: probes */
+        now += 250;
+        usernet_poll();
+    }
+    nout = 0;
+    usernet_input(f, tcp_frame(f, G, 40040, REMOTE, 80, iss + 1, s + 1, TH_ACK, 4, NULL, 0)); /* 4 << 14 */
+    for (int i = 0; i < 40; i++) { /* lwIP would assert here ("Can't split segment into length 0") */
+        now += 250;
+        usernet_poll();
+    }
+    int data = 0, fin = 0;
+    for (int i = 0; i < nout; i++) {
+        uint8_t *o = outq[i];
+        uint32_t dl = rd16(o + 16) - 20 - (TCPH(o)[12] >> 4) * 4u;
+        data |= rd32(TCPH(o) + 4) == s + 1 && dl == n && !memcmp(TCPDATA(o), msg, n);
+        fin |= (TCPH(o)[13] & TH_FIN) && rd32(TCPH(o) + 4) + dl == s + 1 + n;
+    }
+    CHECK(data && fin);
+    usernet_tcp_abort(h->id);
+    nout = 0;
+}
+
 static void test_tcp_flow(const tconn *t)
 {
     hconn *h = t->h;
@@ -809,6 +863,7 @@ int main(void)
     test_dns();
     test_tcp();
     test_tcp_refused();
+    test_tcp_early_fin();
     with_conn("TCP: flow control both ways", 40020, test_tcp_flow);
     with_conn("TCP: zero window, a 1-byte probe the guest acknowledges (lwIP 2.1.3's persist timer)", 40025,
               test_zero_window);
