@@ -94,6 +94,7 @@ static struct {
     int fin_due;   /* some connection with fin_wait is C_OPEN */
     uint64_t frames_in, frames_out, frames_bad;
     uint8_t frame[USERNET_FRAME_MAX];
+    uint8_t segment[USERNET_FRAME_MAX]; /* a guest segment rewritten (feed_segment) */
     uint8_t dgram[65536];
 } un;
 static int lwip_ready; /* lwip_init() and the ext-arg id: once per process */
@@ -456,6 +457,48 @@ static void inject_syn(conn *c)
     }
 }
 
+/* Feed a guest TCP segment (its header checked by tcp_frame) that is not
+ * the SYN opening a connection. Works around lwIP 2.1.3 (tcp_process calls
+ * tcp_parseopt for every segment a pcb gets), which takes the MSS option
+ * from any segment, not only from the SYN (RFC 9293 3.7.1): a smaller MSS
+ * later leaves queued segments longer than it, and lwIP's own checks fail,
+ * an abort ("split <= mss" when the persist timer splits one, "mss_local is
+ * too small" in tcp_write). So every MSS option that lwIP's walk of the
+ * options could reach (RFC 9293 3.2) becomes NOPs, and the checksum is made
+ * again; but not in the SYN-ACK of a forward (its pcb in SYN_SENT), nor in
+ * a segment with a bad checksum, which lwIP drops. */
+static void feed_segment(const uint8_t *f, size_t len, size_t ihl, size_t tot)
+{
+    const uint8_t *ip = f + ETH_HLEN, *t = ip + ihl;
+    uint8_t *u = un.segment + ETH_HLEN + ihl;
+    size_t hl = (size_t)(t[12] >> 4) * 4, n = tot - ihl;
+    uint32_t src = rd32(ip + 12), dst = rd32(ip + 16);
+    int rewritten = 0;
+    for (size_t i = 20; i < hl && t[i] != 0 /* EOL */;) {
+        if (t[i] == 1) { /* NOP */
+            i++;
+            continue;
+        }
+        if (i + 1 >= hl || t[i + 1] < 2)
+            break; /* where lwIP stops too */
+        if (t[i] == 2 && !rewritten) {
+            conn *c = conn_find(src, rd16(t), dst, rd16(t + 2));
+            if ((c && c->pcb && c->pcb->state == SYN_SENT) || !l4_sum_ok(t, n, src, dst, IP_PROTO_TCP))
+                break;
+            memcpy(un.segment, f, len);
+            rewritten = 1;
+        }
+        if (t[i] == 2)
+            memset(u + i, 1, LWIP_MIN(t[i + 1], hl - i));
+        i += t[i + 1];
+    }
+    if (rewritten) {
+        wr16(u + 16, 0);
+        wr16(u + 16, inet_fold(inet_sum(u, n, inet_pseudo(src, dst, IP_PROTO_TCP, n))));
+    }
+    feed(rewritten ? un.segment : f, len, dst);
+}
+
 /* A TCP segment from the guest: a new connection's SYN is held and handed
  * to the host, everything else goes to lwIP (which resets what matches no
  * connection). */
@@ -469,12 +512,12 @@ static void tcp_frame(const uint8_t *f, size_t len, const uint8_t *ip, size_t ih
     }
     uint16_t sport = rd16(t), dport = rd16(t + 2);
     if ((t[13] & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) != TCP_SYN) {
-        feed(f, len, dst);
+        feed_segment(f, len, ihl, tot);
         return;
     }
     conn *c = conn_find(src, sport, dst, dport);
     if (c && c->state != C_PENDING && c->state != C_READY) {
-        feed(f, len, dst); /* lwIP answers a SYN on a connection it has */
+        feed_segment(f, len, ihl, tot); /* lwIP answers a SYN on a connection it has */
         return;
     }
     if (!l4_sum_ok(t, tot - ihl, src, dst, IP_PROTO_TCP) || !sport || !dport) {

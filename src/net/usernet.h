@@ -22,7 +22,7 @@
  * more than a bounded amount or fails on bad input: malformed frames are
  * dropped, calls with unknown or finished connection ids do nothing. (lwIP's
  * own consistency checks abort the process: they catch bugs in lwIP, such
- * as the one usernet_poll works around, not bad input.) */
+ * as those usernet.c works around, which guest input must not reach.) */
 #ifndef WVM_USERNET_H
 #define WVM_USERNET_H
 
