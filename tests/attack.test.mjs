@@ -13,22 +13,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { engines, guestDir, runCli } from './helpers.mjs';
+import { attackSeeds, engines, guestDir, runCli } from './helpers.mjs';
 
 const ROUNDS = 300;
 const FLOOD = 16; // 32 MiB writes submitted at once: 512 MiB of requests
 const FLOOD_BASELINE = 0xffffffff; // the guest touches the flood buffer, no I/O
 const RSS_BOUND_MIB = 64;
-
-/** Seeds from WVM_ATTACK_SEEDS ("1-200" or "3,17"), else two fixed ones. */
-function seeds() {
-  const spec = process.env.WVM_ATTACK_SEEDS;
-  if (!spec) return [1, 2];
-  return spec.split(',').flatMap((part) => {
-    const [a, b = a] = part.split('-').map(Number);
-    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
-  });
-}
 
 /**
  * The two disks of a run in a fresh directory: a 64 MiB sparse read-write
@@ -60,7 +50,7 @@ function run(engine, disks, extra = []) {
 /** The guest's own lines (it also sends garbage to the console on purpose). */
 const lines = (out) => (out.match(/attack: [^\r\n]*/g) ?? []).join('\n');
 
-for (const seed of seeds()) {
+for (const seed of attackSeeds()) {
   test(`hostile guest, seed ${seed}`, async (t) => {
     for (const engine of Object.keys(engines)) {
       await t.test(engine, async () => {

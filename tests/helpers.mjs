@@ -17,6 +17,16 @@ export const engines = {
 /** The wasm CLI compiling every block at once on the run thread (JIT threshold 1). */
 export const jitEngine = { 'wasm-jit': [process.execPath, `${root}src/js/cli.mjs`, '-jit', 'sync', '-jit-threshold', '1'] };
 
+/** Seeds of the hostile-guest tests from WVM_ATTACK_SEEDS ("1-200" or "3,17"), else two fixed ones. */
+export function attackSeeds() {
+  const spec = process.env.WVM_ATTACK_SEEDS;
+  if (!spec) return [1, 2];
+  return spec.split(',').flatMap((part) => {
+    const [a, b = a] = part.split('-').map(Number);
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+}
+
 /** Names of the self-checking guest tests (TESTS_CHECK of tests/guest/Makefile). */
 export function guestTests() {
   const mk = readFileSync(`${root}tests/guest/Makefile`, 'utf8');

@@ -58,6 +58,7 @@ enum {
 typedef struct conn {
     uint16_t gen; /* the id's high half: a reused slot gets a new id */
     uint8_t state, rx_eof, tx_eof, want_writable, abort_pending;
+    uint8_t fin_wait;    /* the host's FIN waits for the handshake (finish_tx) */
     unsigned busy;       /* inside a host callback about this connection */
     struct tcp_pcb *pcb; /* C_HANDSHAKE, C_OPEN */
     uint32_t gip, dip;   /* the guest's address and the one it connected to */
@@ -90,8 +91,10 @@ static struct {
     uint32_t guest_ip, next_query, rng;
     unsigned depth;
     int syn_ready; /* some connection is C_READY */
+    int fin_due;   /* some connection with fin_wait is C_OPEN */
     uint64_t frames_in, frames_out, frames_bad;
     uint8_t frame[USERNET_FRAME_MAX];
+    uint8_t segment[USERNET_FRAME_MAX]; /* a guest segment rewritten (feed_segment) */
     uint8_t dgram[65536];
 } un;
 static int lwip_ready; /* lwip_init() and the ext-arg id: once per process */
@@ -219,9 +222,10 @@ static err_t nif_init(struct netif *n)
 }
 
 static void inject_syn(conn *c);
+static void finish_tx(conn *c);
 
 /* Leave a call into lwIP; the outermost one feeds the SYNs that the host
- * accepted meanwhile. */
+ * accepted meanwhile, and sends the FINs that waited for a handshake. */
 static void leave(void)
 {
     if (un.depth == 1) {
@@ -231,6 +235,12 @@ static void leave(void)
                 if (un.conns[i].state == C_READY)
                     inject_syn(&un.conns[i]);
         }
+        for (int i = 0; un.fin_due && i < USERNET_MAX_CONNS; i++)
+            if (un.conns[i].fin_wait && un.conns[i].state == C_OPEN) {
+                un.conns[i].fin_wait = 0;
+                finish_tx(&un.conns[i]);
+            }
+        un.fin_due = 0;
     }
     un.depth--;
 }
@@ -362,6 +372,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     if (!c || err != ERR_OK)
         return ERR_VAL;
     c->state = C_OPEN;
+    un.fin_due |= c->fin_wait; /* the FIN from leave(): tcp_process sets the state after this */
     return ERR_OK;
 }
 
@@ -437,13 +448,55 @@ static void inject_syn(conn *c)
     }
     struct tcp_pcb *pcb = c->pcb;
     if (c->tx_eof) /* usernet_tcp_shutdown came before the SYN was fed */
-        tcp_shutdown(pcb, 0, 1);
+        finish_tx(c);
     if (c->want_writable) { /* usernet_tcp_send came before: it can take data now */
         c->want_writable = 0;
         c->busy++;
         un.h.tcp_writable(un.h.opaque, id);
         after_callback(c, id, pcb);
     }
+}
+
+/* Feed a guest TCP segment (its header checked by tcp_frame) that is not
+ * the SYN opening a connection. Works around lwIP 2.1.3 (tcp_process calls
+ * tcp_parseopt for every segment a pcb gets), which takes the MSS option
+ * from any segment, not only from the SYN (RFC 9293 3.7.1): a smaller MSS
+ * later leaves queued segments longer than it, and lwIP's own checks fail,
+ * an abort ("split <= mss" when the persist timer splits one, "mss_local is
+ * too small" in tcp_write). So every MSS option that lwIP's walk of the
+ * options could reach (RFC 9293 3.2) becomes NOPs, and the checksum is made
+ * again; but not in the SYN-ACK of a forward (its pcb in SYN_SENT), nor in
+ * a segment with a bad checksum, which lwIP drops. */
+static void feed_segment(const uint8_t *f, size_t len, size_t ihl, size_t tot)
+{
+    const uint8_t *ip = f + ETH_HLEN, *t = ip + ihl;
+    uint8_t *u = un.segment + ETH_HLEN + ihl;
+    size_t hl = (size_t)(t[12] >> 4) * 4, n = tot - ihl;
+    uint32_t src = rd32(ip + 12), dst = rd32(ip + 16);
+    int rewritten = 0;
+    for (size_t i = 20; i < hl && t[i] != 0 /* EOL */;) {
+        if (t[i] == 1) { /* NOP */
+            i++;
+            continue;
+        }
+        if (i + 1 >= hl || t[i + 1] < 2)
+            break; /* where lwIP stops too */
+        if (t[i] == 2 && !rewritten) {
+            conn *c = conn_find(src, rd16(t), dst, rd16(t + 2));
+            if ((c && c->pcb && c->pcb->state == SYN_SENT) || !l4_sum_ok(t, n, src, dst, IP_PROTO_TCP))
+                break;
+            memcpy(un.segment, f, len);
+            rewritten = 1;
+        }
+        if (t[i] == 2)
+            memset(u + i, 1, LWIP_MIN(t[i + 1], hl - i));
+        i += t[i + 1];
+    }
+    if (rewritten) {
+        wr16(u + 16, 0);
+        wr16(u + 16, inet_fold(inet_sum(u, n, inet_pseudo(src, dst, IP_PROTO_TCP, n))));
+    }
+    feed(rewritten ? un.segment : f, len, dst);
 }
 
 /* A TCP segment from the guest: a new connection's SYN is held and handed
@@ -459,12 +512,12 @@ static void tcp_frame(const uint8_t *f, size_t len, const uint8_t *ip, size_t ih
     }
     uint16_t sport = rd16(t), dport = rd16(t + 2);
     if ((t[13] & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) != TCP_SYN) {
-        feed(f, len, dst);
+        feed_segment(f, len, ihl, tot);
         return;
     }
     conn *c = conn_find(src, sport, dst, dport);
     if (c && c->state != C_PENDING && c->state != C_READY) {
-        feed(f, len, dst); /* lwIP answers a SYN on a connection it has */
+        feed_segment(f, len, ihl, tot); /* lwIP answers a SYN on a connection it has */
         return;
     }
     if (!l4_sum_ok(t, tot - ihl, src, dst, IP_PROTO_TCP) || !sport || !dport) {
@@ -550,6 +603,25 @@ void usernet_tcp_consumed(uint32_t id, size_t len)
     maybe_close(c);
 }
 
+/* The host sends no more (tx_eof): FIN after the data queued, or, in
+ * SYN_RCVD, once the handshake is complete (RFC 9293 3.10.4, CLOSE in
+ * SYN-RECEIVED: queued until ESTABLISHED). lwIP 2.1.3 would go straight to
+ * FIN_WAIT_1 with the congestion window of tcp_alloc(), 1 byte, which it
+ * sets only on the way to ESTABLISHED: no segment fits it, so the data would
+ * never go; and a persist timer started by a small window would then never
+ * stop, and when it fires tcp_slowtmr() splits the unsent segment at the
+ * window cut to 16 bits, 0 for a scaled window of 64 KiB: an assertion fails
+ * (abort). */
+static void finish_tx(conn *c)
+{
+    if (c->pcb->state == SYN_RCVD)
+        c->fin_wait = 1; /* on_accept, then leave() */
+    else if (c->rx_eof && !c->unconsumed)
+        maybe_close(c);
+    else
+        tcp_shutdown(c->pcb, 0, 1);
+}
+
 void usernet_tcp_shutdown(uint32_t id)
 {
     conn *c = conn_get(id);
@@ -558,10 +630,7 @@ void usernet_tcp_shutdown(uint32_t id)
     c->tx_eof = 1;
     if (!c->pcb || c->pcb->state == SYN_SENT)
         return; /* FIN once the SYN is fed (C_PENDING, C_READY) or the guest has accepted (forward) */
-    if (c->rx_eof && !c->unconsumed)
-        maybe_close(c);
-    else
-        tcp_shutdown(c->pcb, 0, 1);
+    finish_tx(c);
 }
 
 void usernet_tcp_abort(uint32_t id)

@@ -22,7 +22,7 @@
  * more than a bounded amount or fails on bad input: malformed frames are
  * dropped, calls with unknown or finished connection ids do nothing. (lwIP's
  * own consistency checks abort the process: they catch bugs in lwIP, such
- * as the one usernet_poll works around, not bad input.) */
+ * as those usernet.c works around, which guest input must not reach.) */
 #ifndef WVM_USERNET_H
 #define WVM_USERNET_H
 
@@ -137,9 +137,10 @@ size_t usernet_tcp_send(uint32_t conn, const uint8_t *data, size_t len);
 void usernet_tcp_consumed(uint32_t conn, size_t len);
 
 /* The host sends no more (its peer closed): the guest gets FIN after the
- * queued data (or, before usernet_tcp_connected, right after the
- * handshake). The connection closes (tcp_closed, reset 0) once the guest
- * has sent FIN too and the host has consumed everything. */
+ * queued data, and never before the handshake is complete (before
+ * usernet_tcp_connected or the guest's ACK of the SYN-ACK: right after
+ * it). The connection closes (tcp_closed, reset 0) once the guest has sent
+ * FIN too and the host has consumed everything. */
 void usernet_tcp_shutdown(uint32_t conn);
 
 /* The host gives up on the connection (its socket failed): the guest gets

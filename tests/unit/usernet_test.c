@@ -523,6 +523,68 @@ static void test_tcp_refused(void)
     CHECK(r && (TCPH(r)[13] & TH_RST) && rd32(TCPH(r) + 4) == 12345);
 }
 
+/* A guest segment to REMOTE:80 with `olen` (a multiple of 4) bytes of TCP options. */
+static void send_tcp_opts(uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, const uint8_t *opt,
+                          size_t olen)
+{
+    uint8_t t[60] = {0};
+    wr16(t, sport);
+    wr16(t + 2, 80);
+    wr32(t + 4, seq);
+    wr32(t + 8, ack);
+    t[12] = (uint8_t)((20 + olen) / 4 << 4), t[13] = flags;
+    wr16(t + 14, wnd);
+    if (olen)
+        memcpy(t + 20, opt, olen);
+    wr16(t + 16, inet_fold(inet_sum(t, 20 + olen, inet_pseudo(G, REMOTE, 6, 20 + olen))));
+    usernet_input(f, ipv4_frame(f, G, REMOTE, 6, t, 20 + olen));
+}
+
+/* A guest SYN with an MSS of 1460 and window scale `shift` (RFC 7323 2.2). */
+static void send_syn_scaled(uint16_t sport, uint32_t seq, uint8_t shift)
+{
+    const uint8_t opt[8] = {2, 4, 1460 >> 8, 1460 & 255, 1, 3, 3, shift}; /* MSS, NOP, window scale */
+    send_tcp_opts(sport, seq, 0, TH_SYN, 65535, opt, sizeof(opt));
+}
+
+static void test_tcp_early_fin(void)
+{
+    printf("TCP: the host's data and FIN before the guest's handshake ACK, a zero window, then a scaled one of "
+           "64 KiB (lwIP 2.1.3's congestion window after SYN_RCVD)\n");
+    static const char msg[] = "hello, and goodbye";
+    uint32_t n = sizeof(msg) - 1, iss = 3000;
+    send_syn_scaled(40040, iss, 14);
+    hconn *h = &hc[(nhc - 1) % 32];
+    usernet_tcp_connected(h->id, 1);
+    uint8_t *r = take();
+    CHECK(r && TCPH(r)[13] == (TH_SYN | TH_ACK));
+    uint32_t s = r ? rd32(TCPH(r) + 4) : 0;
+    EQ(usernet_tcp_send(h->id, (const uint8_t *)msg, n), n);
+    usernet_tcp_shutdown(h->id);
+    EQ(nout, 0); /* nothing before the handshake */
+    usernet_input(f, tcp_frame(f, G, 40040, REMOTE, 80, iss + 1, s + 1, TH_ACK, 0, NULL, 0)); /* window 0 */
+    for (int i = 0; i < 8; i++) { /* the persist timer: probes */
+        now += 250;
+        usernet_poll();
+    }
+    nout = 0;
+    usernet_input(f, tcp_frame(f, G, 40040, REMOTE, 80, iss + 1, s + 1, TH_ACK, 4, NULL, 0)); /* 4 << 14 */
+    for (int i = 0; i < 40; i++) { /* lwIP would assert here ("Can't split segment into length 0") */
+        now += 250;
+        usernet_poll();
+    }
+    int data = 0, fin = 0;
+    for (int i = 0; i < nout; i++) {
+        uint8_t *o = outq[i];
+        uint32_t dl = rd16(o + 16) - 20 - (TCPH(o)[12] >> 4) * 4u;
+        data |= rd32(TCPH(o) + 4) == s + 1 && dl == n && !memcmp(TCPDATA(o), msg, n);
+        fin |= (TCPH(o)[13] & TH_FIN) && rd32(TCPH(o) + 4) + dl == s + 1 + n;
+    }
+    CHECK(data && fin);
+    usernet_tcp_abort(h->id);
+    nout = 0;
+}
+
 static void test_tcp_flow(const tconn *t)
 {
     hconn *h = t->h;
@@ -576,6 +638,31 @@ static void test_tcp_flow(const tconn *t)
     usernet_tcp_abort(h->id);
     r = take();
     CHECK(r && (TCPH(r)[13] & TH_RST) && h->closed == 0);
+}
+
+static void test_late_mss(const tconn *t)
+{
+    hconn *h = t->h;
+    uint32_t s = t->iss;
+    static const uint8_t mss64[4] = {2, 4, 0, 64};
+    static uint8_t blob[1460];
+    memset(blob, 'm', sizeof(blob));
+    send_tcp(REMOTE, t->port, 80, t->seq, s + 1, TH_ACK | TH_PSH, "z", 1);
+    send_tcp_opts(t->port, t->seq + 1, s + 1, TH_ACK, 100, NULL, 0); /* a window of 100 bytes */
+    now += 250;
+    usernet_poll(); /* the delayed ACK of "z" */
+    nout = 0;
+    EQ(usernet_tcp_send(h->id, blob, sizeof(blob)), sizeof(blob));
+    EQ(nout, 0); /* the segment does not fit: the persist timer runs */
+    send_tcp_opts(t->port, t->seq + 1, s + 1, TH_ACK, 100, mss64, sizeof(mss64));
+    for (int i = 0; i < 40 && !nout; i++) { /* lwIP would assert here ("split <= mss") */
+        now += 250;
+        usernet_poll();
+    }
+    uint8_t *r = take(); /* the segment's head, split to the window */
+    CHECK(r && rd32(TCPH(r) + 4) == s + 1 && rd16(r + 16) == 20 + 20 + 100 && TCPDATA(r)[0] == 'm');
+    usernet_tcp_abort(h->id);
+    nout = 0;
 }
 
 static void test_zero_window(const tconn *t)
@@ -809,9 +896,12 @@ int main(void)
     test_dns();
     test_tcp();
     test_tcp_refused();
+    test_tcp_early_fin();
     with_conn("TCP: flow control both ways", 40020, test_tcp_flow);
     with_conn("TCP: zero window, a 1-byte probe the guest acknowledges (lwIP 2.1.3's persist timer)", 40025,
               test_zero_window);
+    with_conn("TCP: an MSS option after the SYN is not taken (lwIP 2.1.3 would, then fail its persist split)", 40027,
+              test_late_mss);
     with_conn("callbacks: input and close ignored inside, connect answered inside, abort inside", 40030,
               test_reentry);
     test_udp();
