@@ -7,6 +7,7 @@ import { NetEvent } from './core.mjs';
 
 const HOST_IP = 0x0a000202, NET_IP = 0x0a000200; // 10.0.2.2, 10.0.2.0/24
 const UDP_IDLE_MS = 60000; // a guest port's UDP socket closes after this long unused
+const UDP_SOCKETS = 64; // host UDP sockets at once (a guest sending from every port cannot exhaust the host's files)
 
 /**
  * @typedef {object} TcpHandlers  what a transport reports about one TCP connection
@@ -72,8 +73,7 @@ export class UserNet {
     this.#m = 0;
     for (const c of this.#conns.values()) c.sock?.reset();
     this.#conns.clear();
-    for (const u of this.#udp.values()) u.sock.close();
-    this.#udp.clear();
+    for (const gport of [...this.#udp.keys()]) this.#closeUdp(gport);
   }
 
   /** detach(), and stop listening for hostfwd. */
@@ -199,24 +199,34 @@ export class UserNet {
     c.sock = this.#sockets.tcp(host, port, this.#handlers(c));
   }
 
-  // A datagram from guest port `gport`: one host socket per guest port, replies come back to it.
+  // A datagram from guest port `gport`: one host socket per guest port (at most UDP_SOCKETS, the
+  // least recently used one goes), replies come back to it. 10.0.2.x other than .2 goes nowhere.
   #udpSend(gport, ip, port, data) {
+    if (ip >>> 8 === NET_IP >>> 8 && ip !== HOST_IP) return;
     let u = this.#udp.get(gport);
-    if (!u) {
+    if (u) this.#udp.delete(gport); // re-inserted last: Map order is the use order
+    else {
       const m = this.#m;
+      if (this.#udp.size >= UDP_SOCKETS) this.#closeUdp(this.#udp.keys().next().value);
       u = { sock: null, timer: null };
       u.sock = this.#sockets.udp((bytes, host, sport) => {
         if (this.#m !== m) return;
         const from = host === '127.0.0.1' ? HOST_IP : ipNumber(host);
         if (from !== null) this.#call(() => this.#core.netUdpRecv(m, from, sport, gport, bytes));
       });
-      this.#udp.set(gport, u);
     }
+    this.#udp.set(gport, u);
     clearTimeout(u.timer);
-    u.timer = setTimeout(() => { u.sock.close(); this.#udp.delete(gport); }, UDP_IDLE_MS);
+    u.timer = setTimeout(() => this.#closeUdp(gport), UDP_IDLE_MS);
     u.timer.unref?.();
-    const host = ip === HOST_IP ? '127.0.0.1' : ipString(ip);
-    if (ip >>> 8 !== NET_IP >>> 8 || ip === HOST_IP) u.sock.send(data, host, port);
+    u.sock.send(data, ip === HOST_IP ? '127.0.0.1' : ipString(ip), port);
+  }
+
+  #closeUdp(gport) {
+    const u = this.#udp.get(gport);
+    this.#udp.delete(gport);
+    clearTimeout(u?.timer);
+    u?.sock.close();
   }
 
   // A DNS query for `name` (qtype 1 A, 28 AAAA): the transport's resolver answers. A name with
