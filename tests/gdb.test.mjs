@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Machine } from '../src/js/machine.mjs';
-import { PROMPT, machineSession } from './bench/guest-session.mjs';
+import { PROMPT, machineSession } from '../src/js/session.mjs';
 import { guestImages } from './images.mjs';
 import { engines, guestDir } from './helpers.mjs';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { PROMPT, processSession } from './bench/guest-session.mjs';
+import { PROMPT, processSession } from '../src/js/session.mjs';
 import { guestImages } from './images.mjs';
 import { engines, spawnOnTerminal } from './helpers.mjs';
 

@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
-import { PROMPT, processSession } from './bench/guest-session.mjs';
+import { PROMPT, processSession } from '../src/js/session.mjs';
 import { guestImages } from './images.mjs';
 import { engines, spawnOnTerminal } from './helpers.mjs';
 

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { Machine } from '../src/js/machine.mjs';
-import { PROMPT, machineSession } from './bench/guest-session.mjs';
+import { PROMPT, machineSession } from '../src/js/session.mjs';
 import { guestImages } from './images.mjs';
 
 let img, s, machine;

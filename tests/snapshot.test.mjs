@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { Machine } from '../src/js/machine.mjs';
 import { openFileDisk } from '../src/js/file-disk.mjs';
 import { decodeHost, encodeHost, encodeOverlay } from '../src/js/snapshot-host.mjs';
-import { PROMPT, machineSession, processSession } from './bench/guest-session.mjs';
+import { PROMPT, machineSession, processSession } from '../src/js/session.mjs';
 import { guestImages } from './images.mjs';
 import { engines } from './helpers.mjs';
 

@@ -17,7 +17,7 @@ import { openHttpImage } from '../web/http-disk.mjs';
 import { classifyFile, configFromParams } from '../web/boot-config.mjs';
 import { Machine } from '../src/js/machine.mjs';
 import { openFileDisk } from '../src/js/file-disk.mjs';
-import { machineSession } from './bench/guest-session.mjs';
+import { machineSession } from '../src/js/session.mjs';
 import { guestImages } from './images.mjs';
 import { root } from './helpers.mjs';
 import { openBrowser, Screen } from './web-browser.mjs';

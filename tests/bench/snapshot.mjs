@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Machine } from '../../src/js/machine.mjs';
 import { decodeSnapshot, encodeSnapshot } from '../../src/js/snapshot.mjs';
-import { machineSession, processSession } from './guest-session.mjs';
+import { machineSession, processSession } from '../../src/js/session.mjs';
 import { QEMU, collectGarbage, qemuArgs, track } from './targets.mjs';
 
 /** v86's figures, measured once on this machine, not in this run: seconds and bytes. */

@@ -9,7 +9,7 @@ import vm from 'node:vm';
 import { Machine } from '../../src/js/machine.mjs';
 import { root } from '../helpers.mjs';
 import { RANDOM_SIZE, benchCacheDir } from './bench-initrd.mjs';
-import { PROMPT, machineSession, processSession } from './guest-session.mjs';
+import { PROMPT, machineSession, processSession } from '../../src/js/session.mjs';
 import { clockSetup, clockWorks, guestPaths, parseTimed, timedCommand } from './workloads.mjs';
 
 /** Debian's OpenSBI, the firmware every guest target boots. */
@@ -41,7 +41,7 @@ const WORKLOAD_TIMEOUT_MS = 1800000;
  *   get there, the part of it Machine.create took (wasm only), the guest's kernel release
  * @property {(w: import('./workloads.mjs').Workload) => Promise<WorkloadSample>} run
  * @property {() => Promise<{instret: number, seconds: number}|null>} close  power off; totals if the target reports them
- * @property {import('./guest-session.mjs').GuestSession} [session]  the guest's console (guest targets)
+ * @property {import('../../src/js/session.mjs').GuestSession} [session]  the guest's console (guest targets)
  * @property {import('../../src/js/machine.mjs').Machine} [machine]  the machine (wvm wasm only)
  * @property {import('node:child_process').ChildProcess} [child]  the emulator's process (wvm native, QEMU)
  */

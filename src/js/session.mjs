@@ -1,26 +1,29 @@
-// Drive a guest's shell over its console byte stream: wait for the prompt,
-// type a command line, collect its output up to the next prompt and time it
-// with the host clock. The stream can be a wasm Machine in this process or
-// the stdio of a child process (the native wvm, QEMU): see the two adapters
-// at the end.
+// A headless session on a guest's shell, for test suites and scripts: wait
+// for a pattern, type a command line and get its output (and exit status),
+// time it with the host clock, all with timeouts. The console stream can be a
+// Machine in this process (machineSession) or the stdio of a child process
+// (processSession: the native wvm, QEMU).
 
 /** The default guest's shell prompt at the end of the transcript (PS1='\w # ', in ~). */
 export const PROMPT = /~ # $/;
-const PROMPT_AFTER_LINE = /\n[^\n]*~ # $/;
+// run()'s markers around a command's output, typed so that the echoed line does not contain them
+const BEGIN = '@wvm-begin@\n', STATUS = /@wvm-status=(\d+)@\r?\n/;
 
 /** A shell session on a guest console. */
 export class GuestSession {
   /** Everything the guest printed so far. */
   text = '';
-  #write; #instret; #decoder = new TextDecoder(); #waiters = new Set(); #ended = null;
+  #write; #instret; #prompt; #decoder = new TextDecoder(); #waiters = new Set(); #ended = null;
 
   /**
    * @param {(s: string) => void} write  sends bytes to the guest console
    * @param {() => number} [instret]     the guest's retired-instruction count, if the transport knows it
+   * @param {{prompt?: RegExp}} [opts]   the shell's prompt at the end of the transcript (default PROMPT)
    */
-  constructor(write, instret) {
+  constructor(write, instret, { prompt = PROMPT } = {}) {
     this.#write = write;
     this.#instret = instret;
+    this.#prompt = new RegExp(`\\n[^\\n]*${prompt.source}`, prompt.flags);
   }
 
   /** Send `str` to the guest console as it is (no newline added, no waiting). */
@@ -76,21 +79,42 @@ export class GuestSession {
     const i0 = this.#instret?.();
     const t0 = performance.now();
     this.#write(`${line}\n`);
-    await this.waitFor(PROMPT_AFTER_LINE, { timeoutMs, from, what: `the prompt after '${line}'` });
+    await this.waitFor(this.#prompt, { timeoutMs, from, what: `the prompt after '${line}'` });
     const seconds = (performance.now() - t0) / 1000;
     const instret = this.#instret ? this.#instret() - i0 : null;
     const out = this.text.slice(from).replace(/\r/g, '');
     return { output: out.slice(out.indexOf('\n') + 1, out.lastIndexOf('\n')), seconds, instret };
   }
+
+  /**
+   * Run a shell command line and get what it printed and its exit status (of its last
+   * pipeline). Output is taken between markers the shell prints, so a long line that the
+   * terminal wraps when echoing it does not leak into it.
+   * @param {string} line  one shell command line (no newline)
+   * @param {{timeoutMs?: number}} [opts]  default 10 minutes
+   * @returns {Promise<{output: string, status: number}>} output without \r and without its last newline
+   * @throws Error on timeout or when the stream ends first
+   */
+  async run(line, { timeoutMs = 600000 } = {}) {
+    const from = this.text.length;
+    this.#write(`printf '@wvm-''begin@\\n'; ${line}; printf '@wvm-''status=%d@\\n' $?\n`);
+    const end = await this.waitFor(STATUS, { timeoutMs, from, what: `the end of '${line}'` });
+    const text = this.text.slice(from, from + end.index).replace(/\r/g, '');
+    const begin = text.lastIndexOf(BEGIN);
+    const output = begin < 0 ? '' : text.slice(begin + BEGIN.length);
+    await this.waitFor(this.#prompt, { timeoutMs, from: from + end.index, what: `the prompt after '${line}'` });
+    return { output: output.endsWith('\n') ? output.slice(0, -1) : output, status: Number(end[1]) };
+  }
 }
 
 /**
- * A session on a wasm Machine (src/js/machine.mjs), not yet started.
- * @param {import('../../src/js/machine.mjs').Machine} machine
+ * A session on a Machine (machine.mjs); create it before start() to see all output.
+ * @param {import('./machine.mjs').Machine} machine
+ * @param {{prompt?: RegExp}} [opts]  the shell's prompt (default PROMPT)
  * @returns {GuestSession}
  */
-export function machineSession(machine) {
-  const s = new GuestSession((str) => machine.write(str), () => Number(machine.stats.instret));
+export function machineSession(machine, opts) {
+  const s = new GuestSession((str) => machine.write(str), () => Number(machine.stats.instret), opts);
   machine.addEventListener('output', (e) => s.push(e.detail));
   machine.addEventListener('error', (e) => s.end(`the machine failed: ${e.detail?.message ?? e.detail}`));
   machine.addEventListener('state', (e) => { if (e.detail === 'halted') s.end('the guest halted'); });
