@@ -369,3 +369,33 @@ test('in Chromium: the guest downloads through the Wisp relay (sha256 matches); 
   assert.equal(await upgrade(base), 'accepted');
   assert.equal(await upgrade('http://evil.example'), 'refused');
 });
+
+test('in Chromium at phone size: nothing sticks out, the soft keys type into the guest (arrows, sticky Ctrl); the terminal has its addons', async (t) => {
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await page.setViewportSize({ width: 390, height: 844 });
+  const screen = new Screen(page);
+  await page.goto(`${base}/web/`);
+  await screen.waitForPrompt();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 390, `the page is ${wide} px wide on a 390 px screen`);
+  assert.ok(await page.locator('#keys').isVisible(), 'no soft keys on a phone');
+  const key = (label) => page.locator('#keys button', { hasText: new RegExp(`^${label}$`) }).click();
+  await page.locator('#terminal').click();
+  await page.keyboard.type('echo ab');
+  await key('←');
+  await page.keyboard.type('X');
+  await page.keyboard.press('Enter');
+  await screen.waitFor((text) => /\naXb\n/.test(text), 'aXb from the edited line');
+  await page.keyboard.type('echo junk');
+  await key('Ctrl');
+  assert.equal(await page.locator('#keys button', { hasText: 'Ctrl' }).getAttribute('aria-pressed'), 'true');
+  await page.keyboard.type('u'); // Ctrl-U: the shell drops the line
+  assert.equal(await screen.run('echo kept'), 'kept');
+  assert.doesNotMatch(await screen.text(), /junk.*echo kept/);
+  // the terminal: a renderer chosen (WebGL where the browser has it), links and wide characters
+  assert.match(await page.evaluate(() => window.wvm.term.renderer), /^(webgl|dom)$/);
+  assert.equal(await page.evaluate(() => window.wvm.term.unicode.activeVersion), '11');
+  assert.deepEqual(browser.errors, []);
+});

@@ -5,6 +5,7 @@
 // dropped go to the worker. window.wvm exposes the terminal and state (tests,
 // console).
 import { createTerminal } from './terminal.mjs';
+import { softKeys } from './soft-keys.mjs';
 import { HEAD_BYTES, classifyFile, configFromParams, missingFeatures } from './boot-config.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -16,7 +17,8 @@ const PROMPT = /(?:[#$>] |login: )$/; // a shell or login prompt ends the boot
 let worker = null, config = null, state = 'loading', booted = false, tail = '', last = null, boots = 0;
 let saved = null; // the state saved for this configuration: {bytes, saved: ms since the epoch} or null
 
-const term = createTerminal($('terminal'), (bytes) => worker?.postMessage({ type: 'input', data: bytes }, [bytes.buffer]));
+const send = (bytes) => worker?.postMessage({ type: 'input', data: bytes }, [bytes.buffer]);
+const term = createTerminal($('terminal'), softKeys($('keys'), send, () => term.focus()));
 // boots counts guest starts (boot, reset, reboot, discard, new files, restores): a test waits for it to move.
 window.wvm = {
   term, get state() { return state; }, get config() { return config; }, get boots() { return boots; }, get saved() { return saved; },

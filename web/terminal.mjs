@@ -1,14 +1,34 @@
 // The page's terminal: xterm.js filling its element and following its size
-// (@xterm/addon-fit), with copy/paste keys that leave Ctrl-C to the guest.
+// (@xterm/addon-fit), with copy/paste keys that leave Ctrl-C to the guest,
+// the WebGL renderer where the browser has it (the DOM renderer otherwise),
+// clickable links, OSC 52 clipboard writes from the guest, and Unicode 11
+// character widths.
 import { Terminal } from '../node_modules/@xterm/xterm/lib/xterm.mjs';
 import { FitAddon } from '../node_modules/@xterm/addon-fit/lib/addon-fit.mjs';
+import { WebglAddon } from '../node_modules/@xterm/addon-webgl/lib/addon-webgl.mjs';
+import { WebLinksAddon } from '../node_modules/@xterm/addon-web-links/lib/addon-web-links.mjs';
+import { ClipboardAddon } from '../node_modules/@xterm/addon-clipboard/lib/addon-clipboard.mjs';
+import { Unicode11Addon } from '../node_modules/@xterm/addon-unicode11/lib/addon-unicode11.mjs';
+
+/** The WebGL renderer, or false (the DOM renderer stays) where WebGL is missing or its context is lost. */
+function webgl(term) {
+  try {
+    const addon = new WebglAddon();
+    addon.onContextLoss(() => addon.dispose());
+    term.loadAddon(addon);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Open a terminal in `el`. Copy: select, then Ctrl+Shift+C (or the browser's
  * menu / Cmd+C); paste: Ctrl+Shift+V (or Cmd+V, or the menu).
  * @param {HTMLElement} el
  * @param {(bytes: Uint8Array) => void} onInput  keyboard and pasted bytes (UTF-8) for the guest
- * @returns {Terminal}  write() takes the guest's bytes (Uint8Array, UTF-8)
+ * @returns {Terminal & {renderer: 'webgl'|'dom'}}  write() takes the guest's bytes (Uint8Array,
+ *   UTF-8); renderer says which renderer draws it
  */
 export function createTerminal(el, onInput) {
   const term = new Terminal({
@@ -17,10 +37,16 @@ export function createTerminal(el, onInput) {
     fontSize: 14,
     scrollback: 10000,
     theme: { background: '#0d1117', foreground: '#e6edf3', cursor: '#58a6ff', selectionBackground: '#264f78' },
+    allowProposedApi: true, // term.unicode
   });
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(el);
+  term.renderer = webgl(term) ? 'webgl' : 'dom';
+  term.loadAddon(new WebLinksAddon());
+  term.loadAddon(new ClipboardAddon());
+  term.loadAddon(new Unicode11Addon());
+  term.unicode.activeVersion = '11';
   const refit = () => { if (el.clientWidth && el.clientHeight) fit.fit(); };
   refit();
   new ResizeObserver(refit).observe(el);
