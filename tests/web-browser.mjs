@@ -12,7 +12,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 /**
  * Launch Chromium with a new profile directory (kept across reloads, so
  * IndexedDB survives them; deleted by close()).
- * @returns {Promise<{page: import('playwright-core').Page, errors: string[], close(): Promise<void>}>}
+ * @returns {Promise<{page: import('playwright-core').Page, context: import('playwright-core').BrowserContext,
+ *   errors: string[], close(): Promise<void>}>}
  *   errors: uncaught page errors, console errors and HTTP errors seen so far
  */
 export async function openBrowser() {
@@ -29,6 +30,7 @@ export async function openBrowser() {
   page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} for ${r.url()}`); });
   return {
     page,
+    context,
     errors,
     async close() {
       await context.close();

@@ -370,10 +370,11 @@ test('in Chromium: the guest downloads through the Wisp relay (sha256 matches); 
   assert.equal(await upgrade('http://evil.example'), 'refused');
 });
 
-test('in Chromium at phone size: nothing sticks out, the soft keys type into the guest (arrows, sticky Ctrl); the terminal has its addons', async (t) => {
+test('in Chromium at phone size: nothing sticks out, the soft keys type into the guest (arrows, sticky Ctrl); the terminal has its addons; right click pastes; storage is shown', async (t) => {
   const browser = await openBrowser();
   t.after(() => browser.close());
   const { page } = browser;
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   await page.setViewportSize({ width: 390, height: 844 });
   const screen = new Screen(page);
   await page.goto(`${base}/web/`);
@@ -397,5 +398,13 @@ test('in Chromium at phone size: nothing sticks out, the soft keys type into the
   // the terminal: a renderer chosen (WebGL where the browser has it), links and wide characters
   assert.match(await page.evaluate(() => window.wvm.term.renderer), /^(webgl|dom)$/);
   assert.equal(await page.evaluate(() => window.wvm.term.unicode.activeVersion), '11');
+  // a right click pastes the clipboard into the guest
+  await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((20+22))'));
+  await page.locator('#terminal').click({ button: 'right' });
+  await screen.waitFor((text) => text.endsWith('echo pasted-$((20+22))'), 'the pasted line');
+  await page.keyboard.press('Enter');
+  await screen.waitFor((text) => /\npasted-42\n/.test(text), 'the pasted command\'s output');
+  // the storage the page uses is shown against its quota
+  await page.waitForFunction(() => /storage .+ of .+/.test(document.querySelector('#stats').textContent), null, { timeout: 30000 });
   assert.deepEqual(browser.errors, []);
 });

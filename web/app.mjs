@@ -17,6 +17,15 @@ const PROMPT = /(?:[#$>] |login: )$/; // a shell or login prompt ends the boot
 let worker = null, config = null, state = 'loading', booted = false, tail = '', last = null, boots = 0;
 let saved = null; // the state saved for this configuration: {bytes, saved: ms since the epoch} or null
 
+// The browser's storage for the disk overlay and saved states: asked to keep it (not evict it
+// under pressure), and its use against the quota, refreshed every 10 s.
+const storage = { usage: 0, quota: 0, persisted: false, at: 0 };
+navigator.storage?.persist?.().then((p) => { storage.persisted = p; }, () => {});
+function refreshStorage() {
+  if (!navigator.storage?.estimate || performance.now() - storage.at < 10000) return;
+  storage.at = performance.now();
+  navigator.storage.estimate().then(({ usage = 0, quota = 0 }) => Object.assign(storage, { usage, quota }), () => {});
+}
 const send = (bytes) => worker?.postMessage({ type: 'input', data: bytes }, [bytes.buffer]);
 const term = createTerminal($('terminal'), softKeys($('keys'), send, () => term.focus()));
 // boots counts guest starts (boot, reset, reboot, discard, new files, restores): a test waits for it to move.
@@ -97,7 +106,9 @@ const handlers = {
     const parts = [`${mips.toFixed(0)} M instr/s`, `up ${clock(s.seconds)}`];
     if (s.compiledInsns != null) parts.push(`JIT ${(100 * s.compiledInsns / Math.max(1, s.instret)).toFixed(0)}% compiled`);
     if (config.disk) parts.push(`disk: ${bytes(s.overlayBytes)} changed, ${bytes(s.fetchedBytes)}/${bytes(s.diskBytes)} loaded`);
+    if (storage.quota) parts.push(`storage ${bytes(storage.usage)} of ${bytes(storage.quota)}${storage.persisted ? ', persistent' : ''}`);
     $('stats').textContent = parts.join(' · ');
+    refreshStorage();
   },
   exported({ blob, name }) {
     const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });

@@ -24,7 +24,7 @@ function webgl(term) {
 
 /**
  * Open a terminal in `el`. Copy: select, then Ctrl+Shift+C (or the browser's
- * menu / Cmd+C); paste: Ctrl+Shift+V (or Cmd+V, or the menu).
+ * menu / Cmd+C); paste: Ctrl+Shift+V (or Cmd+V, the menu, or a right click).
  * @param {HTMLElement} el
  * @param {(bytes: Uint8Array) => void} onInput  keyboard and pasted bytes (UTF-8) for the guest
  * @returns {Terminal & {renderer: 'webgl'|'dom'}}  write() takes the guest's bytes (Uint8Array,
@@ -49,7 +49,10 @@ export function createTerminal(el, onInput) {
   term.unicode.activeVersion = '11';
   const refit = () => { if (el.clientWidth && el.clientHeight) fit.fit(); };
   refit();
-  new ResizeObserver(refit).observe(el);
+  // A soft keyboard opening resizes the page over many frames: the guest hears of the size it
+  // settles on, not of every step (each is a SIGWINCH and a redraw).
+  let settle = 0;
+  new ResizeObserver(() => { clearTimeout(settle); settle = setTimeout(refit, 100); }).observe(el);
 
   const utf8 = new TextEncoder();
   term.onData((s) => onInput(utf8.encode(s)));
@@ -62,6 +65,11 @@ export function createTerminal(el, onInput) {
       return false;
     }
     return e.code !== 'KeyV'; // the browser then fires a paste event, which xterm.js forwards as input
+  });
+  el.addEventListener('contextmenu', (e) => { // right-click pastes, as in many terminals
+    if (!navigator.clipboard?.readText) return;
+    e.preventDefault();
+    navigator.clipboard.readText().then((text) => text && term.paste(text), () => {});
   });
   return term;
 }
