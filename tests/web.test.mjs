@@ -47,7 +47,7 @@ test('the server sends wasm, isolation headers and byte ranges', async () => {
   }
 });
 
-test('the lazy HTTP disk reads only the chunks asked for', async () => {
+test('the lazy HTTP disk reads only the chunks asked for, and keeps a bounded number', async () => {
   const file = readFileSync(`${img}/disk.ext2`);
   const disk = await openHttpImage(`${base}/images/disk.ext2`, { chunkSize: 4096 });
   assert.equal(disk.size, file.length);
@@ -55,6 +55,14 @@ test('the lazy HTTP disk reads only the chunks asked for', async () => {
   assert.deepEqual(await disk.read(file.length - 512, 512), new Uint8Array(file.subarray(-512)));
   assert.equal(disk.fetched(), 4 * 4096); // chunk 0 (probe), 1, 2 and the last
   await assert.rejects(disk.read(file.length, 512), RangeError);
+  // a bounded cache: two chunks kept, the least recently read goes
+  const small = await openHttpImage(`${base}/images/disk.ext2`, { chunkSize: 4096, cacheBytes: 8192 });
+  for (const c of [1, 2, 3]) await small.read(c * 4096, 512); // chunk 0 (the probe) and 1 go
+  assert.equal(small.fetched(), 4 * 4096);
+  await small.read(3 * 4096, 512); // kept
+  assert.equal(small.fetched(), 4 * 4096);
+  assert.deepEqual(await small.read(4096, 1024), new Uint8Array(file.subarray(4096, 5120))); // fetched again
+  assert.equal(small.fetched(), 5 * 4096);
   await assert.rejects(openHttpImage(`${base}/images/missing.img`), /HTTP 404/);
   await assert.rejects(openHttpImage(`${base}/web/style.css`), /not a multiple of 512/);
 });

@@ -3,6 +3,8 @@
 // a URL with HTTP range requests in chunks cached in memory or from a local
 // File.
 
+/** Bytes of a disk image's chunks kept in memory by default. */
+const CACHE_BYTES = 64 << 20;
 /** Bytes fetched per range request (and cached) for a disk image. */
 export const CHUNK = 64 * 1024;
 const RETRIES = 2;
@@ -50,20 +52,24 @@ const versionOf = (res) => res.headers.get('ETag') ?? res.headers.get('Last-Modi
 
 /**
  * Open a disk image on a web server lazily: only the chunks the guest reads
- * are fetched (Range requests, retried twice), then kept in memory. A server
- * without range support gets one whole download instead. Every chunk must
+ * are fetched (Range requests, retried twice), then kept in memory up to
+ * `cacheBytes`, the least recently read going first (read again later, they
+ * are fetched again). A server without range support gets one whole download
+ * instead, all of it kept. Every chunk must
  * come from the same version of the file as the first (same ETag or
  * Last-Modified): a base image replaced on the server while in use fails the
  * read instead of mixing two images under the guest's file system.
  * @param {string} url
- * @param {{chunkSize?: number}} [opts]  bytes per request, a multiple of 512
+ * @param {{chunkSize?: number, cacheBytes?: number}} [opts]  bytes per request, a multiple of 512;
+ *   bytes of chunks kept (default 64 MiB, at least one chunk)
  * @returns {Promise<import('./cow-disk.mjs').BaseImage & {fetched: () => number, version: string}>}
  *   fetched(): bytes downloaded so far; version: the file's ETag or Last-Modified ('' if the server sends neither)
  * @throws Error if the first request fails or the size is not a multiple of 512; read() throws
  *   if the file changed on the server
  */
-export async function openHttpImage(url, { chunkSize = CHUNK } = {}) {
-  const chunks = new Map(); // chunk index -> Promise<Uint8Array>
+export async function openHttpImage(url, { chunkSize = CHUNK, cacheBytes = CACHE_BYTES } = {}) {
+  const chunks = new Map(); // chunk index -> Promise<Uint8Array>, least recently read first
+  let keep = Math.max(1, Math.floor(cacheBytes / chunkSize)); // chunks kept
   let fetched = 0;
   const first = await get(url, { Range: `bytes=0-${chunkSize - 1}` });
   const version = versionOf(first);
@@ -78,6 +84,7 @@ export async function openHttpImage(url, { chunkSize = CHUNK } = {}) {
     const all = new Uint8Array(await first.arrayBuffer());
     size = fetched = all.length;
     for (let i = 0; i * chunkSize < size; i++) chunks.set(i, Promise.resolve(all.subarray(i * chunkSize, (i + 1) * chunkSize)));
+    keep = Infinity; // one buffer, and no way to fetch a part again
   }
   if (size === 0 || size % 512) throw new Error(`${url}: size ${size} bytes is not a multiple of 512, so not a disk image`);
 
@@ -102,11 +109,13 @@ export async function openHttpImage(url, { chunkSize = CHUNK } = {}) {
   }
   function chunk(i) {
     let p = chunks.get(i);
-    if (!p) {
+    if (p) chunks.delete(i); // set again below: now the most recently read
+    else {
       p = fetchChunk(i);
-      chunks.set(i, p);
-      p.catch(() => chunks.delete(i)); // a later read tries again
+      p.catch(() => chunks.get(i) === p && chunks.delete(i)); // a later read tries again
     }
+    chunks.set(i, p);
+    while (chunks.size > keep) chunks.delete(chunks.keys().next().value);
     return p;
   }
 
