@@ -378,7 +378,7 @@ test('in Chromium: the guest downloads through the Wisp relay (sha256 matches); 
   assert.equal(await upgrade('http://evil.example'), 'refused');
 });
 
-test('in Chromium at phone size: nothing sticks out, the soft keys type into the guest (arrows, sticky Ctrl); the terminal has its addons; right click pastes; storage is shown', async (t) => {
+test('in Chromium at phone size: nothing sticks out, the soft keys type into the guest (arrows, sticky Ctrl); the terminal has its addons; right click pastes; text size and fullscreen; storage is shown', async (t) => {
   const browser = await openBrowser();
   t.after(() => browser.close());
   const { page } = browser;
@@ -412,7 +412,21 @@ test('in Chromium at phone size: nothing sticks out, the soft keys type into the
   await screen.waitFor((text) => text.endsWith('echo pasted-$((20+22))'), 'the pasted line');
   await page.keyboard.press('Enter');
   await screen.waitFor((text) => /\npasted-42\n/.test(text), 'the pasted command\'s output');
+  // text size: larger means fewer columns, kept for the next visit; fullscreen and back
+  const cols = await page.evaluate(() => window.wvm.term.cols);
+  await page.locator('#larger').click();
+  await page.locator('#larger').click();
+  await page.waitForFunction((c) => window.wvm.term.cols < c, cols);
+  assert.equal(await page.evaluate(() => window.wvm.term.options.fontSize), 16);
+  await page.locator('#fullscreen').click();
+  await page.waitForFunction(() => document.fullscreenElement !== null);
+  assert.equal(await page.locator('#fullscreen').textContent(), 'Exit fullscreen');
+  await page.locator('#fullscreen').click();
+  await page.waitForFunction(() => document.fullscreenElement === null);
   // the storage the page uses is shown against its quota
   await page.waitForFunction(() => /storage .+ of .+/.test(document.querySelector('#stats').textContent), null, { timeout: 30000 });
+  await page.reload();
+  await screen.waitForPrompt();
+  assert.equal(await page.evaluate(() => window.wvm.term.options.fontSize), 16);
   assert.deepEqual(browser.errors, []);
 });

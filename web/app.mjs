@@ -208,6 +208,11 @@ function wire() {
     term.reset();
     worker.postMessage({ type: 'discard' });
   };
+  $('smaller').onclick = () => term.zoom(-1);
+  $('larger').onclick = () => term.zoom(1);
+  $('fullscreen').onclick = () => (document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen())
+    .catch(() => {}).finally(() => term.focus());
+  addEventListener('fullscreenchange', () => { $('fullscreen').textContent = document.fullscreenElement ? 'Exit fullscreen' : 'Fullscreen'; });
   $('retry').onclick = start;
   $('dismiss').onclick = () => { $('error').hidden = true; };
   $('files').onchange = (e) => { openFiles([...e.target.files]); e.target.value = ''; };

@@ -27,14 +27,14 @@ function webgl(term) {
  * menu / Cmd+C); paste: Ctrl+Shift+V (or Cmd+V, the menu, or a right click).
  * @param {HTMLElement} el
  * @param {(bytes: Uint8Array) => void} onInput  keyboard and pasted bytes (UTF-8) for the guest
- * @returns {Terminal & {renderer: 'webgl'|'dom'}}  write() takes the guest's bytes (Uint8Array,
- *   UTF-8); renderer says which renderer draws it
+ * @returns {Terminal & {renderer: 'webgl'|'dom', zoom: (step: number) => void}}  write() takes the
+ *   guest's bytes (Uint8Array, UTF-8); renderer says which renderer draws it; zoom changes the text size
  */
 export function createTerminal(el, onInput) {
   const term = new Terminal({
     cursorBlink: true,
     fontFamily: '"DejaVu Sans Mono", "Cascadia Mono", Menlo, Consolas, monospace',
-    fontSize: 14,
+    fontSize: fontSize(),
     scrollback: 10000,
     theme: { background: '#0d1117', foreground: '#e6edf3', cursor: '#58a6ff', selectionBackground: '#264f78' },
     allowProposedApi: true, // term.unicode
@@ -71,5 +71,20 @@ export function createTerminal(el, onInput) {
     e.preventDefault();
     navigator.clipboard.readText().then((text) => text && term.paste(text), () => {});
   });
+  /** Change the text size by `step` px (kept within 8..32 and for the next visit); refits. */
+  term.zoom = (step) => {
+    term.options.fontSize = Math.min(32, Math.max(8, term.options.fontSize + step));
+    try { localStorage.setItem(FONT_KEY, String(term.options.fontSize)); } catch { /* storage off: this visit only */ }
+    refit();
+  };
   return term;
+}
+
+const FONT_KEY = 'wvm-font-size';
+
+/** The text size in px chosen on an earlier visit, else 14. */
+function fontSize() {
+  let n = NaN;
+  try { n = Number(localStorage.getItem(FONT_KEY)); } catch { /* storage off */ }
+  return n >= 8 && n <= 32 ? n : 14;
 }
