@@ -7,13 +7,12 @@
 // name, and the relay resolves it. Wisp streams have no half-close: the
 // guest's FIN is held until the guest closes the connection.
 import { client } from '../node_modules/@mercuryworkshop/wisp-js/dist/wisp-client.mjs';
+import { ipNumber, ipString } from '../src/js/usernet.mjs';
 
 const STANDIN = 0xc6120000, STANDIN_MASK = 0xfffe0000; // 198.18.0.0/15
 const CLOSE_VOLUNTARY = 2; // Wisp close reasons (protocol section 4.5)
 const WS_HIGH_WATER = 1 << 20; // bytes the WebSocket may hold before writes wait
 
-const ipString = (ip) => [24, 16, 8, 0].map((s) => (ip >>> s) & 255).join('.');
-const ipNumber = (s) => s.split('.').reduce((n, x) => n * 256 + +x, 0);
 
 /**
  * A Sockets transport over the Wisp relay at `url` (ws: or wss:, ending in '/').
@@ -42,7 +41,7 @@ export function wispSockets(url) {
 
   // A stream to host:port once the relay is open: onStream(stream), or onError(error).
   const open = (host, port, type, onStream, onError) => {
-    const ip = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? ipNumber(host) : null;
+    const ip = ipNumber(host);
     const target = ip !== null && (ip & STANDIN_MASK) >>> 0 === STANDIN ? names.get(ip) ?? host : host;
     relay().then(() => onStream(conn.create_stream(target, port, type)), onError);
   };

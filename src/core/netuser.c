@@ -171,8 +171,10 @@ void netuser_free(wvm_machine *m)
 void netuser_poll(wvm_machine *m)
 {
     netuser *u = m->user;
+    if (!u)
+        return;
     uint64_t now = host_time_ns();
-    if (!u || now < u->next_poll_ns)
+    if (now < u->next_poll_ns)
         return;
     usernet_poll();
     u->next_poll_ns = now + (uint64_t)usernet_next_poll_ms() * 1000000;
@@ -181,9 +183,9 @@ void netuser_poll(wvm_machine *m)
 uint64_t netuser_idle_us(wvm_machine *m)
 {
     netuser *u = m->user;
-    uint64_t now = host_time_ns();
     if (!u)
         return UINT64_MAX;
+    uint64_t now = host_time_ns();
     return u->next_poll_ns > now ? (u->next_poll_ns - now) / 1000 : 0;
 }
 

@@ -7,7 +7,7 @@ import { gunzipInitrd } from './compress.mjs';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.mjs';
 import { decodeHost, encodeHost } from './snapshot-host.mjs';
 import { Jit } from '../../wasm-jit/jit.mjs';
-import { parseHostfwd } from './options.mjs';
+import { parseHostfwd, parseMac } from './options.mjs';
 import { UserNet } from './usernet.mjs';
 
 /**
@@ -70,13 +70,6 @@ function rtcBaseNs(base) {
 }
 
 const OP_READ = 0, OP_WRITE = 1;
-
-/** The 6 bytes of a MAC address 'xx:xx:xx:xx:xx:xx' (throws if malformed or multicast). */
-function macBytes(mac) {
-  const b = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(mac) ? Uint8Array.from(mac.split(':'), (x) => parseInt(x, 16)) : null;
-  if (!b || b[0] & 1) throw new Error(`bad mac '${mac}' (six hex bytes, unicast: 52:54:00:12:34:56)`);
-  return b;
-}
 
 /** The transport for opts.net: its own, Node's sockets, or none (no network). */
 async function netSockets(net) {
@@ -379,7 +372,7 @@ export class Machine extends EventTarget {
     core.setCmdline(this.#m, o.append);
     o.disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
     if (this.#net) {
-      core.addNet(this.#m, macBytes(o.net.mac ?? '52:54:00:12:34:56'));
+      core.addNet(this.#m, parseMac(o.net.mac ?? '52:54:00:12:34:56'));
       this.#startNet();
     }
     core.consoleResize(this.#m, ...this.#size);

@@ -92,6 +92,16 @@ function keyValues(flag, v, bare) {
 const MAX_HOSTFWD = 8;
 
 /**
+ * The 6 bytes of a MAC address 'xx:xx:xx:xx:xx:xx'.
+ * @throws UsageError if it is malformed or multicast
+ */
+export function parseMac(mac) {
+  const b = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(mac) ? Uint8Array.from(mac.split(':'), (x) => parseInt(x, 16)) : null;
+  if (!b || b[0] & 1) throw new UsageError(`bad mac '${mac}' (six hex bytes, unicast: 52:54:00:12:34:56)`);
+  return b;
+}
+
+/**
  * Parse a hostfwd rule as QEMU writes it: 'tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT'
  * (tcp: may be left out; HOSTADDR defaults to 127.0.0.1; HOSTPORT 0 picks a free port).
  * @returns {{hostAddr: string, hostPort: number, guestPort: number}}
@@ -116,9 +126,10 @@ function netItems(flag, kv, net, keys, skip) {
     if (k === 'hostfwd') {
       if (net.hostfwd.length === MAX_HOSTFWD) throw new UsageError(`too many hostfwd rules (at most ${MAX_HOSTFWD})`);
       net.hostfwd.push(parseHostfwd(v));
-    } else if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(v) || parseInt(v.slice(0, 2), 16) & 1) {
-      throw new UsageError(`bad mac '${v}' (six hex bytes, unicast: 52:54:00:12:34:56)`);
-    } else net.mac = v;
+    } else {
+      parseMac(v);
+      net.mac = v;
+    }
   }
 }
 

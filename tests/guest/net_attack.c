@@ -173,14 +173,6 @@ static void read_job(void)
 
 /* ------------------------------------------------------------ randomness */
 
-static uint64_t rng_state;
-static uint64_t rnd(void) /* xorshift64* */
-{
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545f4914f6cdd1dUL;
-}
 static unsigned below(unsigned n) { return (unsigned)(rnd() % n); }
 static uint64_t mix(uint64_t z) /* splitmix64's finalizer: a seed per round */
 {

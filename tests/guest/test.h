@@ -168,6 +168,17 @@ static inline uint32_t mmio_read32(ulong a) { return *(volatile uint32_t *)a; }
 static inline void mmio_write64(ulong a, uint64_t v) { *(volatile uint64_t *)a = v; }
 static inline uint64_t mmio_read64(ulong a) { return *(volatile uint64_t *)a; }
 
+/* Seeded pseudo-random numbers of the attack tests (xorshift64*): set
+ * rng_state (non-zero) to seed it. */
+static uint64_t rng_state;
+static inline uint64_t rnd(void)
+{
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return rng_state * 0x2545f4914f6cdd1dUL;
+}
+
 /*
  * is_qemu(): nonzero when running on QEMU (mvendorid 0, marchid == mimpid
  * == QEMU's version number major<<16 | minor<<8 | micro, major 4..15).

@@ -102,14 +102,6 @@ static void putu(uint64_t v)
 
 /* ------------------------------------------------------------ randomness */
 
-static uint64_t rng_state;
-static uint64_t rnd(void) /* xorshift64* */
-{
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545f4914f6cdd1dUL;
-}
 static uint64_t below(uint64_t n) { return rnd() % n; }
 
 /* An address outside RAM (below it, past it, in MMIO, or huge). */
