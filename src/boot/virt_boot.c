@@ -29,7 +29,7 @@ int virt_boot(wvm_machine *m)
         .initrd_start = m->initrd_start,
         .initrd_end = m->initrd_end,
         .stdout_path = "/soc/serial@10000000",
-        .virtio_slots_used = VIRT_VIRTIO_SLOTS, /* as QEMU: every slot, empty ones read DeviceID 0 */
+        .virtio_slots_used = machine_virtio_slots(m), /* as QEMU: every slot, empty ones read DeviceID 0 */
     };
     size_t size = virt_fdt_build(&c, dtb, sizeof(dtb));
     if (!size)

@@ -149,7 +149,7 @@ static void soc(fdt *f, const virt_fdt_config *c, uint32_t plic, uint32_t test)
     for (int n = 0; n < c->virtio_slots_used; n++) {
         uint64_t base = VIRT_VIRTIO_BASE + 0x1000u * (uint64_t)n;
         begin_at(f, "virtio_mmio", base);
-        plic_dev(f, plic, base, 0x1000, 1 + (uint32_t)n);
+        plic_dev(f, plic, base, 0x1000, virt_virtio_irq(n));
         COMPAT(f, "virtio,mmio");
         fdt_end_node(f);
     }

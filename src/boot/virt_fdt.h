@@ -9,7 +9,11 @@
 #include <stdint.h>
 
 #define VIRT_FDT_MAX_HARTS 8
-#define VIRT_FDT_VIRTIO_SLOTS 8   /* virtio-mmio transports at 0x10001000 + n*0x1000, PLIC IRQ n+1 */
+/* virtio-mmio transports at 0x10001000 + n * 0x1000: QEMU's 8 (PLIC IRQ
+ * n + 1), then 3 more for extra file shares (IRQ n + 4: 12..14, after the
+ * UART's 10 and the RTC's 11). */
+#define VIRT_FDT_VIRTIO_SLOTS 11
+static inline uint32_t virt_virtio_irq(int n) { return (uint32_t)(n < 8 ? n + 1 : n + 4); }
 #define VIRT_FDT_PLIC_NDEV 95     /* riscv,ndev: PLIC sources 1..95 (QEMU 7.2 writes 96) */
 #define VIRT_FDT_UART_CLOCK_HZ 0x384000u /* 3.6864 MHz, as QEMU */
 /* A buffer of VIRT_FDT_SIZE_BASE + strlen(bootargs) + strlen(stdout_path) +

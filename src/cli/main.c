@@ -20,7 +20,9 @@
 #include "cli/options.h"
 #include "cli/snapshot_file.h"
 #include "core/wvm.h"
+#include "host/fs.h"
 #include "host/posix_blk.h"
+#include "host/posix_fs.h"
 
 static struct termios saved_tty;
 static int tty_raw;
@@ -200,13 +202,27 @@ static wvm_machine *create_machine(const cli_options *o, uint32_t mem_mib, int s
     return m;
 }
 
+/* Attach the -virtfs shares of `o` to `m`; exits with a message on error. */
+static void add_shares(wvm_machine *m, const cli_options *o)
+{
+    char err[300];
+    for (int i = 0; i < o->nshares; i++) {
+        const cli_share *s = &o->shares[i];
+        fs_backend *fs = posix_fs_open(s->path, s->readonly, err, sizeof(err));
+        if (!fs)
+            die("-virtfs: %s", err);
+        if (wvm_add_share(m, s->tag, fs, s->readonly) < 0)
+            die("%s", wvm_last_error());
+    }
+}
+
 /* Restore the machine saved in `path` (-incoming) with the opened disks;
  * exits with a message on any error. */
 static wvm_machine *restore_machine(const cli_options *o, const char *path, blk_backend **disks)
 {
     uint8_t *state;
     size_t len;
-    uint32_t info[7];
+    uint32_t info[8];
     char err[300];
     if (snapshot_read(path, &state, &len, err, sizeof(err)) != 0)
         die("%s", err);
@@ -216,10 +232,15 @@ static wvm_machine *restore_machine(const cli_options *o, const char *path, blk_
         snprintf(err, sizeof(err), "'%s' was saved with %u disks; give the same -drive options", path, info[3]);
         die("%s", err);
     }
+    if (info[7] != (uint32_t)o->nshares) {
+        snprintf(err, sizeof(err), "'%s' was saved with %u file shares; give the same -virtfs options", path, info[7]);
+        die("%s", err);
+    }
     wvm_machine *m = create_machine(o, info[0], (int)info[1], (int)info[2]);
     for (int i = 0; i < o->ndrives; i++)
         if (wvm_add_disk(m, disks[i]) < 0)
             die("%s", wvm_last_error());
+    add_shares(m, o);
     static const uint8_t any_mac[6] = {0x52, 0x54, 0}; /* the state's replaces it */
     if (info[6] && wvm_add_net(m, any_mac) != 0)
         die("%s", wvm_last_error());
@@ -248,6 +269,7 @@ static wvm_machine *start_machine(const cli_options *o, blk_backend **disks)
     for (int i = 0; i < o->ndrives; i++)
         if (wvm_add_disk(m, disks[i]) < 0)
             die("%s", wvm_last_error());
+    add_shares(m, o);
     if (o->net) {
         if (wvm_add_net(m, o->mac) != 0)
             die("%s", wvm_last_error());

@@ -31,6 +31,11 @@ const char cli_usage[] =
     "                    guest TCP port. -nic none: no network (the default)\n"
     "  -netdev user,id=ID[,hostfwd=...] -device virtio-net-device,netdev=ID[,mac=MAC]\n"
     "                    the same in QEMU's long form\n"
+    "  -virtfs local,path=DIR,mount_tag=TAG,security_model=none[,readonly=on]\n"
+    "                    share host directory DIR with the guest (virtio-9p, up\n"
+    "                    to 4); the guest mounts it with mount -t 9p -o\n"
+    "                    trans=virtio,version=9p2000.L TAG /mnt/TAG. Paths never\n"
+    "                    leave DIR; readonly=on refuses every change\n"
     "  -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)\n"
     "  -nographic        console on stdio (the default)\n"
     "  -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,\n"
@@ -67,7 +72,7 @@ static int valued_flag(const char *a)
 {
     static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive",
                                          "-M", "-machine", "-jit", "-jit-threshold", "-icount", "-rtc",
-                                         "-incoming", "-gdb", "-nic", "-netdev", "-device"};
+                                         "-incoming", "-gdb", "-nic", "-netdev", "-device", "-virtfs"};
     for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
         if (!strcmp(a, valued[k]))
             return 1;
@@ -124,6 +129,46 @@ static int parse_drive(char *spec, cli_drive *d, char *err, size_t n)
     }
     if (!d->file)
         return fail(err, n, "%s", "-drive needs file=FILE");
+    return 0;
+}
+
+/* A -virtfs value (QEMU's local driver with security_model=none). */
+static int parse_virtfs(char *spec, cli_share *s, char *err, size_t n)
+{
+    int model = 0;
+    memset(s, 0, sizeof(*s));
+    if (strncmp(spec, "local,", 6) && strcmp(spec, "local"))
+        return fail(err, n, "-virtfs '%s' is not supported (only local)", spec);
+    char *rest = spec[5] ? spec + 6 : spec + 5;
+    for (char *save = NULL, *kv = strtok_r(rest, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *v = strchr(kv, '=');
+        if (!v)
+            return fail(err, n, "bad -virtfs option '%s' (expected key=value)", kv);
+        *v++ = 0;
+        if (!strcmp(kv, "path"))
+            s->path = v;
+        else if (!strcmp(kv, "mount_tag"))
+            s->tag = v;
+        else if (!strcmp(kv, "id"))
+            continue;
+        else if (!strcmp(kv, "security_model")) {
+            if (strcmp(v, "none"))
+                return fail(err, n, "-virtfs security_model=%s is not supported (only none)", v);
+            model = 1;
+        } else if (!strcmp(kv, "readonly")) {
+            if (strcmp(v, "on") && strcmp(v, "off"))
+                return fail(err, n, "-virtfs value '%s' must be on or off", v);
+            s->readonly = !strcmp(v, "on");
+        } else {
+            return fail(err, n, "unknown -virtfs option '%s'", kv);
+        }
+    }
+    if (!s->path || !s->path[0])
+        return fail(err, n, "%s", "-virtfs needs path=DIR");
+    if (!s->tag || !s->tag[0] || strlen(s->tag) > 64)
+        return fail(err, n, "%s", "-virtfs needs mount_tag=TAG (1 to 64 characters)");
+    if (!model)
+        return fail(err, n, "%s", "-virtfs needs security_model=none");
     return 0;
 }
 
@@ -477,6 +522,14 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
             if (strncmp(v, "file:", 5) || !v[5])
                 return fail(err, n, "bad -incoming '%s' (only file:PATH)", v);
             o->incoming = v + 5;
+        } else if (!strcmp(a, "-virtfs")) {
+            if (o->nshares == CLI_MAX_SHARES)
+                return fail(err, n, "too many -virtfs options (at most %s)", "4");
+            if (parse_virtfs(v, &o->shares[o->nshares++], err, n))
+                return -1;
+            for (int i = 0; i < o->nshares - 1; i++)
+                if (!strcmp(o->shares[i].tag, o->shares[o->nshares - 1].tag))
+                    return fail(err, n, "-virtfs mount_tag '%s' is used twice", o->shares[i].tag);
         } else if (!strcmp(a, "-M") || !strcmp(a, "-machine")) {
             if (strcmp(v, "virt"))
                 return fail(err, n, "machine '%s' is not emulated (only 'virt')", v);

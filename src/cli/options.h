@@ -8,6 +8,7 @@
 
 #define CLI_MAX_DRIVES 4
 #define CLI_MAX_HOSTFWD 8
+#define CLI_MAX_SHARES 4
 
 /* A hostfwd rule: host TCP connections to addr:host_port (port 0: one the
  * system picks) go to the guest's guest_port. */
@@ -20,6 +21,12 @@ typedef struct cli_drive {
     const char *file;
     int readonly, snapshot;
 } cli_drive;
+
+/* A -virtfs share: host directory `path` as mount tag `tag`. */
+typedef struct cli_share {
+    const char *path, *tag;
+    int readonly;
+} cli_share;
 
 typedef struct cli_options {
     uint32_t mem_mib;
@@ -41,6 +48,8 @@ typedef struct cli_options {
     uint8_t mac[6];                 /* its Ethernet address (default 52:54:00:12:34:56) */
     cli_hostfwd hostfwd[CLI_MAX_HOSTFWD];
     int nhostfwd;
+    cli_share shares[CLI_MAX_SHARES];
+    int nshares;
 } cli_options;
 
 extern const char cli_usage[];
@@ -48,7 +57,7 @@ extern const char cli_escape_help[];
 
 /* Parse `argc` arguments (without the program name) into *o. Returns 0, or
  * -1 with a one-line message in err (unknown flag, missing value, bad
- * number, bad -drive, bad -nic/-netdev/-device). Strings in *o point into
+ * number, bad -drive, -nic/-netdev/-device or -virtfs). Strings in *o point into
  * argv, which is modified (values split at commas). */
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen);
 

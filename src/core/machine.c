@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "boot/elf.h"
+#include "boot/virt_fdt.h"
 #include "boot/sbi.h"
 #include "core/gdbstub.h"
 #include "dev/htif.h"
@@ -93,7 +94,7 @@ static int virtio_slot(wvm_machine *m, uint64_t *base, irq_line *irq)
     if (m->nslots == VIRT_VIRTIO_SLOTS)
         return -1;
     *base = VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)m->nslots;
-    *irq = plic_line(m, 1 + m->nslots);
+    *irq = plic_line(m, (int)virt_virtio_irq(m->nslots));
     m->nslots++;
     return 0;
 }
@@ -167,6 +168,8 @@ void wvm_destroy(wvm_machine *m)
     for (int i = 0; i < m->ndisks; i++)
         virtio_blk_detach(&m->disks[i]); /* their backends may serve another machine */
     netuser_free(m);
+    for (int i = 0; i < m->nshares; i++)
+        virtio_9p_free(&m->shares[i]);
     for (int i = 0; i < m->nharts; i++)
         free(m->harts[i]);
     ir_cache_free(&m->cache);
@@ -191,7 +194,7 @@ int wvm_add_net(wvm_machine *m, const uint8_t *mac)
 {
     if (m->has_net)
         return wvm_fail("the machine has a network device already");
-    irq_line irq = plic_line(m, 1 + VIRT_NET_SLOT);
+    irq_line irq = plic_line(m, (int)virt_virtio_irq(VIRT_NET_SLOT));
     if (virtio_net_init(&m->net, &m->pm, VIRT_VIRTIO_BASE + 0x1000ull * VIRT_NET_SLOT, irq, mac, net_tx, NULL, m) != 0)
         return wvm_fail("cannot map the network device");
     m->has_net = 1;
@@ -217,12 +220,41 @@ int wvm_net_write(wvm_machine *m, const uint8_t *frame, size_t len)
     return m->has_net ? virtio_net_rx(&m->net, frame, len) : -1;
 }
 
+/* Why share `tag` cannot be added, or NULL. */
+static const char *share_refused(wvm_machine *m, const char *tag)
+{
+    if (m->nshares == VIRT_MAX_SHARES)
+        return "too many file shares (at most 4)";
+    if (!tag[0] || strlen(tag) > VIRTIO_9P_TAG_MAX)
+        return "a mount tag is 1 to 64 bytes";
+    for (int i = 0; i < m->nshares; i++)
+        if (m->shares[i].tag_len == strlen(tag) && !memcmp(m->shares[i].tag, tag, m->shares[i].tag_len))
+            return "the mount tag is used twice";
+    return NULL;
+}
+
+int wvm_add_share(wvm_machine *m, const char *tag, fs_backend *fs, int readonly)
+{
+    const char *why = share_refused(m, tag);
+    int slot = VIRT_SHARE_SLOT + m->nshares;
+    irq_line irq = plic_line(m, (int)virt_virtio_irq(slot));
+    if (!why && virtio_9p_init(&m->shares[m->nshares], &m->pm, VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)slot, irq,
+                               tag, fs, readonly) != 0)
+        why = "out of memory";
+    if (why) {
+        fs->destroy(fs);
+        return wvm_fail("file share '%s': %s", tag, why);
+    }
+    m->shares[m->nshares].mmio.budget = &m->io_budget;
+    return m->nshares++;
+}
+
 int wvm_add_disk(wvm_machine *m, blk_backend *b)
 {
     if (m->ndisks == VIRT_MAX_DISKS)
         return wvm_fail("too many disks (at most %d)", VIRT_MAX_DISKS);
     int n = m->ndisks;
-    irq_line irq = plic_line(m, 1 + n);
+    irq_line irq = plic_line(m, (int)virt_virtio_irq(n));
     if (virtio_blk_init(&m->disks[n], &m->pm, VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)n, irq, b) != 0)
         return wvm_fail("cannot map disk %d", n);
     m->disks[n].mmio.budget = &m->io_budget;
@@ -316,7 +348,14 @@ virtio_mmio *machine_virtio_slot(wvm_machine *m, int i)
         return &m->rng.mmio;
     if (i == VIRT_NET_SLOT && m->has_net)
         return &m->net.mmio;
+    if (i >= VIRT_SHARE_SLOT && i < VIRT_SHARE_SLOT + m->nshares)
+        return &m->shares[i - VIRT_SHARE_SLOT].mmio;
     return &m->empty[i];
+}
+
+int machine_virtio_slots(const wvm_machine *m)
+{
+    return m->nshares > 1 ? VIRT_SHARE_SLOT + m->nshares : VIRT_VIRTIO_SLOTS;
 }
 
 int machine_wire(wvm_machine *m)
@@ -324,10 +363,11 @@ int machine_wire(wvm_machine *m)
     if (m->tohost && htif_init(m, m->tohost, m->fromhost) != 0)
         return wvm_fail("cannot map the HTIF tohost device");
     /* Empty slots read DeviceID 0, as QEMU's do. */
-    for (int i = 0; i < VIRT_VIRTIO_SLOTS; i++) {
+    for (int i = 0; i < machine_virtio_slots(m); i++) {
         uint64_t base = VIRT_VIRTIO_BASE + 0x1000ull * (uint64_t)i;
-        if ((i >= m->ndisks && i < VIRT_MAX_DISKS) || (i >= m->nslots && !(i == VIRT_NET_SLOT && m->has_net)))
-            virtio_mmio_init(&m->empty[i], &m->pm, base, plic_line(m, 1 + i), &virtio_empty_ops, NULL);
+        if (machine_virtio_slot(m, i) == &m->empty[i])
+            virtio_mmio_init(&m->empty[i], &m->pm, base, plic_line(m, (int)virt_virtio_irq(i)), &virtio_empty_ops,
+                             NULL);
     }
     if (m->bios == WVM_BIOS_BUILTIN)
         sbi_attach(m);

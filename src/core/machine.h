@@ -11,6 +11,7 @@
 #include "dev/syscon.h"
 #include "dev/uart16550.h"
 #include "dev/virtio_blk.h"
+#include "dev/virtio_9p.h"
 #include "dev/virtio_console.h"
 #include "dev/virtio_net.h"
 #include "dev/virtio_rng.h"
@@ -33,6 +34,9 @@
 #define CONSOLE_BUF 65536
 #define VIRT_NET_SLOT (VIRT_MAX_DISKS + 2) /* after the console and rng */
 #define NET_TXQ_FRAMES 64                  /* guest frames waiting for the host */
+#define VIRT_SHARE_SLOT 7                  /* the first file share; more in the slots after */
+#define VIRT_MAX_SHARES 4
+#define VIRT_ALL_SLOTS (VIRT_SHARE_SLOT + VIRT_MAX_SHARES) /* == VIRT_FDT_VIRTIO_SLOTS */
 
 struct wvm_machine {
     phys_map pm;
@@ -55,7 +59,9 @@ struct wvm_machine {
     struct { uint16_t len; uint8_t data[VIRTIO_NET_FRAME_MAX]; } net_txq[NET_TXQ_FRAMES];
     unsigned net_txq_head, net_txq_len;
     struct netuser *user;      /* user-mode networking (core/netuser.c), or NULL */
-    virtio_mmio empty[VIRT_VIRTIO_SLOTS]; /* slots without a device */
+    virtio_9p shares[VIRT_MAX_SHARES];    /* file shares, slot VIRT_SHARE_SLOT + i */
+    int nshares;
+    virtio_mmio empty[VIRT_ALL_SLOTS];    /* slots without a device */
     virtio_budget io_budget;   /* host memory held for guest requests, all devices */
     blk_backend *backends[VIRT_MAX_DISKS];
     int ndisks, nslots;        /* virtio-mmio slots in use */
@@ -115,8 +121,11 @@ void netuser_poll(wvm_machine *m);
 uint64_t netuser_idle_us(wvm_machine *m);
 void netuser_free(wvm_machine *m);
 
-/* The virtio-mmio transport in slot `i` (0..VIRT_VIRTIO_SLOTS-1). */
+/* The virtio-mmio transport in slot `i` (0..machine_virtio_slots(m)-1). */
 virtio_mmio *machine_virtio_slot(wvm_machine *m, int i);
+
+/* The virtio-mmio slots the machine has: QEMU's 8, or more for extra shares. */
+int machine_virtio_slots(const wvm_machine *m);
 
 /* Set the thread's last-error message (printf-style). Returns -1. */
 int wvm_fail(const char *fmt, ...);

@@ -29,11 +29,12 @@ typedef struct state_config {
     uint64_t rtc_base_ns, tohost, fromhost;
     int32_t hvc_console;
     uint32_t has_net; /* section version 2 */
+    uint32_t nshares; /* section version 3 */
 } state_config;
 
 static void config_state(state_config *c, sv_io *io)
 {
-    uint32_t version = sv_begin(io, "machine", 2);
+    uint32_t version = sv_begin(io, "machine", 3);
     if (!version)
         return;
     SV(io, c->ram_mib), SV(io, c->nharts), SV(io, c->bios), SV(io, c->ndisks);
@@ -41,6 +42,8 @@ static void config_state(state_config *c, sv_io *io)
     SV(io, c->rtc_base_ns), SV(io, c->tohost), SV(io, c->fromhost), SV(io, c->hvc_console);
     if (version >= 2)
         SV(io, c->has_net);
+    if (version >= 3)
+        SV(io, c->nshares);
     sv_end(io);
 }
 
@@ -77,8 +80,10 @@ static void machine_state(wvm_machine *m, sv_io *io, uint64_t *ns)
     plic_state(&m->plic, io);
     uart_state(&m->uart, io);
     goldfish_rtc_state(&m->rtc, io);
-    for (int i = 0; i < VIRT_VIRTIO_SLOTS; i++) {
-        if (i == VIRT_MAX_DISKS)
+    for (int i = 0; i < machine_virtio_slots(m); i++) {
+        if (i >= VIRT_SHARE_SLOT && i < VIRT_SHARE_SLOT + m->nshares)
+            virtio_9p_state(&m->shares[i - VIRT_SHARE_SLOT], io);
+        else if (i == VIRT_MAX_DISKS)
             virtio_console_state(&m->vcon, io);
         else if (i == VIRT_MAX_DISKS + 1)
             virtio_rng_state(&m->rng, io);
@@ -178,14 +183,15 @@ int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out)
     size_t host_len;
     if (open_state(state, len, &io, &c, &host, &host_len) != 0)
         return -1;
-    uint32_t info[7] = {c.ram_mib, c.nharts, c.bios, c.ndisks, (uint32_t)(host - state), (uint32_t)host_len, c.has_net};
+    uint32_t info[8] = {c.ram_mib,  c.nharts, c.bios, c.ndisks, (uint32_t)(host - state), (uint32_t)host_len,
+                        c.has_net, c.nshares};
     memcpy(out, info, sizeof(info));
     return 0;
 }
 
 int wvm_io_busy(wvm_machine *m)
 {
-    for (int i = 0; i < VIRT_VIRTIO_SLOTS; i++)
+    for (int i = 0; i < machine_virtio_slots(m); i++)
         if (machine_virtio_slot(m, i)->held)
             return 1;
     for (int i = 0; i < m->ndisks; i++)
@@ -207,7 +213,7 @@ size_t wvm_save(wvm_machine *m, const uint8_t *host, size_t host_len, uint8_t **
         .ndisks = (uint32_t)m->ndisks, .icount_shift = m->icount_shift, .icount_sleep = m->icount_sleep,
         .rtc_base_set = m->rtc_base_set, .rtc_clock_vm = m->rtc_clock_vm, .rtc_base_ns = m->rtc_base_ns,
         .tohost = m->tohost, .fromhost = m->fromhost, .hvc_console = m->hvc_console,
-        .has_net = (uint32_t)m->has_net,
+        .has_net = (uint32_t)m->has_net, .nshares = (uint32_t)m->nshares,
     };
     uint32_t version = STATE_VERSION;
     uint64_t ns = m->last_run_ns; /* the guest saw no later time: saves in a row are equal */
@@ -243,11 +249,11 @@ int wvm_restore(wvm_machine *m, const uint8_t *state, size_t len)
     if (open_state(state, len, &io, &c, &host, &host_len) != 0)
         return -1;
     if (c.ram_mib != m->pm.ram_size >> 20 || c.nharts != (uint32_t)m->nharts || c.bios != (uint32_t)m->bios ||
-        c.ndisks != (uint32_t)m->ndisks || c.has_net != (uint32_t)m->has_net)
-        return wvm_fail("the state is of a machine with %u MiB, %u harts, firmware %u, %u disks and %u network "
-                        "devices; this one has %u MiB, %d harts, firmware %d, %d disks and %d",
-                        c.ram_mib, c.nharts, c.bios, c.ndisks, c.has_net, (unsigned)(m->pm.ram_size >> 20), m->nharts,
-                        m->bios, m->ndisks, m->has_net);
+        c.ndisks != (uint32_t)m->ndisks || c.has_net != (uint32_t)m->has_net || c.nshares != (uint32_t)m->nshares)
+        return wvm_fail("the state is of a machine with %u MiB, %u harts, firmware %u, %u disks, %u network devices "
+                        "and %u file shares; this one has %u MiB, %d harts, firmware %d, %d disks, %d and %d",
+                        c.ram_mib, c.nharts, c.bios, c.ndisks, c.has_net, c.nshares, (unsigned)(m->pm.ram_size >> 20),
+                        m->nharts, m->bios, m->ndisks, m->has_net, m->nshares);
     if (wvm_set_icount(m, c.icount_shift, c.icount_sleep) != 0)
         return -1;
     m->rtc_base_set = c.rtc_base_set, m->rtc_clock_vm = c.rtc_clock_vm, m->rtc_base_ns = c.rtc_base_ns;

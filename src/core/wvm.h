@@ -123,6 +123,19 @@ void wvm_net_udp_recv(wvm_machine *m, uint32_t ip, uint16_t port, uint16_t guest
 void wvm_net_dns_answer(wvm_machine *m, uint32_t id, int rcode, const uint8_t *addrs, int naddrs, int addrlen,
                         uint32_t ttl);
 
+/* ---- File sharing (virtio-9p, 9P2000.L; src/dev/virtio_9p.h) ----
+ * Export the file system `fs` (host/fs.h: a host directory, or JavaScript's
+ * under Emscripten) to the guest as mount tag `tag` (1..64 bytes), which
+ * mounts it with `mount -t 9p -o trans=virtio,version=9p2000.L TAG DIR`.
+ * `readonly`: every change the guest tries fails with EROFS. The first share
+ * is in virtio-mmio slot 7 (QEMU's last), more in slots 8..10. Before
+ * wvm_boot (or wvm_restore, with the shares the state was saved with); at
+ * most 4. The machine owns `fs` from the call on (even on failure: then it
+ * is destroyed). Returns the share's index, or -1 with wvm_last_error set
+ * (too many, tag empty, too long or used twice, out of memory). */
+struct fs_backend;
+int wvm_add_share(wvm_machine *m, const char *tag, struct fs_backend *fs, int readonly);
+
 /* Attach a virtio-blk disk over `backend` (host/blk.h) in the next free
  * virtio-mmio slot (0..3). Returns the disk index, or -1 if all are used. */
 struct blk_backend;
@@ -257,9 +270,10 @@ size_t wvm_save(wvm_machine *m, const uint8_t *host, size_t host_len, uint8_t **
 int wvm_io_busy(wvm_machine *m);
 
 /* Check a saved state (header, version, checksum) and describe it into
- * out[0..6]: RAM in MiB, harts, firmware choice (enum wvm_bios), disks, the
- * byte offset and length of the host's bytes inside `state`, and 1 if it
- * has a network device (add one with wvm_add_net before wvm_restore). Returns 0,
+ * out[0..7]: RAM in MiB, harts, firmware choice (enum wvm_bios), disks, the
+ * byte offset and length of the host's bytes inside `state`, 1 if it has a
+ * network device (add one with wvm_add_net before wvm_restore), and its
+ * file shares (add as many with wvm_add_share). Returns 0,
  * or -1 with wvm_last_error set (not a state, truncated, corrupted, newer
  * version). */
 int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out);

@@ -2,6 +2,8 @@
 // a thin wrapper over its C API (src/core/wvm.h). Machine handles are
 // pointers into the module's linear memory.
 
+import { FsShares } from './fs-glue.mjs';
+
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 /** Status codes of Core.run (enum wvm_status). */
@@ -61,7 +63,10 @@ export class Core {
   constructor(mod) {
     this.mod = mod;
     mod.wvmBlkSubmit = (...args) => this.onDiskRequest(...args);
+    this.#shares = new FsShares(mod);
   }
+
+  #shares;
 
   #error(what) {
     return new Error(`${what}: ${this.mod.UTF8ToString(this.mod._wvm_last_error())}`);
@@ -109,6 +114,16 @@ export class Core {
   /** Attach a JS-backed virtio-blk disk `id` of `size` bytes; requests arrive at onDiskRequest. */
   addJsDisk(m, id, size, readonly) {
     if (this.mod._wvm_add_js_disk(m, id, size, readonly ? 1 : 0) < 0) throw this.#error('cannot add disk');
+  }
+
+  /**
+   * Share the file system `backend` (fs-memory.mjs, fs-node.mjs or the same methods) with the
+   * guest as virtio-9p mount tag `tag`, before boot or restore (wvm_add_share).
+   * @throws Error with the core's message (more than 4 shares, tag empty, over 64 bytes or twice)
+   */
+  addShare(m, tag, backend, readonly) {
+    const id = this.#shares.add(backend), bytes = new TextEncoder().encode(`${tag}\0`);
+    if (this.mod._wvm_add_js_share(m, id, this.#copyIn(bytes), readonly ? 1 : 0) < 0) throw this.#error('cannot share files');
   }
 
   /**
@@ -261,16 +276,16 @@ export class Core {
 
   /**
    * Check a state (header, version, checksum) and describe it.
-   * @returns {{mem: number, smp: number, bios: number, disks: number, host: Uint8Array, net: boolean}}
+   * @returns {{mem: number, smp: number, bios: number, disks: number, host: Uint8Array, net: boolean, shares: number}}
    * @throws Error with the core's message (not a state, truncated, corrupted, newer version)
    */
   stateInfo(state) {
-    const p = this.#copyIn(state), out = this.mod._malloc(28) >>> 0;
+    const p = this.#copyIn(state), out = this.mod._malloc(32) >>> 0;
     const rc = this.mod._wvm_state_info(p, state.length, out);
-    const v = Array.from(new Uint32Array(this.mod.HEAPU8.buffer, out, 7));
+    const v = Array.from(new Uint32Array(this.mod.HEAPU8.buffer, out, 8));
     this.mod._free(out);
     if (rc !== 0) throw this.#error('cannot restore');
-    return { mem: v[0], smp: v[1], bios: v[2], disks: v[3], host: state.slice(v[4], v[4] + v[5]), net: v[6] === 1 };
+    return { mem: v[0], smp: v[1], bios: v[2], disks: v[3], host: state.slice(v[4], v[4] + v[5]), net: v[6] === 1, shares: v[7] };
   }
 
   /** Load a state into machine m, created to match stateInfo (disks added, not booted). */

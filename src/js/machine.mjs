@@ -42,6 +42,10 @@ import { UserNet } from './usernet.mjs';
  * @property {boolean|NetOptions} [net]  a virtio-net device on user-mode networking (QEMU's -nic user):
  *   the guest gets 10.0.2.15 by DHCP, 10.0.2.2 is the host's loopback, 10.0.2.3 answers DNS with
  *   the host's resolver. One machine per core (wasm instance) at a time. Default: no network device
+ * @property {ShareOptions[]} [shares]  file systems shared with the guest (virtio-9p, 9P2000.L; QEMU's
+ *   -virtfs), at most 4; the guest mounts one with
+ *   `mount -t 9p -o trans=virtio,version=9p2000.L TAG /mnt/TAG` (the default image mounts every
+ *   share at /mnt/TAG itself). See Machine.fs and Machine.shares
  * @property {{shift: number, sleep?: boolean}} [icount]  guest time from instructions retired, as
  *   QEMU's -icount: each advances it by 2^shift ns (shift 0..10); an idle guest's time jumps to its
  *   next timer, after waiting for it in host time (sleep, the default) or at once. Runs fed the
@@ -49,6 +53,16 @@ import { UserNet } from './usernet.mjs';
  * @property {{base?: 'utc'|string|Date, clock?: 'host'|'vm'}} [rtc]  as QEMU's -rtc: the guest's
  *   wall clock starts at base (a Date, or an ISO date such as '2006-06-17T16:01:21', UTC) and
  *   advances with host time or guest time (vm). Default: the host's clock
+ */
+
+/**
+ * @typedef {object} ShareOptions
+ * @property {string} tag  the mount tag (1..64 bytes, unique)
+ * @property {string} [path]  a host directory (Node; Machine.create opens it): no path the guest
+ *   gives leaves it, symbolic links included
+ * @property {object} [fs]  or the files themselves: a MemoryFs (src/js/fs-memory.mjs), NodeDirFs
+ *   (src/js/fs-node.mjs) or an object with their methods. Neither: a new, empty MemoryFs
+ * @property {boolean} [readonly=false]  every change the guest tries fails with EROFS
  */
 
 /**
@@ -70,6 +84,17 @@ function rtcBaseNs(base) {
 }
 
 const OP_READ = 0, OP_WRITE = 1;
+
+/** opts.shares with their backends: a host directory opened (Node), or a new MemoryFs. */
+async function openShares(shares = []) {
+  const { MemoryFs } = await import('./fs-memory.mjs');
+  const out = [];
+  for (const { tag, path, fs, readonly = false } of shares) {
+    if (fs || !path) out.push({ tag, readonly, fs: fs ?? new MemoryFs({ readonly }) });
+    else out.push({ tag, readonly, fs: new (await import('./fs-node.mjs')).NodeDirFs(path, { readonly }) });
+  }
+  return out;
+}
 
 /** The transport for opts.net: its own, Node's sockets, or none (no network). */
 async function netSockets(net) {
@@ -135,6 +160,12 @@ export class Machine extends EventTarget {
   #net = null; // the host side of user networking (UserNet)
   /** The hostfwd rules being served, with the host ports listened on: [{hostAddr, hostPort, guestPort}]. */
   hostfwd = [];
+  /**
+   * The file shares (opts.shares), each {tag, readonly, fs}: `fs` is the share's files as the
+   * host sees them, with writeFile(path, data), readFile(path), list(path), remove(path) (paths
+   * relative to the share; see fs-memory.mjs), usable while the guest runs.
+   */
+  shares = [];
 
   /**
    * Create a machine and load its images (does not start it).
@@ -145,8 +176,8 @@ export class Machine extends EventTarget {
    */
   static async create(opts, coreOpts) {
     const initrd = opts?.initrd instanceof Uint8Array ? await gunzipInitrd(opts.initrd) : opts?.initrd;
-    const sockets = await netSockets(opts?.net);
-    return new Machine(await loadCore(coreOpts), { ...opts, initrd }, null, sockets).#listen();
+    const sockets = await netSockets(opts?.net), shares = await openShares(opts?.shares);
+    return new Machine(await loadCore(coreOpts), { ...opts, initrd, shares }, null, sockets).#listen();
   }
 
   // Listen for the hostfwd rules; a machine that cannot is stopped. Returns this.
@@ -186,7 +217,11 @@ export class Machine extends EventTarget {
       ? opts.disks(saved.map(({ size, readonly, overlay }) => ({ size, readonly, overlay: !!overlay })))
       : opts.disks ?? [];
     checkDisks(saved, disks);
-    const machine = await new Machine(core, { ...opts, disks }, { state, info }, await netSockets(opts.net)).#listen();
+    if (info.shares !== (opts.shares?.length ?? 0)) {
+      throw new Error(`the snapshot has ${info.shares} file shares; give as many (opts.shares), in the same order`);
+    }
+    const shares = await openShares(opts.shares);
+    const machine = await new Machine(core, { ...opts, disks, shares }, { state, info }, await netSockets(opts.net)).#listen();
     for (const [i, d] of saved.entries()) {
       if (!d.overlay) continue;
       try {
@@ -207,6 +242,10 @@ export class Machine extends EventTarget {
     const bios = this.#opts.bios instanceof Uint8Array ? Bios.file : Bios[this.#opts.bios];
     if (bios === undefined) throw new Error(`unknown bios '${this.#opts.bios}'`);
     this.#disks = this.#opts.disks;
+    this.shares = (this.#opts.shares ?? []).map(({ tag, readonly = false, fs }) => {
+      if (!fs) throw new Error(`share '${tag}': give opts.shares[].fs here (Machine.create opens a path)`);
+      return { tag, readonly, fs };
+    });
     this.#disks.forEach((d, i) => {
       if (d.size % 512) throw new Error(`disk ${i}: size ${d.size} is not a multiple of 512`);
     });
@@ -225,6 +264,7 @@ export class Machine extends EventTarget {
     this.#m = core.create(info.mem, info.smp, info.bios);
     try {
       this.#disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
+      this.#addShares();
       if (info.net) core.addNet(this.#m, new Uint8Array(6)); // its MAC comes from the state
       core.restore(this.#m, state);
       if (info.net && this.#net) this.#startNet();
@@ -371,6 +411,7 @@ export class Machine extends EventTarget {
     if (o.initrd) core.loadInitrd(this.#m, o.initrd);
     core.setCmdline(this.#m, o.append);
     o.disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
+    this.#addShares();
     if (this.#net) {
       core.addNet(this.#m, parseMac(o.net.mac ?? '52:54:00:12:34:56'));
       this.#startNet();
@@ -380,6 +421,13 @@ export class Machine extends EventTarget {
     this.#startJit();
     this.#jit?.attach(this.#m);
   }
+
+  #addShares() {
+    for (const s of this.shares) this.#core.addShare(this.#m, s.tag, s.fs, s.readonly);
+  }
+
+  /** The first share's files (see Machine.shares), or null without shares. */
+  get fs() { return this.shares[0]?.fs ?? null; }
 
   // User networking behind the machine's network device, served by this.#net.
   #startNet() {

@@ -23,6 +23,11 @@ export const usage = `usage: wvm [options]
                     guest TCP port. -nic none: no network (the default)
   -netdev user,id=ID[,hostfwd=...] -device virtio-net-device,netdev=ID[,mac=MAC]
                     the same in QEMU's long form
+  -virtfs local,path=DIR,mount_tag=TAG,security_model=none[,readonly=on]
+                    share host directory DIR with the guest (virtio-9p, up
+                    to 4); the guest mounts it with mount -t 9p -o
+                    trans=virtio,version=9p2000.L TAG /mnt/TAG. Paths never
+                    leave DIR; readonly=on refuses every change
   -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)
   -nographic        console on stdio (the default)
   -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,
@@ -196,6 +201,33 @@ function parseRtc(v) {
   return rtc;
 }
 
+/** A -virtfs value (QEMU's local driver with security_model=none) as {path, tag, readonly}. */
+function parseVirtfs(spec) {
+  const [driver, ...kvs] = spec.split(',');
+  if (driver !== 'local') throw new UsageError(`-virtfs '${spec}' is not supported (only local)`);
+  const s = { path: null, tag: null, readonly: false };
+  let model = false;
+  for (const kv of kvs) {
+    const eq = kv.indexOf('=');
+    if (eq < 0) throw new UsageError(`bad -virtfs option '${kv}' (expected key=value)`);
+    const k = kv.slice(0, eq), v = kv.slice(eq + 1);
+    if (k === 'path') s.path = v;
+    else if (k === 'mount_tag') s.tag = v;
+    else if (k === 'id') continue;
+    else if (k === 'security_model') {
+      if (v !== 'none') throw new UsageError(`-virtfs security_model=${v} is not supported (only none)`);
+      model = true;
+    } else if (k === 'readonly') {
+      if (v !== 'on' && v !== 'off') throw new UsageError(`-virtfs value '${v}' must be on or off`);
+      s.readonly = v === 'on';
+    } else throw new UsageError(`unknown -virtfs option '${k}'`);
+  }
+  if (!s.path) throw new UsageError('-virtfs needs path=DIR');
+  if (!s.tag || new TextEncoder().encode(s.tag).length > 64) throw new UsageError('-virtfs needs mount_tag=TAG (1 to 64 characters)');
+  if (!model) throw new UsageError('-virtfs needs security_model=none');
+  return s;
+}
+
 /**
  * Parse argv (without node and the script) into options.
  * @returns {{mem:number, smp:number, bios:string, kernel:string|null, initrd:string|null,
@@ -203,15 +235,16 @@ function parseRtc(v) {
  *            jit:'on'|'off'|'sync', jitThreshold:number, icount:{shift:number, sleep:boolean}|null,
  *            rtc:{base:string, clock:'host'|'vm'}|null, incoming:string|null,
  *            gdb:{host:string, port:number, spec:string}|null, gdbWait:boolean,
- *            net:{hostfwd:{hostAddr:string, hostPort:number, guestPort:number}[], mac:string}|null}}
+ *            net:{hostfwd:{hostAddr:string, hostPort:number, guestPort:number}[], mac:string}|null,
+ *            shares:{path:string, tag:string, readonly:boolean}[]}}
  * @throws UsageError
  */
 export function parseArgs(argv) {
   const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 10000, icount: null, rtc: null, incoming: null,
-    gdb: null, gdbWait: false, net: null };
+    gdb: null, gdbWait: false, net: null, shares: [] };
   const netArgs = [];
   const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine', '-jit', '-jit-threshold',
-    '-icount', '-rtc', '-incoming', '-gdb', '-nic', '-netdev', '-device']);
+    '-icount', '-rtc', '-incoming', '-gdb', '-nic', '-netdev', '-device', '-virtfs']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { o.help = true; continue; }
@@ -246,6 +279,11 @@ export function parseArgs(argv) {
     else if (a === '-incoming') {
       if (!v.startsWith('file:') || v.length === 5) throw new UsageError(`bad -incoming '${v}' (only file:PATH)`);
       o.incoming = v.slice(5);
+    } else if (a === '-virtfs') {
+      if (o.shares.length === 4) throw new UsageError('too many -virtfs options (at most 4)');
+      const s = parseVirtfs(v);
+      if (o.shares.some((t) => t.tag === s.tag)) throw new UsageError(`-virtfs mount_tag '${s.tag}' is used twice`);
+      o.shares.push(s);
     } else if (a === '-M' || a === '-machine') {
       if (v !== 'virt') throw new UsageError(`machine '${v}' is not emulated (only 'virt')`);
     } else {
