@@ -42,6 +42,48 @@ export interface NetOptions {
   sockets?: Sockets;
 }
 
+/** A file in a share's listing (MemoryFs.list). */
+export interface FsEntry {
+  name: string;
+  type: 'file' | 'dir' | 'symlink';
+  /** bytes */
+  size: number;
+}
+
+/**
+ * The files of a share as the host sees them (src/js/fs-common.mjs FsHelpers). Paths are
+ * relative to the share ('/a/b.txt' or 'a/b.txt'); errors are Errors with a Node-style `code`.
+ */
+export interface FsFiles {
+  /** write a file, creating the directories above it */
+  writeFile(path: string, data: Uint8Array | string, opts?: { mode?: number }): void;
+  readFile(path: string): Uint8Array;
+  list(path?: string): FsEntry[];
+  /** remove a file or a directory tree */
+  remove(path: string): void;
+}
+
+/** An in-memory file tree to share with the guest (also what the page shares). */
+export class MemoryFs implements FsFiles {
+  constructor(opts?: { readonly?: boolean; uid?: number; gid?: number; maxBytes?: number });
+  readonly: boolean;
+  writeFile(path: string, data: Uint8Array | string, opts?: { mode?: number }): void;
+  readFile(path: string): Uint8Array;
+  list(path?: string): FsEntry[];
+  remove(path: string): void;
+}
+
+/** A file share (virtio-9p, QEMU's -virtfs); the default guest mounts it at /media/TAG. */
+export interface ShareOptions {
+  /** mount tag, 1..64 bytes */
+  tag: string;
+  /** a host directory (Node): nothing outside it is reachable */
+  path?: string;
+  /** or the files themselves (default: a new MemoryFs) */
+  fs?: FsFiles;
+  readonly?: boolean;
+}
+
 /** The options of Machine.create; they mirror the CLI flags. */
 export interface MachineOptions {
   /** guest RAM in MiB, 16..2048 (default 256) */
@@ -68,6 +110,8 @@ export interface MachineOptions {
   rtc?: { base?: 'utc' | string | Date; clock?: 'host' | 'vm' };
   /** a virtio-net device on user-mode networking (QEMU's -nic user) */
   net?: boolean | NetOptions;
+  /** file shares (at most 4) */
+  shares?: ShareOptions[];
 }
 
 export type MachineState = 'created' | 'running' | 'paused' | 'halted' | 'error';
@@ -86,8 +130,9 @@ export class Machine extends EventTarget {
   static create(opts: MachineOptions, coreOpts?: { moduleUrl?: URL | string; wasmBinary?: Uint8Array }): Promise<Machine>;
   static restore(
     snapshot: Uint8Array,
-    opts?: Partial<Omit<MachineOptions, 'disks'>> & {
+    opts?: Partial<Omit<MachineOptions, 'disks' | 'shares'>> & {
       disks?: DiskBackend[] | ((saved: Array<{ size: number; readonly: boolean; overlay: boolean }>) => DiskBackend[]);
+      shares?: ShareOptions[] | ((count: number) => ShareOptions[]);
     },
     coreOpts?: { moduleUrl?: URL | string; wasmBinary?: Uint8Array },
   ): Promise<Machine>;
@@ -98,6 +143,10 @@ export class Machine extends EventTarget {
   resetRequested: boolean;
   /** the hostfwd rules served, with the host ports listened on */
   hostfwd: Hostfwd[];
+  /** the file shares, their files as the host sees them */
+  shares: Array<{ tag: string; readonly: boolean; fs: FsFiles }>;
+  /** the first share's files, or null */
+  readonly fs: FsFiles | null;
   readonly harts: number;
   readonly stats: MachineStats;
   start(): void;

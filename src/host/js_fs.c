@@ -102,7 +102,7 @@ static int fs_setattr(fs_backend *b, const char *path, int64_t handle, uint32_t 
     return (int)CALL(b, OP_SETATTR, path, v, valid, 0);
 }
 
-static int fs_statfs(fs_backend *b, fs_statfs *s)
+static int fs_stat_fs(fs_backend *b, fs_statfs *s)
 {
     double v[7];
     int err = (int)CALL(b, OP_STATFS, NULL, v, 0, 0);
@@ -128,7 +128,7 @@ EMSCRIPTEN_KEEPALIVE int wvm_add_js_share(wvm_machine *m, int id, const char *ta
         return wvm_fail("out of memory for a file share");
     *b = (fs_backend){fs_getattr, fs_open,   fs_create,  fs_read,   fs_write,   fs_fsync,
                       fs_close,   fs_readdir, fs_mkdir,  fs_symlink, fs_readlink, fs_rename,
-                      fs_unlink,  fs_link,   fs_setattr, fs_statfs, fs_destroy, (void *)(intptr_t)id};
+                      fs_unlink,  fs_link,   fs_setattr, fs_stat_fs, fs_destroy, (void *)(intptr_t)id};
     return wvm_add_share(m, tag, b, readonly);
 }
 #endif

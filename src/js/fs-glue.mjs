@@ -4,7 +4,7 @@
 // backend (src/js/fs-memory.mjs, src/js/fs-node.mjs or any object with the
 // same methods) and its result or thrown error (Node-style `code`) into
 // numbers: a negative Linux errno for an error.
-import { linuxErrno } from './fs-errno.mjs';
+import { linuxErrno } from './fs-common.mjs';
 
 // Operation numbers: the enum of src/host/js_fs.c, in order.
 const ops = ['getattr', 'open', 'create', 'read', 'write', 'fsync', 'close', 'readdir', 'mkdir', 'symlink',

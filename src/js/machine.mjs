@@ -200,10 +200,12 @@ export class Machine extends EventTarget {
    * in a snapshot; a snapshot saved with {disks: true} holds the sectors written to them, which
    * are handed to each disk's importOverlay (replacing the sectors it had) before this resolves.
    * @param {Uint8Array} snapshot
-   * @param {Partial<Omit<MachineOptions, 'disks'>> & {disks?: DiskBackend[]
-   *   | ((saved: Array<{size: number, readonly: boolean, overlay: boolean}>) => DiskBackend[])}} [opts]
+   * @param {Partial<Omit<MachineOptions, 'disks'|'shares'>> & {disks?: DiskBackend[]
+   *   | ((saved: Array<{size: number, readonly: boolean, overlay: boolean}>) => DiskBackend[]),
+   *   shares?: ShareOptions[] | ((count: number) => ShareOptions[])}} [opts]
    *   disks: the backends, or a function choosing them from the snapshot's disks (sizes in bytes;
-   *   overlay: whether the snapshot holds their written sectors)
+   *   overlay: whether the snapshot holds their written sectors); shares: as many as the snapshot
+   *   has (the guest's open files are reopened by name), or a function of that count giving them
    * @param {object} [coreOpts] passed to loadCore
    * @returns {Promise<Machine>}
    * @throws Error with a one-line message: not a snapshot, truncated, corrupted, another version,
@@ -217,10 +219,11 @@ export class Machine extends EventTarget {
       ? opts.disks(saved.map(({ size, readonly, overlay }) => ({ size, readonly, overlay: !!overlay })))
       : opts.disks ?? [];
     checkDisks(saved, disks);
-    if (info.shares !== (opts.shares?.length ?? 0)) {
+    const given = typeof opts.shares === 'function' ? opts.shares(info.shares) : opts.shares ?? [];
+    if (info.shares !== given.length) {
       throw new Error(`the snapshot has ${info.shares} file shares; give as many (opts.shares), in the same order`);
     }
-    const shares = await openShares(opts.shares);
+    const shares = await openShares(given);
     const machine = await new Machine(core, { ...opts, disks, shares }, { state, info }, await netSockets(opts.net)).#listen();
     for (const [i, d] of saved.entries()) {
       if (!d.overlay) continue;
