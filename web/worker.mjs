@@ -61,7 +61,7 @@ async function openDisk(src) {
   diskName = (typeof src === 'string' ? new URL(src).pathname.split('/').pop() : src.name) || 'disk.img';
   const key = overlayKey(source, base.size, base.version);
   await lockDisk(key);
-  overlay = await openOverlay(key);
+  overlay = await openOverlay(key, { source }); // deletes this source's overlays of other sizes or versions
   disk = cowDisk(base, overlay);
 }
 
@@ -190,7 +190,11 @@ const actions = {
   reset: () => machine && restart(),
   async export() {
     if (!disk) throw new Error('there is no disk to export');
-    post({ type: 'exported', blob: await disk.exportBlob(), name: diskName });
+    // The disk is read 1 MiB at a time into a Blob: the worker never holds the image, and the
+    // browser's blob store can keep a large Blob on disk rather than in memory (Chromium's does
+    // past its memory limit: storage/browser/blob/README.md). showSaveFilePicker, which would
+    // write straight to a file, exists in windows only, not in workers.
+    post({ type: 'exported', blob: await new Response(disk.exportStream()).blob(), name: diskName });
   },
   async save() {
     const saved = await (await savedStates()).put(savedKey, await snapshot());
