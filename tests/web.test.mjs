@@ -3,7 +3,8 @@
 // guest, type a command into the xterm.js terminal and read the answer,
 // write a file on the IndexedDB-backed disk, reload, read it back; save and
 // restore the machine's state (with the disk), and move it to Node and back;
-// bad state files; the guest's network through the Wisp relay. Also, in Node: the server's headers and ranges, the lazy
+// bad state files; the guest's network through the Wisp relay; files shared
+// with the guest (dropped, added, downloaded, a folder mirrored). Also, in Node: the server's headers and ranges, the lazy
 // HTTP disk, the URL parameters and the recognition of local files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createServer } from '../web/serve.mjs';
 import { openHttpImage } from '../web/http-disk.mjs';
@@ -305,7 +307,8 @@ test('in Chromium: a downloaded state runs in Node and a Node state runs in the 
   }
 
   // The page's state in Node, with a snapshot-mode file disk of the same image: the file comes from the snapshot.
-  const inNode = await Machine.restore(fromPage, { disks: [openFileDisk(`${img}/disk.ext2`, { snapshot: true })] });
+  // The page's machine has its 'host' share, whose files a state does not hold: an empty one here.
+  const inNode = await Machine.restore(fromPage, { disks: [openFileDisk(`${img}/disk.ext2`, { snapshot: true })], shares: [{ tag: 'host' }] });
   machines.push(inNode);
   const s = machineSession(inNode);
   inNode.start();
@@ -428,5 +431,112 @@ test('in Chromium at phone size: nothing sticks out, the soft keys type into the
   await page.reload();
   await screen.waitForPrompt();
   assert.equal(await page.evaluate(() => window.wvm.term.options.fontSize), 16);
+  assert.deepEqual(browser.errors, []);
+});
+
+test('in Chromium: files dropped on the page, added or in an opened folder reach the guest at /media/host; the guest\'s files download from the Files panel, its changes go back to the folder; phone size', async (t) => {
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  const screen = new Screen(page);
+  // "Open folder…" gets a folder of the origin's private file system (a picker waits for a person)
+  await page.addInitScript(() => {
+    window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('proj');
+  });
+  await page.goto(`${base}/web/`);
+  await screen.waitForPrompt();
+  const note = (text) => page.locator('#share-note', { hasText: text }).waitFor();
+  const listed = () => page.locator('#share-list li').allInnerTexts().then((l) => l.map((s) => s.replace(/\s+/g, ' ').trim()));
+
+  // a file dropped on the page (not a state) goes into /media/host; the panel opens on it
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['dropped-content\n'], 'dropped.txt'));
+    for (const type of ['dragover', 'drop']) dispatchEvent(new DragEvent(type, { dataTransfer: data, cancelable: true }));
+  });
+  await note('copied 1 file into /media/host');
+  assert.deepEqual(await listed(), ['dropped.txt 16 B']);
+  assert.equal(await screen.run('cat /media/host/dropped.txt'), 'dropped-content');
+
+  // the guest's file: listed when the panel opens, downloaded by a click
+  await screen.run('echo guest-made > /media/host/out.txt; mkdir /media/host/sub');
+  await page.click('#share-close');
+  await page.click('#share');
+  await page.locator('#share-list li', { hasText: 'out.txt' }).waitFor();
+  assert.deepEqual(await listed(), ['sub/', 'dropped.txt 16 B', 'out.txt 11 B']);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#share-list button:has-text("out.txt")')]);
+  assert.equal(download.suggestedFilename(), 'out.txt');
+  assert.equal(readFileSync(await download.path(), 'utf8'), 'guest-made\n');
+
+  // into a directory, a file added with "Add files…"; '..' goes up
+  await page.click('#share-list button:has-text("sub/")');
+  await page.locator('#share-path', { hasText: '/media/host/sub' }).waitFor();
+  assert.deepEqual(await listed(), ['../', 'empty']);
+  await page.setInputFiles('#share-add', { name: 'added.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('added-content') });
+  await note('copied 1 file into /media/host/sub');
+  assert.deepEqual(await listed(), ['../', 'added.bin 13 B']);
+  assert.equal(await screen.run('cat /media/host/sub/added.bin; echo'), 'added-content');
+  await page.click('#share-list button:has-text("../")');
+  await page.locator('#share-path', { hasText: /^\/media\/host$/ }).waitFor();
+
+  // an opened folder: copied in; what the guest changes there is written back to it
+  await page.evaluate(async () => {
+    const proj = await (await navigator.storage.getDirectory()).getDirectoryHandle('proj', { create: true });
+    const write = async (dir, name, text) => {
+      const out = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      await out.write(text);
+      await out.close();
+    };
+    await write(proj, 'a.txt', 'folder-a\n');
+    await write(await proj.getDirectoryHandle('nested', { create: true }), 'b.txt', 'folder-b\n');
+  });
+  await page.click('#share-folder');
+  await note('copied the folder proj (2 files) to /media/host/proj');
+  assert.equal(await screen.run('cat /media/host/proj/a.txt /media/host/proj/nested/b.txt'), 'folder-a\nfolder-b');
+  await screen.run('cd /media/host/proj && echo made-here > new.txt && rm a.txt && mv nested moved && mkdir d && cd');
+  const folder = () => page.evaluate(async () => {
+    const read = async (dir) => {
+      const o = {};
+      for await (const [name, h] of dir.entries()) o[name] = h.kind === 'file' ? await (await h.getFile()).text() : await read(h);
+      return o;
+    };
+    return read(await (await navigator.storage.getDirectory()).getDirectoryHandle('proj'));
+  });
+  const want = { 'new.txt': 'made-here\n', moved: { 'b.txt': 'folder-b\n' }, d: {} };
+  let got;
+  for (let i = 0; i < 50 && !isDeepStrictEqual(got, want); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    got = await folder();
+  }
+  assert.deepEqual(got, want);
+
+  // a state dropped on the page is restored, not copied; the restored machine has the share
+  await page.evaluate(() => {
+    const make = URL.createObjectURL;
+    URL.createObjectURL = (blob) => { window.lastBlob = blob; return make(blob); };
+  });
+  await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const boots = await screen.boots();
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File([window.lastBlob], 'state.wvmsnap'));
+    dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+  });
+  await screen.waitForRestore(boots);
+  assert.equal(await screen.run('cat /media/host/dropped.txt /media/host/proj/new.txt'), 'dropped-content\nmade-here');
+
+  // the panel fits a phone's screen (once the terminal has refitted)
+  await page.setViewportSize({ width: 390, height: 844 });
+  const outside = () => page.evaluate(() => [...document.querySelectorAll('body, #share-panel, #share-panel *')]
+    .filter((e) => { const r = e.getBoundingClientRect(); return r.width && (r.right > innerWidth + 0.5 || r.left < -0.5 || r.bottom > innerHeight + 0.5); })
+    .map((e) => `${e.tagName.toLowerCase()}#${e.id}`)
+    .concat(document.documentElement.scrollWidth > innerWidth ? [`page ${document.documentElement.scrollWidth} px wide`] : []));
+  let off = await outside();
+  for (let i = 0; i < 25 && off.length; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    off = await outside();
+  }
+  assert.deepEqual(off, [], 'off a phone\'s screen');
+  assert.equal(await page.locator('#error').isVisible(), false);
   assert.deepEqual(browser.errors, []);
 });

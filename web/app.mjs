@@ -2,11 +2,13 @@
 // from the URL parameters or from files chosen or dropped on the page, and
 // shows its progress, state, statistics and errors; the terminal forwards
 // bytes both ways. Save/Restore/Download state and .wvmsnap files opened or
-// dropped go to the worker. window.wvm exposes the terminal and state (tests,
-// console).
+// dropped go to the worker; other files dropped go into the guest's
+// /media/host (the Files panel, files-panel.mjs). window.wvm exposes the
+// terminal and state (tests, console).
 import { createTerminal } from './terminal.mjs';
 import { softKeys } from './soft-keys.mjs';
-import { HEAD_BYTES, classifyFile, configFromParams, missingFeatures } from './boot-config.mjs';
+import { filesPanel } from './files-panel.mjs';
+import { HEAD_BYTES, classifyFile, configFromParams, isSnapshot, missingFeatures } from './boot-config.mjs';
 
 const $ = (id) => document.getElementById(id);
 const LABELS = {
@@ -39,6 +41,7 @@ function bytes(n) {
   const [v, u] = n < 1 << 20 ? [n / 1024, 'KiB'] : n < 1 << 30 ? [n / (1 << 20), 'MiB'] : [n / (1 << 30), 'GiB'];
   return `${v.toFixed(v < 10 ? 1 : 0)} ${u}`;
 }
+const sharePanel = filesPanel((m) => worker?.postMessage(m), bytes);
 
 function clock(seconds) {
   const s = Math.floor(seconds), h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60;
@@ -59,6 +62,8 @@ function setState(s) {
   $('export').disabled = $('discard').disabled = !(config?.disk && (live || s === 'off'));
   $('save').disabled = $('download').disabled = !live;
   $('restore').disabled = !(saved && (live || s === 'off'));
+  $('share').disabled = s === 'error'; // no worker holds the files
+  if (s === 'error') $('share-panel').hidden = true;
   if (s !== 'loading') $('progress').hidden = true;
 }
 
@@ -124,6 +129,7 @@ const handlers = {
       : 'No state is saved for this guest in this browser yet';
     setState(state);
   },
+  files: (m) => sharePanel.show(m),
   restored({ name }) {
     boots++;
     booted = true; // the guest is where it was saved: no boot to wait for
@@ -163,6 +169,7 @@ function start() {
     handlers.error({ message: `the emulator failed to start: ${e.message || 'its script did not load'}`, fatal: true });
   };
   worker.postMessage({ type: 'boot', config });
+  sharePanel.reset(); // the new worker's share is empty
   worker.postMessage({ type: 'resize', cols: term.cols, rows: term.rows });
   term.focus();
 }
@@ -193,6 +200,16 @@ async function openFiles(files) {
   if (!files.length) return;
   config = next;
   start();
+}
+
+/**
+ * Files dropped on the page: a .wvmsnap restores (as Open files…); other files go into the Files
+ * panel's directory of /media/host, or are booted when no guest runs (after an error).
+ */
+async function dropped(list) {
+  const heads = await Promise.all(list.map((f) => f.slice(0, HEAD_BYTES).arrayBuffer()));
+  if (state === 'error' || heads.some((h) => isSnapshot(new Uint8Array(h)))) openFiles(list);
+  else sharePanel.put(list);
 }
 
 function wire() {
@@ -226,7 +243,7 @@ function wire() {
   addEventListener('drop', (e) => {
     e.preventDefault();
     drop.hidden = true;
-    openFiles([...(e.dataTransfer?.files ?? [])]);
+    dropped([...(e.dataTransfer?.files ?? [])]);
   });
 }
 

@@ -64,6 +64,14 @@ export function configFromParams(search, base) {
 
 const startsWith = (head, bytes, at = 0) => bytes.every((b, i) => head[at + i] === b);
 const ascii = (s) => [...s].map((ch) => ch.charCodeAt(0));
+const SNAPSHOT = [...ascii('WVMSNAP'), 0];
+
+/**
+ * Whether a file is a saved machine state (.wvmsnap), from its head.
+ * @param {Uint8Array} head  its first bytes (8 suffice)
+ * @returns {boolean}  it starts with the snapshot magic "WVMSNAP\0"
+ */
+export const isSnapshot = (head) => startsWith(head, SNAPSHOT);
 
 /**
  * Decide what a local file is for, from its head and size.
@@ -76,7 +84,7 @@ const ascii = (s) => [...s].map((ch) => ch.charCodeAt(0));
  */
 export function classifyFile({ name, size, head }) {
   const bad = (why) => new Error(`${name} is not a usable image: ${why}`);
-  if (startsWith(head, [...ascii('WVMSNAP'), 0])) return 'snapshot';
+  if (isSnapshot(head)) return 'snapshot';
   if (startsWith(head, [0x7f, ...ascii('ELF')])) {
     const machine = head[18] | (head[19] << 8);
     if (head[4] !== 2 || machine !== 243) throw bad(`an ELF file for another machine (class ${head[4]}, e_machine ${machine}), not RISC-V 64`);

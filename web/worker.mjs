@@ -1,7 +1,9 @@
 // The emulator's module Web Worker: loads the images, opens the disk (base
 // image read with HTTP ranges or from a local file, writes kept in an
 // IndexedDB overlay), runs a Machine, saves and restores its state (with the
-// disk's overlay) and talks to the page (app.mjs):
+// disk's overlay), shares files with the guest (tag 'host', at /media/host in
+// the default guest: a FolderSyncFs kept while the worker lives, given to
+// every machine it boots or restores) and talks to the page (app.mjs):
 //   page -> worker  {type: 'boot', config: BootConfig}   (once)
 //                   {type: 'input', data: Uint8Array}    keyboard bytes (transferred)
 //                   {type: 'resize', cols, rows}         terminal size in characters (any time)
@@ -11,6 +13,14 @@
 //                   {type: 'restore', file?: Blob}       replace the machine with the saved state, or
 //                                                        with a snapshot file's; on failure the old one
 //                                                        runs on (a non-fatal error)
+//                   {type: 'put-files', files: [{path, data: ArrayBuffer|Blob}]}  write files into the share
+//                                                        (paths in it, directories made); 'files' replies
+//                                                        with the first one's directory and a note
+//                   {type: 'list-files', path}           a share directory ('files')
+//                   {type: 'get-file', path}             a share file ('exported')
+//                   {type: 'open-folder', handle: FileSystemDirectoryHandle}  copy a folder into the share's
+//                                                        root and write the guest's changes in it back
+//                                                        (folder-sync.mjs); 'files' replies with the root
 //   worker -> page  {type: 'progress', loaded, total}    image download, bytes
 //                   {type: 'state', state}               'loading' | 'booting' (about to start or
 //                                                        reset) | 'restoring' | 'running' | 'paused' |
@@ -23,6 +33,9 @@
 //                                                        (bytes; saved: ms since the epoch), after boot
 //                                                        and after each save
 //                   {type: 'restored', name}             a restored machine replaced the old one
+//                   {type: 'files', path, entries: [{name, type: 'file'|'dir'|'symlink', size}], note?}
+//                                                        a share directory's entries (size in bytes): path, or
+//                                                        its nearest ancestor if gone; note: what was done
 //                   {type: 'error', message, fatal}      fatal: the machine is not running (retry)
 import { Machine } from '../src/js/machine.mjs';
 import { download, fileImage, openHttpImage } from './http-disk.mjs';
@@ -30,6 +43,7 @@ import { openOverlay, overlayKey } from './disk-store.mjs';
 import { cowDisk } from './cow-disk.mjs';
 import { wispSockets } from './wisp-sockets.mjs';
 import { openStates, stateKey } from './state-store.mjs';
+import { FolderSyncFs } from './folder-sync.mjs';
 
 let machine = null, base = null, overlay = null, disk = null, diskName = 'disk.img', size = null;
 let options = null; // the Machine options of this configuration (images loaded)
@@ -37,6 +51,38 @@ let states = null, savedKey = ''; // the saved states (a promise, opened on firs
 let restoring = false; // the old machine's pause and resume during a restore are not shown
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const fail = (e, fatal = true) => post({ type: 'error', message: e?.message ?? String(e), fatal });
+
+const guestPath = (path) => (path ? `/media/host/${path}` : '/media/host');
+const WHY = { // share errors by code
+  ENOENT: 'no such file or directory', ENOTDIR: 'not a directory', EISDIR: 'a directory', ELOOP: 'a symbolic link',
+  ENOSPC: 'the share is full', ENAMETOOLONG: 'a name is too long', EINVAL: 'not a valid name',
+};
+const count = (n) => `${n} file${n === 1 ? '' : 's'}`;
+/** An error of the share (an Error with a `code`) or of a file read, naming the guest's path. */
+const shareError = (path, e) => new Error(`${guestPath(path)}: ${WHY[e.code] ?? e.message}`);
+/** What fn resolves to; its error as a shareError of `path`. */
+async function inShare(path, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    throw shareError(path, e);
+  }
+}
+const parentOf = (path) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
+const files = new FolderSyncFs({
+  onerror: (e, path) => fail(new Error(`${guestPath(path)} could not be written back to its folder: ${e.message}`), false),
+});
+const share = { tag: 'host', fs: files };
+
+/** The 'files' message of share directory `path`, or of its nearest ancestor if it is gone. */
+function listing(path) {
+  try {
+    return { type: 'files', path, entries: files.list(path) };
+  } catch (e) {
+    if (!path || !['ENOENT', 'ENOTDIR'].includes(e.code)) throw shareError(path, e);
+    return listing(parentOf(path));
+  }
+}
 
 /** Bytes of a URL (downloaded with progress) or of a local file. */
 function load(src, progress) {
@@ -82,7 +128,7 @@ async function boot(c) {
     c.disk ? openDisk(c.disk) : null,
   ]);
   options = { mem: c.mem, smp: c.smp, bios, kernel, initrd, append: c.append, net: c.net ? { sockets: wispSockets(c.net) } : undefined };
-  machine = await Machine.create({ ...options, disks: disk ? [disk] : [] });
+  machine = await Machine.create({ ...options, disks: disk ? [disk] : [], shares: [share] });
   attach(machine);
   post({ type: 'state', state: 'booting' });
   machine.start();
@@ -148,7 +194,9 @@ async function restore(src, name) {
   let next;
   try {
     const bytes = new Uint8Array(await src.arrayBuffer());
-    next = await Machine.restore(bytes, { ...options, disks: (saved) => (saved.length && disk ? [disk] : []) });
+    next = await Machine.restore(bytes, {
+      ...options, disks: (saved) => (saved.length && disk ? [disk] : []), shares: (n) => (n ? [share] : []),
+    });
   } catch (e) {
     restoring = false;
     if (wasRunning) old.resume();
@@ -209,6 +257,21 @@ const actions = {
     const saved = await (await savedStates()).get(savedKey);
     if (!saved) throw new Error('no state is saved for this guest');
     return restore(saved.snapshot, 'the saved state');
+  },
+  async 'put-files'(m) {
+    for (const { path, data } of m.files) {
+      await inShare(path, async () => files.writeFile(path, new Uint8Array(data instanceof Blob ? await data.arrayBuffer() : data)));
+    }
+    const dir = parentOf(m.files[0].path);
+    post({ ...listing(dir), note: `copied ${count(m.files.length)} into ${guestPath(dir)}` });
+  },
+  'list-files': (m) => post(listing(m.path)),
+  async 'get-file'({ path }) {
+    post({ type: 'exported', blob: new Blob([await inShare(path, () => files.readFile(path))]), name: path.split('/').pop() });
+  },
+  async 'open-folder'({ handle }) {
+    const { path, files: n } = await inShare(handle.name, () => files.openFolder(handle));
+    post({ ...listing(''), note: `copied the folder ${handle.name} (${count(n)}) to ${guestPath(path)}: the guest's changes there are saved to it` });
   },
   async discard() {
     if (!overlay) return;
