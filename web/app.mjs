@@ -110,7 +110,10 @@ const handlers = {
     last = s;
     const parts = [`${mips.toFixed(0)} M instr/s`, `up ${clock(s.seconds)}`];
     if (s.compiledInsns != null) parts.push(`JIT ${(100 * s.compiledInsns / Math.max(1, s.instret)).toFixed(0)}% compiled`);
-    if (config.disk) parts.push(`disk: ${bytes(s.overlayBytes)} changed, ${bytes(s.fetchedBytes)}/${bytes(s.diskBytes)} loaded`);
+    if (config.disk) {
+      parts.push(`disk: ${bytes(s.overlayBytes)} changed (${s.diskSaving ? 'saving…' : 'saved'}), `
+        + `${bytes(s.fetchedBytes)}/${bytes(s.diskBytes)} loaded`);
+    }
     if (storage.quota) parts.push(`storage ${bytes(storage.usage)} of ${bytes(storage.quota)}${storage.persisted ? ', persistent' : ''}`);
     $('stats').textContent = parts.join(' · ');
     refreshStorage();

@@ -137,6 +137,9 @@ export class Overlay {
   /** Bytes of written sectors held by the overlay, writes not yet committed included. */
   get bytes() { return this.#written * SECTOR; }
 
+  /** Whether some writes are not committed to IndexedDB yet (the page shows "saving…"). */
+  get saving() { return this.#dirty.size > 0 || this.#pending.size > 0; }
+
   /** The mask of a block's written sectors, committed or not. */
   #mask(index) {
     let mask = this.#masks.get(index) ?? 0;

@@ -26,7 +26,7 @@
 //                                                        reset) | 'restoring' | 'running' | 'paused' |
 //                                                        'off' | 'error'
 //                   {type: 'output', data: Uint8Array}   console bytes (transferred)
-//                   {type: 'stats', instret, seconds, compiledInsns (null: no JIT), overlayBytes,
+//                   {type: 'stats', instret, seconds, compiledInsns (null: no JIT), overlayBytes, diskSaving,
 //                    fetchedBytes, diskBytes}
 //                   {type: 'exported', blob: Blob, name}
 //                   {type: 'saved', saved: {bytes, saved}|null}  the state saved for this configuration
@@ -222,7 +222,7 @@ function sendStats() {
   const s = machine.stats;
   post({
     type: 'stats', instret: Number(s.instret), seconds: s.seconds, compiledInsns: s.jit?.compiledInsns ?? null,
-    overlayBytes: overlay?.bytes ?? 0, fetchedBytes: base?.fetched?.() ?? 0, diskBytes: base?.size ?? 0,
+    overlayBytes: overlay?.bytes ?? 0, diskSaving: overlay?.saving ?? false, fetchedBytes: base?.fetched?.() ?? 0, diskBytes: base?.size ?? 0,
   });
 }
 

@@ -10,6 +10,8 @@
 //     restore on wvm wasm (JIT) and QEMU, against a cold boot.
 //  4. User-mode networking (net.mjs): TCP upload, download and connection
 //     setup on wvm wasm (JIT) and QEMU's -netdev user.
+//  5. File sharing (share.mjs): 9p read, write and small-file throughput on
+//     wvm wasm (JIT) and QEMU's virtio-9p-device.
 // Each figure has 3 samples (1 with --quick); tables on stdout, progress on
 // stderr, every sample in build/bench/bench-<date>.json and latest.json, and
 // the change vs the previous latest.json. Timings are printed, never
@@ -21,8 +23,10 @@ import { root } from '../helpers.mjs';
 import { benchInitrd, RANDOM_SIZE } from './bench-initrd.mjs';
 import { machineInfo } from './machine-info.mjs';
 import { microEngines, microPrograms, runMicro } from './micro.mjs';
-import { compareTable, hostWallTable, jitTable, mainTable, microTable, networkTable, saveResult, sessionLine, snapshotTable } from './report.mjs';
+import { compareTable, hostWallTable, jitTable, mainTable, microTable, networkTable, saveResult, sessionLine, shareTable,
+  snapshotTable } from './report.mjs';
 import { measureNetwork } from './net.mjs';
+import { measureShare } from './share.mjs';
 import { measureSnapshots } from './snapshot.mjs';
 import { liveChildren, targets } from './targets.mjs';
 import { guestPaths, workloads } from './workloads.mjs';
@@ -118,6 +122,7 @@ async function main() {
   const measured = await measureTargets(available, images);
   const snapshots = await measureSnapshots(status, images.plain, runs, progress);
   const network = await measureNetwork(status, images.plain, runs, progress);
+  const share = await measureShare(status, images.plain, runs, progress);
 
   const result = {
     schema: 'wvm-bench/1',
@@ -141,6 +146,7 @@ async function main() {
     sessions: measured.sessions,
     snapshots,
     network,
+    share,
   };
   const { path, previous } = saveResult(result, outDir);
 
@@ -148,7 +154,7 @@ async function main() {
   console.log(`wvm bench ${date} (${runs === 1 ? '1 run' : `${runs} runs`}): commit ${m.wvmCommit?.slice(0, 12) ?? '?'}${m.wvmDirty ? '+dirty' : ''}, ` +
     `${m.cpu} x${m.cpus}, node ${m.node}, ${m.versions.qemu ?? 'no QEMU'}, guest Linux ${m.guestKernel ?? '?'}, ` +
     `load average ${m.loadAverage.start.toFixed(2)} -> ${m.loadAverage.end.toFixed(2)}`);
-  console.log(`\n${microTable(result)}\n\n${mainTable(result)}\n${sessionLine(result)}\n\n${hostWallTable(result)}\n\n${jitTable(result)}\n\n${snapshotTable(result)}\n\n${networkTable(result)}`);
+  console.log(`\n${microTable(result)}\n\n${mainTable(result)}\n${sessionLine(result)}\n\n${hostWallTable(result)}\n\n${jitTable(result)}\n\n${snapshotTable(result)}\n\n${networkTable(result)}\n\n${shareTable(result)}`);
   if (previous) console.log(`\n${compareTable(previous, result)}`);
   console.log(`\nresults: ${path} (and ${outDir}/latest.json)`);
 }

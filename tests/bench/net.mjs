@@ -11,6 +11,7 @@
 //    for both emulators alike).
 import http from 'node:http';
 import net from 'node:net';
+import { measureJitAndQemu } from './targets.mjs';
 
 const BYTES = 16 << 20;
 const CONNECTS = 20;
@@ -62,31 +63,16 @@ async function sample(target, images) {
 }
 
 /**
- * Measure the network on wvm wasm (JIT) and QEMU, `runs` samples each, alternating. A wvm
- * failure throws; a QEMU failure marks QEMU skipped with its message.
+ * Measure the network on wvm wasm (JIT) and QEMU, `runs` samples each, alternating (see
+ * measureJitAndQemu).
  * @param {{t: import('./targets.mjs').Target, skipped: string|null}[]} status
  * @param {import('./targets.mjs').GuestImages} images  the default guest
  * @param {number} runs
  * @param {(s: string) => void} progress
  * @returns {Promise<Array<{id: string, label: string, skipped: string|null, samples: object[]}>>}
  */
-export async function measureNetwork(status, images, runs, progress) {
-  const out = status.filter(({ t }) => t.id === 'wvm-jit' || t.id === 'qemu').map(({ t, skipped }) => ({ id: t.id, label: t.label, skipped, samples: [], t }));
-  for (let i = 0; i < runs; i++) {
-    for (const x of out.filter((o) => !o.skipped)) {
-      const tag = `[${x.label} ${i + 1}/${runs}]`;
-      progress(`${tag} network: upload, download, connections`);
-      try {
-        const s = await sample(x.t, images);
-        x.samples.push(s);
-        progress(`${tag} network: upload ${s.uploadMBps.toFixed(1)} MB/s, download ${s.downloadMBps.toFixed(1)} MB/s, ` +
-          `${s.connectMs.toFixed(1)} ms per connection`);
-      } catch (e) {
-        if (x.id !== 'qemu') throw e;
-        x.skipped = e.message.split('\n')[0];
-        progress(`${tag} network: skipping QEMU: ${e.message}`);
-      }
-    }
-  }
-  return out.map(({ t, ...x }) => x);
+export function measureNetwork(status, images, runs, progress) {
+  return measureJitAndQemu(status, runs, progress, 'network: upload, download, connections', (t) => sample(t, images),
+    (s) => `network: upload ${s.uploadMBps.toFixed(1)} MB/s, download ${s.downloadMBps.toFixed(1)} MB/s, `
+      + `${s.connectMs.toFixed(1)} ms per connection`);
 }

@@ -20,6 +20,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
  *   save and restore at the shell prompt (snapshot.mjs)
  * @property {Array<{id: string, label: string, skipped: string|null, samples: object[]}>} [network]
  *   user-mode networking (net.mjs)
+ * @property {Array<{id: string, label: string, skipped: string|null, samples: object[]}>} [share]
+ *   file sharing (share.mjs)
  */
 
 /** Median (upper median for an even count); NaN for no values. */
@@ -158,29 +160,60 @@ export function snapshotTable(r) {
 }
 
 /**
+ * Medians per target of wvm JIT and QEMU samples, and their ratio.
+ * @param {string} title  the first column's header
+ * @param {Array<{id: string, label: string, skipped: string|null, samples: object[]}>} targets
+ * @param {Array<{key: string, head: string, digits: number, higherIsBetter: boolean}>} columns
+ * @param {string[]} notes  lines under the table
+ * @returns {string}
+ */
+function jitQemuTable(title, targets, columns, notes) {
+  const rows = [[title, ...columns.map((c) => c.head)]];
+  const med = {}, skips = [];
+  for (const t of targets) {
+    if (t.skipped || !t.samples.length) { skips.push(`${t.label}: not measured (${t.skipped ?? 'no sample'}).`); continue; }
+    med[t.id] = columns.map((c) => median(t.samples.map((s) => s[c.key])));
+    rows.push([t.label, ...med[t.id].map((v, k) => fmt(v, columns[k].digits))]);
+  }
+  const [w, q] = [med['wvm-jit'], med.qemu];
+  if (w && q) rows.push(['wvm JIT / QEMU', ...columns.map((c, k) => (c.higherIsBetter ? ratio(w[k], q[k]) : ratio(q[k], w[k])))]);
+  return `${layout(rows)}\n${[...notes, ...skips].map((n) => `  ${n}`).join('\n')}`;
+}
+
+/**
  * User-mode networking (net.mjs): medians per target, and wvm against QEMU.
  * @param {BenchResult} r
  * @returns {string} the table, or '' if the result has no network figures
  */
 export function networkTable(r) {
   if (!r.network) return '';
-  const rows = [[`user-mode network${r.runs > 1 ? ` (median of ${r.runs})` : ''}`, 'upload MB/s', 'download MB/s', 'ms/connection']];
-  const med = {}, skips = [];
-  for (const t of r.network) {
-    if (t.skipped || !t.samples.length) { skips.push(`${t.label}: not measured (${t.skipped ?? 'no sample'}).`); continue; }
-    const m = (k) => median(t.samples.map((s) => s[k]));
-    med[t.id] = { up: m('uploadMBps'), down: m('downloadMBps'), conn: m('connectMs') };
-    rows.push([t.label, fmt(med[t.id].up, 1), fmt(med[t.id].down, 1), fmt(med[t.id].conn, 1)]);
-  }
-  const [w, q] = [med['wvm-jit'], med.qemu];
-  if (w && q) rows.push(['wvm JIT / QEMU', ratio(w.up, q.up), ratio(w.down, q.down), ratio(q.conn, w.conn)]);
-  const notes = [
+  return jitQemuTable(`user-mode network${r.runs > 1 ? ` (median of ${r.runs})` : ''}`, r.network, [
+    { key: 'uploadMBps', head: 'upload MB/s', digits: 1, higherIsBetter: true },
+    { key: 'downloadMBps', head: 'download MB/s', digits: 1, higherIsBetter: true },
+    { key: 'connectMs', head: 'ms/connection', digits: 1, higherIsBetter: false },
+  ], [
     'upload: 16 MiB from the guest\'s `dd | nc 10.0.2.2 PORT` to a host sink, first to last byte; download: `wget` of 16 MiB',
     '  from a host HTTP server over the command\'s time; connection: a loop of 20 `nc` connect/close rounds, nc\'s start',
     '  included. QEMU: -netdev user (slirp) on virtio-net-device. Ratios above 1 favour wvm.',
-    ...skips,
-  ];
-  return `${layout(rows)}\n${notes.map((n) => `  ${n}`).join('\n')}`;
+  ]);
+}
+
+/**
+ * File sharing (share.mjs): medians per target, and wvm against QEMU.
+ * @param {BenchResult} r
+ * @returns {string} the table, or '' if the result has no file sharing figures
+ */
+export function shareTable(r) {
+  if (!r.share) return '';
+  return jitQemuTable(`file sharing, 9p${r.runs > 1 ? ` (median of ${r.runs})` : ''}`, r.share, [
+    { key: 'readMBps', head: 'read MB/s', digits: 1, higherIsBetter: true },
+    { key: 'writeMBps', head: 'write MB/s', digits: 1, higherIsBetter: true },
+    { key: 'fileMs', head: 'ms/small file', digits: 2, higherIsBetter: false },
+  ], [
+    'read: `cat` of a 32 MiB host file; write: `dd` of 16 MiB (bs=1M) and `sync`; small file: 200 created with `echo`,',
+    '  then `ls -l` and `rm`, per file. Guest mount: msize 512000, cache=none. QEMU: virtio-9p-device, -fsdev local',
+    '  security_model=none. Ratios above 1 favour wvm.',
+  ]);
 }
 
 /**

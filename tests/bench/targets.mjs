@@ -55,7 +55,8 @@ const WORKLOAD_TIMEOUT_MS = 1800000;
  * @property {boolean} guest    true if it boots the guest (has a boot time)
  * @property {() => string|null} unavailable  why it cannot run here, or null
  * @property {() => string|null} version      version string for the JSON's machine info
- * @property {(images: GuestImages, opts?: {net?: boolean}) => Promise<Runner>} open  net: a virtio-net device on
+ * @property {(images: GuestImages, opts?: {net?: boolean, share?: string}) => Promise<Runner>} open  share: a host
+ *   directory shared as mount tag 'host' (the guest mounts it at /media/host); net: a virtio-net device on
  *   user-mode networking (wvm wasm and QEMU)
  */
 
@@ -129,6 +130,8 @@ function guestArgs(images) {
 
 /** QEMU's user networking on the virt board's virtio-mmio (its -nic user would be PCI). */
 const QEMU_USER_NET = ['-netdev', 'user,id=n0', '-device', 'virtio-net-device,netdev=n0'];
+/** QEMU's flags for sharing host directory `dir` as mount tag 'host' (virtio-9p on virtio-mmio). */
+const qemuShare = (dir) => ['-fsdev', `local,id=f0,path=${dir},security_model=none`, '-device', 'virtio-9p-device,fsdev=f0,mount_tag=host'];
 
 /** QEMU's flags for the guest images (its monitor is on stdio too: Ctrl-A c switches). */
 export const qemuArgs = (images) => ['-M', 'virt', ...guestArgs(images)];
@@ -166,11 +169,12 @@ const wvmWasm = (jit) => ({
   guest: true,
   unavailable: () => fileExists(`${root}build/wasm/wvm.wasm`, 'wasm build') ?? fileExists(OPENSBI, 'OpenSBI'),
   version: () => null,
-  async open(images, { net = false } = {}) {
+  async open(images, { net = false, share = null } = {}) {
     const bios = readFileSync(OPENSBI), kernel = readFileSync(images.kernel), initrd = readFileSync(images.initrd);
     collectGarbage();
     const t0 = performance.now();
-    const machine = await Machine.create({ mem: 256, bios, kernel, initrd, append: 'console=ttyS0', jit, net });
+    const shares = share ? [{ tag: 'host', path: share }] : [];
+    const machine = await Machine.create({ mem: 256, bios, kernel, initrd, append: 'console=ttyS0', jit, net, shares });
     const createSeconds = (performance.now() - t0) / 1000;
     const session = machineSession(machine);
     machine.start();
@@ -217,7 +221,8 @@ const qemu = {
   guest: true,
   unavailable: () => (spawnSync(QEMU, ['--version']).status === 0 ? fileExists(OPENSBI, 'OpenSBI') : `${QEMU} not found (apt-get install qemu-system-misc)`),
   version: () => spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? null,
-  open: (images, { net = false } = {}) => processRunner('QEMU', QEMU, [...qemuArgs(images), ...(net ? QEMU_USER_NET : [])], images),
+  open: (images, { net = false, share = null } = {}) => processRunner('QEMU', QEMU,
+    [...qemuArgs(images), ...(net ? QEMU_USER_NET : []), ...(share ? qemuShare(share) : [])], images),
 };
 
 /** A directory whose only entries are links to the host busybox's applets, for PATH. */
@@ -290,3 +295,34 @@ const host = {
 /** @type {Target[]} every target, in column order; the first is the one the ratios are about */
 export const targets = [wvmWasm(true), wvmWasm(false), wvmNative, qemu, host];
 
+
+/**
+ * Measure `sample(target)` on wvm wasm (JIT) and QEMU, `runs` samples each, alternating. A wvm
+ * failure throws; a QEMU failure marks QEMU skipped with its message.
+ * @param {{t: Target, skipped: string|null}[]} status
+ * @param {number} runs
+ * @param {(s: string) => void} progress
+ * @param {string} what  for progress lines
+ * @param {(t: Target) => Promise<object>} sample  one sample's figures
+ * @param {(s: object) => string} describe  a sample's figures in words
+ * @returns {Promise<Array<{id: string, label: string, skipped: string|null, samples: object[]}>>}
+ */
+export async function measureJitAndQemu(status, runs, progress, what, sample, describe) {
+  const out = status.filter(({ t }) => t.id === 'wvm-jit' || t.id === 'qemu').map(({ t, skipped }) => ({ id: t.id, label: t.label, skipped, samples: [], t }));
+  for (let i = 0; i < runs; i++) {
+    for (const x of out.filter((o) => !o.skipped)) {
+      const tag = `[${x.label} ${i + 1}/${runs}]`;
+      progress(`${tag} ${what}`);
+      try {
+        const s = await sample(x.t);
+        x.samples.push(s);
+        progress(`${tag} ${describe(s)}`);
+      } catch (e) {
+        if (x.id !== 'qemu') throw e;
+        x.skipped = e.message.split('\n')[0];
+        progress(`${tag} ${what}: skipping QEMU: ${e.message}`);
+      }
+    }
+  }
+  return out.map(({ t, ...x }) => x);
+}

@@ -60,7 +60,7 @@ int main(void)
     EQ(n1 > 0 && n1 == n2 && !memcmp(s1, s2, n1), 1);
     EQ(n1 < 64 * 1024, 1); /* zero pages are left out: 16 MiB of RAM, a few pages used */
 
-    uint32_t info[7];
+    uint32_t info[8];
     EQ(wvm_state_info(s1, n1, info), 0);
     EQ(info[0], 16);
     EQ(info[1], 2);
@@ -68,6 +68,7 @@ int main(void)
     EQ(info[3], 0);
     EQ(info[5], 4);
     EQ(info[6], 0); /* no network device */
+    EQ(info[7], 0); /* no file shares */
     EQ(memcmp(s1 + info[4], "host", 4), 0);
 
     wvm_machine *b = machine(16, 2);
