@@ -1,6 +1,7 @@
 // Helpers of tests/web.test.mjs: headless Chromium (Debian's /usr/bin/chromium
-// through playwright-core) with a fresh profile, and the page's terminal read
-// through window.wvm.term (xterm.js).
+// through playwright-core) with a fresh profile (or one reused after a crash),
+// and the page's terminal read through window.wvm.term (xterm.js).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
@@ -10,16 +11,18 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /**
- * Launch Chromium with a new profile directory (kept across reloads, so
- * IndexedDB survives them; deleted by close()).
+ * Launch Chromium with a new profile directory, or with `profile` (one a killed browser left, to
+ * see what survived the crash). The profile is kept across reloads, so IndexedDB survives them.
+ * @param {{profile?: string, viewport?: {width: number, height: number}}} [opts]
  * @returns {Promise<{page: import('playwright-core').Page, context: import('playwright-core').BrowserContext,
- *   errors: string[], close(): Promise<void>}>}
- *   errors: uncaught page errors, console errors and HTTP errors seen so far
+ *   profile: string, errors: string[], close(): Promise<void>, kill(): Promise<void>}>}
+ *   errors: uncaught page errors, console errors and HTTP errors seen so far;
+ *   close(): close the browser (unless killed) and delete the profile directory;
+ *   kill(): SIGKILL every process of the browser, as a crash would, keeping the profile
  */
-export async function openBrowser() {
-  const profile = mkdtempSync(`${tmpdir()}/wvm-chromium-`);
+export async function openBrowser({ profile = mkdtempSync(`${tmpdir()}/wvm-chromium-`), viewport = { width: 1100, height: 640 } } = {}) {
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1100, height: 640 },
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
@@ -28,13 +31,27 @@ export async function openBrowser() {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
   });
   page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} for ${r.url()}`); });
+  let killed = false;
   return {
     page,
     context,
+    profile,
     errors,
     async close() {
-      await context.close();
+      if (!killed) await context.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+    async kill() {
+      // Playwright starts Chromium as a child of this process and leader of a new process group
+      // (its helpers, renderers and GPU process are in it too): the one child using this profile.
+      const ps = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+      const line = ps.split('\n').map((l) => l.trim().split(/\s+/)).find((w) => w.includes(`--user-data-dir=${profile}`));
+      const pid = Number(line?.[0]);
+      if (!pid) throw new Error(`no Chromium process of ${profile} among this process's children`);
+      killed = true;
+      const closed = new Promise((resolve) => context.once('close', resolve));
+      process.kill(-pid, 'SIGKILL');
+      await closed;
     },
   };
 }

@@ -1,14 +1,16 @@
 // The web page (web/) in headless Chromium (Debian's chromium, driven by
 // playwright-core), served by web/serve.mjs on 127.0.0.1: boot the default
 // guest, type a command into the xterm.js terminal and read the answer,
-// write a file on the IndexedDB-backed disk, reload, read it back; save and
+// write a file on the IndexedDB-backed disk, reload, read it back; the browser
+// killed mid-write loses nothing synced (e2fsck on the exported disk); save and
 // restore the machine's state (with the disk), and move it to Node and back;
 // bad state files; the guest's network through the Wisp relay; files shared
 // with the guest (dropped, added, downloaded, a folder mirrored). Also, in Node: the server's headers and ranges, the lazy
 // HTTP disk, the URL parameters and the recognition of local files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
@@ -190,6 +192,92 @@ test('in Chromium: export, discard, a rejected file, a local disk, reboot, power
   boots = await screen.boots();
   await page.click('#reset');
   await screen.waitForReboot(boots);
+  assert.deepEqual(browser.errors, []);
+});
+
+/**
+ * The inode or block numbers that e2fsck's "Inode|Block bitmap differences: -(5633--5935) +13072" lists.
+ * @param {string} out  e2fsck's output
+ * @param {'Inode'|'Block'} kind
+ * @returns {number[]}
+ */
+function bitmapDifferences(out, kind) {
+  return (new RegExp(`${kind} bitmap differences: (.*)`).exec(out)?.[1].match(/\d+(--\d+)?/g) ?? []).flatMap((r) => {
+    const [a, b = a] = r.split('--').map(Number);
+    return Array.from({ length: b - a + 1 }, (_, k) => a + k);
+  });
+}
+
+test('in Chromium: nothing synced is lost when the browser is killed mid-write; the file system mounts and checks clean', async (t) => {
+  const tmp = mkdtempSync(`${tmpdir()}/wvm-web-crash-`);
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  let browser = await openBrowser();
+  t.after(() => browser.close());
+  let screen = new Screen(browser.page);
+  await browser.page.goto(`${base}/web/`);
+  await screen.waitForPrompt();
+  // Files of several sizes (one block, indirect blocks, double indirect), made durable by sync;
+  // d.bin too, but it is rewritten afterwards and not checked.
+  const synced = { 'a.bin': 'bs=1k count=1', 'b.bin': 'bs=1k count=300', 'c.bin': 'bs=64k count=48' };
+  const names = Object.keys(synced);
+  const made = Object.entries(synced).map(([f, size]) => `dd if=/dev/urandom of=${f} ${size} 2>/dev/null`).join(' && ');
+  const sums = await screen.run(`cd /mnt && ${made} && dd if=/dev/urandom of=d.bin bs=1k count=300 2>/dev/null && sync && sha256sum ${names.join(' ')} && ls -1i ${names.join(' ')}; cd`, 60000);
+  const hash = Object.fromEntries(names.map((f) => [f, new RegExp(`^([0-9a-f]{64})  ${f}$`, 'm').exec(sums)?.[1]]));
+  const inode = Object.fromEntries(names.map((f) => [f, Number(new RegExp(`^\\s*(\\d+) ${f}$`, 'm').exec(sums)?.[1])]));
+  assert.ok(names.every((f) => hash[f] && inode[f]), sums);
+
+  // Then, in the background: one file rewritten over and over (blocks freed and allocated),
+  // another written with fsync and deleted; the browser dies once their writes reach the disk.
+  const written = () => browser.page.evaluate(() => { // the status line: "disk: 3.6 MiB changed"
+    const [, n, unit] = /disk: ([\d.]+) (B|KiB|MiB) changed/.exec(document.querySelector('#stats').textContent) ?? [];
+    return n * { B: 1, KiB: 1024, MiB: 1 << 20 }[unit] || 0;
+  });
+  const start = await written();
+  await screen.run('(while :; do dd if=/dev/urandom of=/mnt/d.bin bs=4k count=75; sync; done) >/dev/null 2>&1 &'
+    + ' (while :; do dd if=/dev/urandom of=/mnt/junk bs=64k count=100 conv=fsync; rm /mnt/junk; done) >/dev/null 2>&1 &');
+  for (const end = Date.now() + 30000; (await written()) < start + (512 << 10);) {
+    assert.ok(Date.now() < end, 'the background writes did not reach the disk');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, Math.random() * 1000)); // each run dies at another point
+  await browser.kill();
+
+  // The same profile again: the page's overlay is in its IndexedDB.
+  browser = await openBrowser({ profile: browser.profile });
+  screen = new Screen(browser.page);
+  await browser.page.goto(`${base}/web/`);
+  await screen.waitForPrompt();
+  // Read-only from now on: the export is then the disk as the crash left it (but for the
+  // superblock's mount count and times).
+  const read = await screen.run(`mount -o remount,ro /mnt && cd /mnt && sha256sum ${names.join(' ')}; cd; dmesg | grep EXT2`);
+  for (const f of names) assert.match(read, new RegExp(`^${hash[f]}  ${f}$`, 'm'), `${f} after the crash`);
+  assert.doesNotMatch(read, /error/i, 'the kernel\'s ext2 complained');
+  const [download] = await Promise.all([browser.page.waitForEvent('download'), browser.page.click('#export')]);
+  const image = `${tmp}/disk.ext2`;
+  writeFileSync(image, readFileSync(await download.path()));
+
+  // ext2 has no journal: the writes in flight may leave the unsynced files' inodes, the bitmaps
+  // and the free counts wrong (seen: "Inode 16, i_blocks is 606, should be 542", "Block bitmap
+  // differences: -(4110--4412) +(5121--5376)", "Inode bitmap differences: +17"), so `e2fsck -fn`
+  // is not reliably clean: it exited 4 in 14 of 19 runs. What must hold: e2fsck says nothing about
+  // the synced files (their inodes, their blocks in the bitmap), repairs everything else (exit 0
+  // or 1, then a second check finds nothing), and the files read the same after the repair.
+  const fsck = (opts) => spawnSync('/usr/sbin/e2fsck', [opts, image], { encoding: 'utf8' });
+  const check = fsck('-fn');
+  t.diagnostic(`e2fsck -fn after the crash: exit ${check.status}\n${check.stdout}`);
+  const inodes = new Set([...check.stdout.matchAll(/\binode (\d+)|\((\d+)\)/gi)].map((m) => Number(m[1] ?? m[2]))
+    .concat(bitmapDifferences(check.stdout, 'Inode')));
+  const blocks = new Set(bitmapDifferences(check.stdout, 'Block'));
+  const debugfs = (cmd) => execFileSync('/usr/sbin/debugfs', ['-R', cmd, image], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 16 << 20 });
+  for (const f of names) {
+    assert.ok(!inodes.has(inode[f]), `e2fsck complains about ${f} (inode ${inode[f]})`);
+    assert.deepEqual(debugfs(`blocks /${f}`).toString().split(/\s+/).filter((b) => blocks.has(Number(b))), [], `${f}'s blocks in the bitmap`);
+  }
+  assert.ok(fsck('-fy').status <= 1, 'e2fsck -fy left errors');
+  assert.equal(fsck('-fn').status, 0, 'a check after the repair finds errors');
+  for (const f of names) assert.equal(createHash('sha256').update(debugfs(`cat /${f}`)).digest('hex'), hash[f], `${f} after e2fsck`);
+  assert.equal(await browser.page.locator('#error').isVisible(), false);
+  assert.equal(await screen.state(), 'running');
   assert.deepEqual(browser.errors, []);
 });
 
