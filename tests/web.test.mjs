@@ -225,6 +225,8 @@ test('in Chromium: nothing synced is lost when the browser is killed mid-write; 
   const hash = Object.fromEntries(names.map((f) => [f, new RegExp(`^([0-9a-f]{64})  ${f}$`, 'm').exec(sums)?.[1]]));
   const inode = Object.fromEntries(names.map((f) => [f, Number(new RegExp(`^\\s*(\\d+) ${f}$`, 'm').exec(sums)?.[1])]));
   assert.ok(names.every((f) => hash[f] && inode[f]), sums);
+  // After the sync the status line says the disk's changes are saved (no commit pending).
+  await browser.page.waitForFunction(() => /changed \(saved\)/.test(document.querySelector('#stats').textContent), null, { timeout: 10000 });
 
   // Then, in the background: one file rewritten over and over (blocks freed and allocated),
   // another written with fsync and deleted; the browser dies once their writes reach the disk.
