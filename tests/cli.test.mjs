@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { engines, guestDir, root, runCli } from './helpers.mjs';
 import { usage } from '../src/js/options.mjs';
 
@@ -39,6 +40,11 @@ moved.writeBigUInt64LE(0x1000n, ph + 0x18);
 writeFileSync(`${tmp}/outside.elf`, moved);
 
 writeFileSync(`${tmp}/odd.img`, Buffer.alloc(1000));
+// Kernel images of other architectures: only their headers' magic matters.
+const header = (at, magic) => { const b = Buffer.alloc(4096); b.write(magic, at, 'latin1'); return b; };
+writeFileSync(`${tmp}/arm64.img`, header(0x38, 'ARM\x64'));
+writeFileSync(`${tmp}/x86.img`, header(0x202, 'HdrS'));
+writeFileSync(`${tmp}/fail7.elf.gz`, gzipSync(readFileSync(`${tmp}/fail7.elf`)));
 writeFileSync(`${tmp}/big.cpio`, Buffer.alloc(20 << 20));
 
 const cases = [
@@ -46,7 +52,11 @@ const cases = [
   { name: 'flag without value', args: ['-kernel'], msg: /needs a value/ },
   { name: 'missing file', args: ['-bios', 'none', '-kernel', `${tmp}/nope.elf`], msg: /cannot open/ },
   { name: 'truncated ELF', args: ['-bios', 'none', '-kernel', `${tmp}/truncated.elf`], msg: /outside the file|truncated/ },
-  { name: 'foreign ELF', args: ['-bios', 'none', '-kernel', '/bin/true'], msg: /not RISC-V/ },
+  { name: 'foreign ELF', args: ['-bios', 'none', '-kernel', '/bin/true'], msg: /kernel: an? [^;]+ ELF; this machine emulates riscv64 only so far/ },
+  { name: 'an ARM64 kernel', args: ['-kernel', `${tmp}/arm64.img`], msg: /kernel: an ARM64 \(AArch64\) Linux Image; this machine emulates riscv64 only so far/ },
+  { name: 'an x86 kernel', args: ['-kernel', `${tmp}/x86.img`], msg: /kernel: an x86-64 bzImage; this machine emulates riscv64 only/ },
+  { name: '-arch aarch64', args: ['-arch', 'aarch64', '-kernel', `${tmp}/fail7.elf`], msg: /-arch aarch64: not emulated yet \(only riscv64\)/ },
+  { name: 'bad -arch', args: ['-arch', 'mips', '-kernel', `${tmp}/fail7.elf`], msg: /bad -arch value 'mips' \(riscv64, aarch64 or x86_64\)/ },
   { name: 'segment outside RAM', args: ['-bios', 'none', '-kernel', `${tmp}/outside.elf`], msg: /does not fit in RAM/ },
   { name: 'bad -m', args: ['-m', 'lots', '-kernel', `${tmp}/fail7.elf`], msg: /bad -m value/ },
   { name: 'bad -smp', args: ['-smp', '9', '-kernel', `${tmp}/fail7.elf`], msg: /bad -smp value/ },
@@ -81,6 +91,10 @@ const cases = [
 for (const engine of Object.keys(engines)) {
   test(`${engine}: tohost failure n exits with status n (QEMU's -M virt accepted)`, async () => {
     const r = await runCli(engine, ['-M', 'virt', '-bios', 'none', '-kernel', `${tmp}/fail7.elf`]);
+    assert.equal(r.code, 7, r.stderr);
+  });
+  test(`${engine}: a gzip-compressed kernel is unpacked on the host (as a vmlinuz)`, async () => {
+    const r = await runCli(engine, ['-bios', 'none', '-kernel', `${tmp}/fail7.elf.gz`]);
     assert.equal(r.code, 7, r.stderr);
   });
   test(`${engine}: input piped in before the machine runs is taken (yes | wvm ...)`, async () => {

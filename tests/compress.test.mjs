@@ -2,17 +2,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { deflateRaw, gunzipInitrd, inflate } from '../src/js/compress.mjs';
+import { deflateRaw, gunzipImage, inflate } from '../src/js/compress.mjs';
 
 test('a gzip initrd is unpacked only when the one member is the whole file', async () => {
   const cpio = Buffer.from('070701'.repeat(4000)), gz = gzipSync(cpio), tail = Buffer.alloc(512, 7);
-  assert.deepEqual(Buffer.from(await gunzipInitrd(gz)), cpio);
+  assert.deepEqual(Buffer.from(await gunzipImage(gz)), cpio);
   const appended = Buffer.concat([gz, tail]); // gzip + an uncompressed archive: the kernel needs both
-  assert.equal(await gunzipInitrd(appended), appended);
+  assert.equal(await gunzipImage(appended), appended);
   const damaged = Buffer.from(gz);
   damaged[damaged.length >> 1] ^= 0xff;
-  assert.equal(await gunzipInitrd(damaged), damaged);
-  assert.equal(await gunzipInitrd(cpio), cpio); // not gzip
+  assert.equal(await gunzipImage(damaged), damaged);
+  assert.equal(await gunzipImage(cpio), cpio); // not gzip
 });
 
 test('deflateRaw in parallel pieces is one stream that inflates back', async () => {

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli/gdb_server.h"
-#include "cli/initrd.h"
+#include "cli/gunzip.h"
 #include "cli/monitor.h"
 #include "cli/net_posix.h"
 #include "cli/options.h"
@@ -70,12 +70,13 @@ static void load(wvm_machine *m, loader fn, const char *path)
     free(data);
 }
 
-/* Load the initrd at `path`, unpacked on the host if it is gzip. */
-static void load_initrd(wvm_machine *m, const char *path, size_t ram_bytes)
+/* Load the kernel or initrd at `path` with `fn`, unpacked on the host if it
+ * is gzip (at most `ram_bytes` unpacked). */
+static void load_unpacked(wvm_machine *m, loader fn, const char *path, size_t ram_bytes)
 {
     size_t len, unpacked_len;
-    uint8_t *data = read_file(path, &len), *unpacked = gunzip_initrd(data, len, ram_bytes, &unpacked_len);
-    if (wvm_load_initrd(m, unpacked ? unpacked : data, unpacked ? unpacked_len : len) != 0)
+    uint8_t *data = read_file(path, &len), *unpacked = gunzip_image(data, len, ram_bytes, &unpacked_len);
+    if (fn(m, unpacked ? unpacked : data, unpacked ? unpacked_len : len) != 0)
         die("%s", wvm_last_error());
     free(unpacked);
     free(data);
@@ -261,9 +262,9 @@ static wvm_machine *start_machine(const cli_options *o, blk_backend **disks)
     wvm_machine *m = create_machine(o, o->mem_mib, o->smp, o->bios);
     if (o->bios == WVM_BIOS_FILE)
         load(m, wvm_load_bios, o->bios_file);
-    load(m, wvm_load_kernel, o->kernel);
+    load_unpacked(m, wvm_load_kernel, o->kernel, (size_t)o->mem_mib << 20);
     if (o->initrd)
-        load_initrd(m, o->initrd, (size_t)o->mem_mib << 20);
+        load_unpacked(m, wvm_load_initrd, o->initrd, (size_t)o->mem_mib << 20);
     if (wvm_set_cmdline(m, o->append) != 0)
         die("%s", wvm_last_error());
     for (int i = 0; i < o->ndrives; i++)

@@ -36,6 +36,8 @@ const char cli_usage[] =
     "                    to 4); the guest mounts it with mount -t 9p -o\n"
     "                    trans=virtio,version=9p2000.L TAG /mnt/TAG. Paths never\n"
     "                    leave DIR; readonly=on refuses every change\n"
+    "  -arch riscv64     the guest architecture (default: read from the kernel image's\n"
+    "                    header; aarch64 and x86_64 are not emulated yet)\n"
     "  -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)\n"
     "  -nographic        console on stdio (the default)\n"
     "  -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,\n"
@@ -72,7 +74,7 @@ static int valued_flag(const char *a)
 {
     static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive",
                                          "-M", "-machine", "-jit", "-jit-threshold", "-icount", "-rtc",
-                                         "-incoming", "-gdb", "-nic", "-netdev", "-device", "-virtfs"};
+                                         "-incoming", "-gdb", "-nic", "-netdev", "-device", "-virtfs", "-arch"};
     for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
         if (!strcmp(a, valued[k]))
             return 1;
@@ -522,6 +524,11 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
             if (strncmp(v, "file:", 5) || !v[5])
                 return fail(err, n, "bad -incoming '%s' (only file:PATH)", v);
             o->incoming = v + 5;
+        } else if (!strcmp(a, "-arch")) {
+            if (!strcmp(v, "aarch64") || !strcmp(v, "x86_64"))
+                return fail(err, n, "-arch %s: not emulated yet (only riscv64)", v);
+            if (strcmp(v, "riscv64"))
+                return fail(err, n, "bad -arch value '%s' (riscv64, aarch64 or x86_64)", v);
         } else if (!strcmp(a, "-virtfs")) {
             if (o->nshares == CLI_MAX_SHARES)
                 return fail(err, n, "too many -virtfs options (at most %s)", "4");

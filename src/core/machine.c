@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "boot/elf.h"
+#include "boot/image_arch.h"
 #include "boot/virt_fdt.h"
 #include "boot/sbi.h"
 #include "core/gdbstub.h"
@@ -285,11 +286,20 @@ int wvm_load_bios(wvm_machine *m, const uint8_t *data, size_t len)
     return 0;
 }
 
+int wvm_image_arch(const uint8_t *data, size_t len) { return image_arch(data, len, NULL); }
+
 int wvm_load_kernel(wvm_machine *m, const uint8_t *data, size_t len)
 {
+    static const char *const names[] = {"", "a RISC-V 64", "an ARM64 (AArch64)", "an x86-64", "a 32-bit or other machine's"};
     char err[200];
+    const char *what;
+    int arch = image_arch(data, len, &what);
     if (len == 0)
         return wvm_fail("kernel: the file is empty");
+    if (!strcmp(what, "gzip data"))
+        return wvm_fail("kernel: the image is gzip-compressed (a vmlinuz?): unpack it with gunzip first");
+    if (arch != WVM_ARCH_UNKNOWN && arch != WVM_ARCH_RISCV64)
+        return wvm_fail("kernel: %s %s; this machine emulates riscv64 only so far", names[arch], what);
     if (elf_is_elf(data, len)) {
         elf_info info;
         if (elf_load(&m->pm, data, len, &info, err, sizeof(err)) != 0)

@@ -23,6 +23,21 @@ enum wvm_bios {
     WVM_BIOS_BUILTIN = 2  /* S-mode kernel with the built-in SBI */
 };
 
+/* Guest architectures (of an image: wvm_image_arch). Only riscv64 machines
+ * exist so far. */
+enum wvm_arch {
+    WVM_ARCH_UNKNOWN = 0, /* no header says (a raw binary) */
+    WVM_ARCH_RISCV64 = 1,
+    WVM_ARCH_AARCH64 = 2,
+    WVM_ARCH_X86_64 = 3,
+    WVM_ARCH_OTHER = 4    /* an ELF of another machine, or not 64-bit */
+};
+
+/* The architecture (enum wvm_arch) a kernel or program image of `len` bytes
+ * is built for, from its ELF header or Linux boot image magic; what `-arch`
+ * defaults to. */
+int wvm_image_arch(const uint8_t *data, size_t len);
+
 /* The last error message of this thread (one line, no newline). */
 const char *wvm_last_error(void);
 
@@ -43,8 +58,9 @@ int wvm_load_bios(wvm_machine *m, const uint8_t *data, size_t len);
 /* Load the kernel image `data` (len bytes): an ELF64 RISC-V executable
  * (at its physical addresses) or a raw image (at 0x8020_0000 with firmware,
  * 0x8000_0000 without). Returns 0, or -1 with wvm_last_error set
- * (truncated/malformed ELF, wrong machine, does not fit in RAM). Load the
- * kernel before the initrd. */
+ * (truncated/malformed ELF, an image of another architecture or a
+ * compressed one (gunzip it on the host first), does not fit in RAM). Load
+ * the kernel before the initrd. */
 int wvm_load_kernel(wvm_machine *m, const uint8_t *data, size_t len);
 
 /* Load an initial RAM disk above the kernel (as QEMU places it) and

@@ -30,7 +30,7 @@ async function main() {
   const jit = o.jit === 'off' ? false : { threshold: o.jitThreshold, worker: o.jit === 'on' };
   const options = { mem: o.mem, smp: o.smp, bios, kernel, initrd, append: o.append, disks, jit,
     icount: o.icount ?? undefined, rtc: o.rtc ?? undefined, net: o.net ?? undefined,
-    shares: o.shares };
+    shares: o.shares, arch: o.arch ?? undefined };
   let machine, instret = 0n, quit = false;
   const monitor = new Monitor((s) => process.stdout.write(s), () => machine, () => { quit = true; machine?.stop(); });
   const tty = process.stdin.isTTY;

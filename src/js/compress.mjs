@@ -44,15 +44,16 @@ export async function inflate(bytes, format) {
 }
 
 /**
- * An initrd as the guest's kernel would unpack it: one gzip member (magic 1f 8b) that is the
+ * A kernel or initrd image unpacked on the host when it is one gzip member (magic 1f 8b) that is the
  * whole file decompressed; anything else as it is (the kernel unpacks it then), including
  * gzip followed by more archives, which node:zlib would silently cut off: the member's
  * trailer (ISIZE, RFC 1952 2.3.1) must end the file and match the unpacked length.
- * Unpacking here spares the guest its gunzip (about half of the default guest's boot).
+ * Unpacking here spares the guest its gunzip (about half of the default guest's boot) and
+ * lets a compressed kernel (Debian's vmlinuz) boot as QEMU's -kernel takes it.
  * @param {Uint8Array} bytes
  * @returns {Promise<Uint8Array>}
  */
-export async function gunzipInitrd(bytes) {
+export async function gunzipImage(bytes) {
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   const isize = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true);
   try {

@@ -3,11 +3,11 @@
 // Web Worker), forwards console bytes both ways, and serves virtio-blk
 // requests from JavaScript disk backends.
 import { Bios, Status, loadCore } from './core.mjs';
-import { gunzipInitrd } from './compress.mjs';
+import { gunzipImage } from './compress.mjs';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.mjs';
 import { decodeHost, encodeHost } from './snapshot-host.mjs';
 import { Jit } from '../../wasm-jit/jit.mjs';
-import { parseHostfwd, parseMac } from './options.mjs';
+import { checkArch, parseHostfwd, parseMac } from './options.mjs';
 import { UserNet } from './usernet.mjs';
 
 /**
@@ -33,6 +33,9 @@ import { UserNet } from './usernet.mjs';
  * @property {Uint8Array} kernel       ELF or raw kernel image
  * @property {Uint8Array} [initrd]     initial RAM disk; Machine.create unpacks a gzip one on the host
  * @property {string} [append='']      kernel command line
+ * @property {'riscv64'} [arch]        the guest architecture (as -arch); default: what the kernel
+ *   image's header says. Only riscv64 is emulated so far: another throws, and so does a kernel
+ *   built for another architecture
  * @property {DiskBackend[]} [disks]   virtio-blk disks, in slot order
  * @property {number} [sliceMs=10]     host time per run slice (ms) before yielding to the event loop
  * @property {boolean|{threshold?: number, worker?: boolean, maxFunctions?: number}} [jit=true]
@@ -175,9 +178,10 @@ export class Machine extends EventTarget {
    * @throws Error with the core's one-line message for bad options or images
    */
   static async create(opts, coreOpts) {
-    const initrd = opts?.initrd instanceof Uint8Array ? await gunzipInitrd(opts.initrd) : opts?.initrd;
+    const unpack = (bytes) => (bytes instanceof Uint8Array ? gunzipImage(bytes) : bytes);
+    const [kernel, initrd] = await Promise.all([unpack(opts?.kernel), unpack(opts?.initrd)]);
     const sockets = await netSockets(opts?.net), shares = await openShares(opts?.shares);
-    return new Machine(await loadCore(coreOpts), { ...opts, initrd, shares }, null, sockets).#listen();
+    return new Machine(await loadCore(coreOpts), { ...opts, kernel, initrd, shares }, null, sockets).#listen();
   }
 
   // Listen for the hostfwd rules; a machine that cannot is stopped. Returns this.
@@ -242,6 +246,7 @@ export class Machine extends EventTarget {
     if (!restored && !(opts?.kernel instanceof Uint8Array)) throw new Error('a kernel image (Uint8Array) is required');
     this.#core = core;
     this.#opts = { mem: 256, smp: 1, bios: 'builtin', append: '', disks: [], sliceMs: 10, jit: true, ...opts };
+    if (this.#opts.arch !== undefined) checkArch(this.#opts.arch);
     const bios = this.#opts.bios instanceof Uint8Array ? Bios.file : Bios[this.#opts.bios];
     if (bios === undefined) throw new Error(`unknown bios '${this.#opts.bios}'`);
     this.#disks = this.#opts.disks;

@@ -28,6 +28,8 @@ export const usage = `usage: wvm [options]
                     to 4); the guest mounts it with mount -t 9p -o
                     trans=virtio,version=9p2000.L TAG /mnt/TAG. Paths never
                     leave DIR; readonly=on refuses every change
+  -arch riscv64     the guest architecture (default: read from the kernel image's
+                    header; aarch64 and x86_64 are not emulated yet)
   -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)
   -nographic        console on stdio (the default)
   -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,
@@ -201,6 +203,18 @@ function parseRtc(v) {
   return rtc;
 }
 
+/**
+ * A guest architecture name (-arch, Machine's `arch`) checked: only riscv64 is emulated so far.
+ * @param {string} v
+ * @returns {string} v
+ * @throws UsageError for aarch64 and x86_64 (not yet) and anything else
+ */
+export function checkArch(v) {
+  if (v === 'aarch64' || v === 'x86_64') throw new UsageError(`-arch ${v}: not emulated yet (only riscv64)`);
+  if (v !== 'riscv64') throw new UsageError(`bad -arch value '${v}' (riscv64, aarch64 or x86_64)`);
+  return v;
+}
+
 /** A -virtfs value (QEMU's local driver with security_model=none) as {path, tag, readonly}. */
 function parseVirtfs(spec) {
   const [driver, ...kvs] = spec.split(',');
@@ -236,15 +250,15 @@ function parseVirtfs(spec) {
  *            rtc:{base:string, clock:'host'|'vm'}|null, incoming:string|null,
  *            gdb:{host:string, port:number, spec:string}|null, gdbWait:boolean,
  *            net:{hostfwd:{hostAddr:string, hostPort:number, guestPort:number}[], mac:string}|null,
- *            shares:{path:string, tag:string, readonly:boolean}[]}}
+ *            shares:{path:string, tag:string, readonly:boolean}[], arch:string|null}}
  * @throws UsageError
  */
 export function parseArgs(argv) {
   const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 10000, icount: null, rtc: null, incoming: null,
-    gdb: null, gdbWait: false, net: null, shares: [] };
+    gdb: null, gdbWait: false, net: null, shares: [], arch: null };
   const netArgs = [];
   const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine', '-jit', '-jit-threshold',
-    '-icount', '-rtc', '-incoming', '-gdb', '-nic', '-netdev', '-device', '-virtfs']);
+    '-icount', '-rtc', '-incoming', '-gdb', '-nic', '-netdev', '-device', '-virtfs', '-arch']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { o.help = true; continue; }
@@ -279,7 +293,8 @@ export function parseArgs(argv) {
     else if (a === '-incoming') {
       if (!v.startsWith('file:') || v.length === 5) throw new UsageError(`bad -incoming '${v}' (only file:PATH)`);
       o.incoming = v.slice(5);
-    } else if (a === '-virtfs') {
+    } else if (a === '-arch') o.arch = checkArch(v);
+    else if (a === '-virtfs') {
       if (o.shares.length === 4) throw new UsageError('too many -virtfs options (at most 4)');
       const s = parseVirtfs(v);
       if (o.shares.some((t) => t.tag === s.tag)) throw new UsageError(`-virtfs mount_tag '${s.tag}' is used twice`);

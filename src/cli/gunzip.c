@@ -1,10 +1,10 @@
-/* Unpacking a gzip initrd with zlib (cli/initrd.h). */
-#include "cli/initrd.h"
+/* Unpacking a gzip image with zlib (cli/gunzip.h). */
+#include "cli/gunzip.h"
 
 #include <stdlib.h>
 #include <zlib.h>
 
-uint8_t *gunzip_initrd(const uint8_t *in, size_t len, size_t max, size_t *out_len)
+uint8_t *gunzip_image(const uint8_t *in, size_t len, size_t max, size_t *out_len)
 {
     if (len < 18 || in[0] != 0x1f || in[1] != 0x8b)
         return NULL;
