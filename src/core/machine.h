@@ -4,6 +4,7 @@
 #define WVM_MACHINE_H
 
 #include "arch/riscv/hart.h"
+#include "board/riscv_virt_map.h"
 #include "core/wvm.h"
 #include "dev/clint.h"
 #include "dev/goldfish_rtc.h"
@@ -20,23 +21,8 @@
 #include "ir/debug.h"
 #include "mem/phys.h"
 
-#define VIRT_MROM_BASE 0x1000ull        /* boot ROM: fw_dynamic_info */
-#define VIRT_TEST_BASE 0x100000ull      /* sifive_test / syscon */
-#define VIRT_RTC_BASE 0x101000ull
-#define VIRT_UART_BASE 0x10000000ull
-#define VIRT_VIRTIO_BASE 0x10001000ull  /* slot n at + n * 0x1000, irq 1 + n */
-#define VIRT_VIRTIO_SLOTS 8
-#define VIRT_RAM_BASE 0x80000000ull
-#define VIRT_KERNEL_BASE 0x80200000ull  /* S-mode kernel when firmware is present */
-#define VIRT_UART_IRQ 10
-#define VIRT_RTC_IRQ 11
-#define VIRT_MAX_DISKS 4
 #define CONSOLE_BUF 65536
-#define VIRT_NET_SLOT (VIRT_MAX_DISKS + 2) /* after the console and rng */
 #define NET_TXQ_FRAMES 64                  /* guest frames waiting for the host */
-#define VIRT_SHARE_SLOT 7                  /* the first file share; more in the slots after */
-#define VIRT_MAX_SHARES 4
-#define VIRT_ALL_SLOTS (VIRT_SHARE_SLOT + VIRT_MAX_SHARES) /* == VIRT_FDT_VIRTIO_SLOTS */
 
 struct wvm_machine {
     phys_map pm;
@@ -129,9 +115,5 @@ int machine_virtio_slots(const wvm_machine *m);
 
 /* Set the thread's last-error message (printf-style). Returns -1. */
 int wvm_fail(const char *fmt, ...);
-
-/* Boot-time setup (boot/virt_boot.c): place the device tree, set the harts'
- * entry registers for m->bios. Returns 0 or -1 (wvm_last_error set). */
-int virt_boot(wvm_machine *m);
 
 #endif

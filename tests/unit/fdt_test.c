@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "boot/fdt.h"
-#include "boot/virt_fdt.h"
+#include "board/riscv_virt_fdt.h"
 
 static int passed, failed;
 

@@ -4,9 +4,9 @@
  * (OpenSBI firmware/fw_dynamic.S, struct fw_dynamic_info version 2). */
 #include <string.h>
 
+#include "board/riscv_virt.h"
+#include "board/riscv_virt_fdt.h"
 #include "boot/sbi.h"
-#include "boot/virt_fdt.h"
-#include "core/machine.h"
 
 #define FDT_MAX (64u << 10)
 #define FW_DYNAMIC_MAGIC 0x4942534full /* "OSBI" */
@@ -14,7 +14,7 @@
 /* The ISA string for the device tree: what the decoder implements. */
 static const char isa[] = "rv64imafdc_zicntr_zicsr_zifencei_zba_zbb_zbs_sstc";
 
-int virt_boot(wvm_machine *m)
+int riscv_virt_boot(wvm_machine *m)
 {
     static uint8_t dtb[FDT_MAX];
     uint64_t ram_end = VIRT_RAM_BASE + m->pm.ram_size;

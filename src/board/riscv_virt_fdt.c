@@ -1,7 +1,7 @@
 /* Device tree of the wvm virt machine. Addresses, sizes and interrupt
  * numbers follow QEMU's virt memory map; bindings are those named by each
  * node's compatible (Linux Documentation/devicetree/bindings). */
-#include "boot/virt_fdt.h"
+#include "board/riscv_virt_fdt.h"
 
 #include <inttypes.h>
 #include <stdio.h>
