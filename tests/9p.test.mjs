@@ -137,18 +137,23 @@ test('a snapshot keeps the 9P session: an open file reads on after restore', asy
 });
 
 for (const name of ['native', 'wasm']) {
-  test(`${name} CLI: -virtfs shares a directory; bad -virtfs options are refused`, async () => {
-    const share = mkdtempSync(`${top}/cli-`);
+  test(`${name} CLI: -virtfs and QEMU's -fsdev/-device virtio-9p-device share directories; bad options are refused`, async () => {
+    const share = mkdtempSync(`${top}/cli-`), second = mkdtempSync(`${top}/cli-ro-`);
     writeFileSync(`${share}/in.txt`, 'cli share\n');
+    writeFileSync(`${second}/ro.txt`, 'long form\n');
     const child = spawn(engines[name][0], [...engines[name].slice(1), '-kernel', `${img}/Image`, '-initrd',
       `${img}/initramfs.cpio.gz`, '-append', 'console=ttyS0',
-      '-virtfs', `local,path=${share},mount_tag=cli,security_model=none`], { stdio: 'pipe' });
+      '-virtfs', `local,path=${share},mount_tag=cli,security_model=none`,
+      '-fsdev', `local,id=f1,path=${second},security_model=none,readonly=on`, '-device', 'virtio-9p-device,fsdev=f1,mount_tag=ro2',
+      '-nic', 'none'], { stdio: 'pipe' });
     const cs = processSession(child, name);
     try {
       await cs.waitFor(PROMPT, { timeoutMs: 180000 });
       const r = await cs.run('cat /media/cli/in.txt && echo back > /media/cli/out.txt');
       assert.equal(r.output, 'cli share');
       assert.equal(readFileSync(`${share}/out.txt`, 'utf8'), 'back\n');
+      const ro2 = await cs.run('cat /media/ro2/ro.txt; touch /media/ro2/x');
+      assert.match(ro2.output, /^long form\n.*Read-only file system/s);
       cs.send("poweroff\n");
       assert.equal(await cs.exited, 0);
     } finally {
@@ -161,9 +166,16 @@ for (const name of ['native', 'wasm']) {
       ['local,mount_tag=t,security_model=none', /needs path=DIR/],
       ['local,path=/x,security_model=none', /needs mount_tag=TAG/],
       [`local,path=${top}/missing,mount_tag=t,security_model=none`, /missing/],
+      [['-fsdev', 'local,id=f0,path=/x,security_model=none'], /-fsdev 'f0' is not used: add -device virtio-9p-device/],
+      [['-device', 'virtio-9p-device,fsdev=f0,mount_tag=t'], /no -fsdev with id=f0/],
+      [['-fsdev', 'local,path=/x,security_model=none'], /-fsdev needs id=ID/],
+      [['-fsdev', 'local,id=f,path=/x,security_model=none,mount_tag=t'], /unknown -fsdev option 'mount_tag'/],
+      [['-virtfs', 'local,path=/x,mount_tag=a,security_model=none', '-virtfs', 'local,path=/y,mount_tag=a,security_model=none'],
+        /mount_tag 'a' is used twice/],
     ];
     for (const [spec, re] of bad) {
-      const c = spawn(engines[name][0], [...engines[name].slice(1), '-kernel', `${img}/Image`, '-virtfs', spec], { stdio: 'pipe' });
+      const args = Array.isArray(spec) ? spec : ['-virtfs', spec];
+      const c = spawn(engines[name][0], [...engines[name].slice(1), '-kernel', `${img}/Image`, ...args], { stdio: 'pipe' });
       let err = '';
       c.stderr.on('data', (d) => { err += d; });
       const code = await new Promise((resolve) => c.on('exit', resolve));

@@ -36,6 +36,9 @@ const char cli_usage[] =
     "                    to 4); the guest mounts it with mount -t 9p -o\n"
     "                    trans=virtio,version=9p2000.L TAG /mnt/TAG. Paths never\n"
     "                    leave DIR; readonly=on refuses every change\n"
+    "  -fsdev local,id=ID,path=DIR,security_model=none[,readonly=on]\n"
+    "  -device virtio-9p-device,fsdev=ID,mount_tag=TAG\n"
+    "                    the same in QEMU's long form\n"
     "  -arch riscv64     the guest architecture (default: read from the kernel image's\n"
     "                    header; aarch64 and x86_64 are not emulated yet)\n"
     "  -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)\n"
@@ -74,7 +77,7 @@ static int valued_flag(const char *a)
 {
     static const char *const valued[] = {"-m", "-smp", "-bios", "-kernel", "-initrd", "-append", "-drive",
                                          "-M", "-machine", "-jit", "-jit-threshold", "-icount", "-rtc",
-                                         "-incoming", "-gdb", "-nic", "-netdev", "-device", "-virtfs", "-arch"};
+                                         "-incoming", "-gdb", "-nic", "-netdev", "-device", "-virtfs", "-arch", "-fsdev"};
     for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
         if (!strcmp(a, valued[k]))
             return 1;
@@ -134,43 +137,119 @@ static int parse_drive(char *spec, cli_drive *d, char *err, size_t n)
     return 0;
 }
 
-/* A -virtfs value (QEMU's local driver with security_model=none). */
-static int parse_virtfs(char *spec, cli_share *s, char *err, size_t n)
+/* A -virtfs or -fsdev value (QEMU's local driver with security_model=none)
+ * into *s: -virtfs names its mount_tag, -fsdev its id (into *id), which a
+ * -device virtio-9p-device,fsdev=ID,mount_tag=TAG then uses. */
+static int parse_share(char *spec, const char *flag, cli_share *s, const char **id, char *err, size_t n)
 {
-    int model = 0;
+    int model = 0, fsdev = !strcmp(flag, "-fsdev");
+    char msg[96];
     memset(s, 0, sizeof(*s));
-    if (strncmp(spec, "local,", 6) && strcmp(spec, "local"))
-        return fail(err, n, "-virtfs '%s' is not supported (only local)", spec);
+    *id = NULL;
+    if (strncmp(spec, "local,", 6) && strcmp(spec, "local")) {
+        snprintf(msg, sizeof(msg), "%s '%%s' is not supported (only local)", flag);
+        return fail(err, n, msg, spec);
+    }
     char *rest = spec[5] ? spec + 6 : spec + 5;
     for (char *save = NULL, *kv = strtok_r(rest, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
         char *v = strchr(kv, '=');
+        snprintf(msg, sizeof(msg), "bad %s option '%%s' (expected key=value)", flag);
         if (!v)
-            return fail(err, n, "bad -virtfs option '%s' (expected key=value)", kv);
+            return fail(err, n, msg, kv);
         *v++ = 0;
         if (!strcmp(kv, "path"))
             s->path = v;
-        else if (!strcmp(kv, "mount_tag"))
+        else if (!strcmp(kv, "mount_tag") && !fsdev)
             s->tag = v;
         else if (!strcmp(kv, "id"))
-            continue;
+            *id = v;
         else if (!strcmp(kv, "security_model")) {
+            snprintf(msg, sizeof(msg), "%s security_model=%%s is not supported (only none)", flag);
             if (strcmp(v, "none"))
-                return fail(err, n, "-virtfs security_model=%s is not supported (only none)", v);
+                return fail(err, n, msg, v);
             model = 1;
         } else if (!strcmp(kv, "readonly")) {
+            snprintf(msg, sizeof(msg), "%s value '%%s' must be on or off", flag);
             if (strcmp(v, "on") && strcmp(v, "off"))
-                return fail(err, n, "-virtfs value '%s' must be on or off", v);
+                return fail(err, n, msg, v);
             s->readonly = !strcmp(v, "on");
         } else {
-            return fail(err, n, "unknown -virtfs option '%s'", kv);
+            snprintf(msg, sizeof(msg), "unknown %s option '%%s'", flag);
+            return fail(err, n, msg, kv);
         }
     }
     if (!s->path || !s->path[0])
-        return fail(err, n, "%s", "-virtfs needs path=DIR");
-    if (!s->tag || !s->tag[0] || strlen(s->tag) > 64)
-        return fail(err, n, "%s", "-virtfs needs mount_tag=TAG (1 to 64 characters)");
+        return fail(err, n, "%s needs path=DIR", flag);
+    if (fsdev ? !*id || !**id : !s->tag || !s->tag[0] || strlen(s->tag) > 64)
+        return fail(err, n, fsdev ? "%s needs id=ID" : "%s needs mount_tag=TAG (1 to 64 characters)", flag);
     if (!model)
-        return fail(err, n, "%s", "-virtfs needs security_model=none");
+        return fail(err, n, "%s needs security_model=none", flag);
+    return 0;
+}
+
+/* Whether a -device value is a virtio-9p-device (whose commas may already be NULs). */
+static int is_9p_device(const char *v)
+{
+    return !strncmp(v, "virtio-9p-device", 16) && (v[16] == ',' || !v[16]);
+}
+
+/* -device virtio-9p-device,fsdev=ID,mount_tag=TAG into *fsdev and *tag. */
+static int parse_9p_device(char *spec, const char **fsdev, const char **tag, char *err, size_t n)
+{
+    *fsdev = *tag = NULL;
+    char *save = NULL;
+    strtok_r(spec, ",", &save); /* the driver */
+    for (char *kv = strtok_r(NULL, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *v = strchr(kv, '=');
+        if (!v)
+            return fail(err, n, "bad -device virtio-9p-device option '%s' (expected key=value)", kv);
+        *v++ = 0;
+        if (!strcmp(kv, "fsdev"))
+            *fsdev = v;
+        else if (!strcmp(kv, "mount_tag"))
+            *tag = v;
+        else if (strcmp(kv, "id"))
+            return fail(err, n, "unknown -device virtio-9p-device option '%s' (fsdev, mount_tag)", kv);
+    }
+    if (!*fsdev || !*tag || !**tag || strlen(*tag) > 64)
+        return fail(err, n, "%s", "-device virtio-9p-device needs fsdev=ID and mount_tag=TAG (1 to 64 characters)");
+    return 0;
+}
+
+/* Add share `s` (-virtfs, or an -fsdev used by a -device) to o->shares. */
+static int add_share(cli_options *o, const cli_share *s, char *err, size_t n)
+{
+    if (o->nshares == CLI_MAX_SHARES)
+        return fail(err, n, "too many file shares (at most %s)", "4");
+    for (int i = 0; i < o->nshares; i++)
+        if (!strcmp(o->shares[i].tag, s->tag))
+            return fail(err, n, "mount_tag '%s' is used twice", s->tag);
+    o->shares[o->nshares++] = *s;
+    return 0;
+}
+
+/* The -fsdev and -device virtio-9p-device pairs, matched by id, into o->shares. */
+static int pair_fsdevs(cli_options *o, cli_share *fsdevs, const char **ids, int nfs, const char **devs, int ndev,
+                       char *err, size_t n)
+{
+    for (int d = 0; d < ndev; d++) {
+        const char *fsdev, *tag;
+        if (parse_9p_device((char *)devs[d], &fsdev, &tag, err, n))
+            return -1;
+        int f = 0;
+        while (f < nfs && strcmp(ids[f], fsdev))
+            f++;
+        if (f == nfs)
+            return fail(err, n, "-device virtio-9p-device: no -fsdev with id=%s", fsdev);
+        if (fsdevs[f].tag)
+            return fail(err, n, "-fsdev '%s' is used by two devices", fsdev);
+        fsdevs[f].tag = tag;
+        if (add_share(o, &fsdevs[f], err, n))
+            return -1;
+    }
+    for (int f = 0; f < nfs; f++)
+        if (!fsdevs[f].tag)
+            return fail(err, n, "-fsdev '%s' is not used: add -device virtio-9p-device,fsdev=ID,mount_tag=TAG", ids[f]);
     return 0;
 }
 
@@ -418,7 +497,8 @@ static int parse_net(int argc, char **argv, cli_options *o, char *err, size_t n)
     for (int i = 0; i < argc; i++) {
         if (!valued_flag(argv[i]))
             continue;
-        for (int k = 0; k < 3; k++)
+        int p9 = !strcmp(argv[i], "-device") && is_9p_device(argv[i + 1]); /* a file share's */
+        for (int k = 0; k < 3 && !p9; k++)
             if (!strcmp(argv[i], args[k].flag) && net_arg_add(&args[k], argv[i + 1], err, n))
                 return -1;
         i++; /* its value */
@@ -458,6 +538,9 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
     o->append = "";
     o->icount_shift = -1;
     o->icount_sleep = 1;
+    cli_share fsdevs[CLI_MAX_SHARES]; /* -fsdev, paired with -device virtio-9p-device by id */
+    const char *fsdev_ids[CLI_MAX_SHARES], *devs[CLI_MAX_SHARES];
+    int nfs = 0, ndev = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -518,7 +601,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
                 return -1;
         } else if (!strcmp(a, "-gdb")) {
             o->gdb = v;
-        } else if (!strcmp(a, "-nic") || !strcmp(a, "-netdev") || !strcmp(a, "-device")) {
+        } else if (!strcmp(a, "-nic") || !strcmp(a, "-netdev") || (!strcmp(a, "-device") && !is_9p_device(v))) {
             /* parse_net reads it after the other options, as options.mjs */
         } else if (!strcmp(a, "-incoming")) {
             if (strncmp(v, "file:", 5) || !v[5])
@@ -530,13 +613,20 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
             if (strcmp(v, "riscv64"))
                 return fail(err, n, "bad -arch value '%s' (riscv64, aarch64 or x86_64)", v);
         } else if (!strcmp(a, "-virtfs")) {
-            if (o->nshares == CLI_MAX_SHARES)
-                return fail(err, n, "too many -virtfs options (at most %s)", "4");
-            if (parse_virtfs(v, &o->shares[o->nshares++], err, n))
+            cli_share sh;
+            const char *id;
+            if (parse_share(v, a, &sh, &id, err, n) || add_share(o, &sh, err, n))
                 return -1;
-            for (int i = 0; i < o->nshares - 1; i++)
-                if (!strcmp(o->shares[i].tag, o->shares[o->nshares - 1].tag))
-                    return fail(err, n, "-virtfs mount_tag '%s' is used twice", o->shares[i].tag);
+        } else if (!strcmp(a, "-fsdev")) {
+            if (nfs == CLI_MAX_SHARES)
+                return fail(err, n, "too many -fsdev options (at most %s)", "4");
+            if (parse_share(v, a, &fsdevs[nfs], &fsdev_ids[nfs], err, n))
+                return -1;
+            nfs++;
+        } else if (!strcmp(a, "-device") && is_9p_device(v)) {
+            if (ndev == CLI_MAX_SHARES)
+                return fail(err, n, "too many virtio-9p-device options (at most %s)", "4");
+            devs[ndev++] = v;
         } else if (!strcmp(a, "-M") || !strcmp(a, "-machine")) {
             if (strcmp(v, "virt"))
                 return fail(err, n, "machine '%s' is not emulated (only 'virt')", v);
@@ -547,7 +637,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
                 return -1;
         }
     }
-    if (parse_net(argc, argv, o, err, n))
+    if (pair_fsdevs(o, fsdevs, fsdev_ids, nfs, devs, ndev, err, n) || parse_net(argc, argv, o, err, n))
         return -1;
     if (o->gdb_wait && !o->gdb)
         return fail(err, n, "%s", "-S needs -gdb or -s (the debugger starts the guest)");

@@ -28,6 +28,9 @@ export const usage = `usage: wvm [options]
                     to 4); the guest mounts it with mount -t 9p -o
                     trans=virtio,version=9p2000.L TAG /mnt/TAG. Paths never
                     leave DIR; readonly=on refuses every change
+  -fsdev local,id=ID,path=DIR,security_model=none[,readonly=on]
+  -device virtio-9p-device,fsdev=ID,mount_tag=TAG
+                    the same in QEMU's long form
   -arch riscv64     the guest architecture (default: read from the kernel image's
                     header; aarch64 and x86_64 are not emulated yet)
   -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)
@@ -215,31 +218,72 @@ export function checkArch(v) {
   return v;
 }
 
-/** A -virtfs value (QEMU's local driver with security_model=none) as {path, tag, readonly}. */
-function parseVirtfs(spec) {
-  const [driver, ...kvs] = spec.split(',');
-  if (driver !== 'local') throw new UsageError(`-virtfs '${spec}' is not supported (only local)`);
-  const s = { path: null, tag: null, readonly: false };
+/**
+ * A -virtfs or -fsdev value (QEMU's local driver with security_model=none) as {path, tag,
+ * readonly, id}: -virtfs names its mount_tag, -fsdev its id, which a
+ * -device virtio-9p-device,fsdev=ID,mount_tag=TAG then uses.
+ */
+function parseShare(spec, flag) {
+  const [driver, ...kvs] = spec.split(','), fsdev = flag === '-fsdev';
+  if (driver !== 'local') throw new UsageError(`${flag} '${spec}' is not supported (only local)`);
+  const s = { path: null, tag: null, readonly: false, id: null };
   let model = false;
   for (const kv of kvs) {
     const eq = kv.indexOf('=');
-    if (eq < 0) throw new UsageError(`bad -virtfs option '${kv}' (expected key=value)`);
+    if (eq < 0) throw new UsageError(`bad ${flag} option '${kv}' (expected key=value)`);
     const k = kv.slice(0, eq), v = kv.slice(eq + 1);
     if (k === 'path') s.path = v;
-    else if (k === 'mount_tag') s.tag = v;
-    else if (k === 'id') continue;
+    else if (k === 'mount_tag' && !fsdev) s.tag = v;
+    else if (k === 'id') s.id = v;
     else if (k === 'security_model') {
-      if (v !== 'none') throw new UsageError(`-virtfs security_model=${v} is not supported (only none)`);
+      if (v !== 'none') throw new UsageError(`${flag} security_model=${v} is not supported (only none)`);
       model = true;
     } else if (k === 'readonly') {
-      if (v !== 'on' && v !== 'off') throw new UsageError(`-virtfs value '${v}' must be on or off`);
+      if (v !== 'on' && v !== 'off') throw new UsageError(`${flag} value '${v}' must be on or off`);
       s.readonly = v === 'on';
-    } else throw new UsageError(`unknown -virtfs option '${k}'`);
+    } else throw new UsageError(`unknown ${flag} option '${k}'`);
   }
-  if (!s.path) throw new UsageError('-virtfs needs path=DIR');
-  if (!s.tag || new TextEncoder().encode(s.tag).length > 64) throw new UsageError('-virtfs needs mount_tag=TAG (1 to 64 characters)');
-  if (!model) throw new UsageError('-virtfs needs security_model=none');
+  if (!s.path) throw new UsageError(`${flag} needs path=DIR`);
+  if (fsdev ? !s.id : !s.tag || new TextEncoder().encode(s.tag).length > 64) {
+    throw new UsageError(fsdev ? `${flag} needs id=ID` : `${flag} needs mount_tag=TAG (1 to 64 characters)`);
+  }
+  if (!model) throw new UsageError(`${flag} needs security_model=none`);
   return s;
+}
+
+/** Whether a -device value is a virtio-9p-device. */
+const is9pDevice = (v) => v.split(',')[0] === 'virtio-9p-device';
+
+/** Add share `s` ({path, tag, readonly}) to o.shares. */
+function addShare(o, { path, tag, readonly }) {
+  if (o.shares.length === 4) throw new UsageError('too many file shares (at most 4)');
+  if (o.shares.some((t) => t.tag === tag)) throw new UsageError(`mount_tag '${tag}' is used twice`);
+  o.shares.push({ path, tag, readonly });
+}
+
+/** The -fsdev and -device virtio-9p-device pairs, matched by id, into o.shares. */
+function pairFsdevs(o, fsdevs, devices) {
+  for (const spec of devices) {
+    let fsdev = null, tag = null;
+    for (const kv of spec.split(',').slice(1)) {
+      const eq = kv.indexOf('=');
+      if (eq < 0) throw new UsageError(`bad -device virtio-9p-device option '${kv}' (expected key=value)`);
+      const k = kv.slice(0, eq), v = kv.slice(eq + 1);
+      if (k === 'fsdev') fsdev = v;
+      else if (k === 'mount_tag') tag = v;
+      else if (k !== 'id') throw new UsageError(`unknown -device virtio-9p-device option '${k}' (fsdev, mount_tag)`);
+    }
+    if (fsdev === null || !tag || new TextEncoder().encode(tag).length > 64) {
+      throw new UsageError('-device virtio-9p-device needs fsdev=ID and mount_tag=TAG (1 to 64 characters)');
+    }
+    const f = fsdevs.find((x) => x.id === fsdev);
+    if (!f) throw new UsageError(`-device virtio-9p-device: no -fsdev with id=${fsdev}`);
+    if (f.tag) throw new UsageError(`-fsdev '${fsdev}' is used by two devices`);
+    f.tag = tag;
+    addShare(o, f);
+  }
+  const unused = fsdevs.find((f) => !f.tag);
+  if (unused) throw new UsageError(`-fsdev '${unused.id}' is not used: add -device virtio-9p-device,fsdev=ID,mount_tag=TAG`);
 }
 
 /**
@@ -256,9 +300,9 @@ function parseVirtfs(spec) {
 export function parseArgs(argv) {
   const o = { mem: 256, smp: 1, bios: 'builtin', kernel: null, initrd: null, append: '', drives: [], help: false, stats: false, jit: 'on', jitThreshold: 10000, icount: null, rtc: null, incoming: null,
     gdb: null, gdbWait: false, net: null, shares: [], arch: null };
-  const netArgs = [];
+  const netArgs = [], fsdevs = [], devices9p = []; // -fsdev and -device virtio-9p-device, paired by id
   const valued = new Set(['-m', '-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-M', '-machine', '-jit', '-jit-threshold',
-    '-icount', '-rtc', '-incoming', '-gdb', '-nic', '-netdev', '-device', '-virtfs', '-arch']);
+    '-icount', '-rtc', '-incoming', '-gdb', '-nic', '-netdev', '-device', '-virtfs', '-arch', '-fsdev']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { o.help = true; continue; }
@@ -289,16 +333,18 @@ export function parseArgs(argv) {
     } else if (a === '-icount') o.icount = parseIcount(v);
     else if (a === '-rtc') o.rtc = parseRtc(v);
     else if (a === '-gdb') o.gdb = parseGdb(v);
-    else if (a === '-nic' || a === '-netdev' || a === '-device') netArgs.push([a, v]);
+    else if (a === '-device' && is9pDevice(v)) {
+      if (devices9p.length === 4) throw new UsageError('too many virtio-9p-device options (at most 4)');
+      devices9p.push(v);
+    } else if (a === '-nic' || a === '-netdev' || a === '-device') netArgs.push([a, v]);
     else if (a === '-incoming') {
       if (!v.startsWith('file:') || v.length === 5) throw new UsageError(`bad -incoming '${v}' (only file:PATH)`);
       o.incoming = v.slice(5);
     } else if (a === '-arch') o.arch = checkArch(v);
-    else if (a === '-virtfs') {
-      if (o.shares.length === 4) throw new UsageError('too many -virtfs options (at most 4)');
-      const s = parseVirtfs(v);
-      if (o.shares.some((t) => t.tag === s.tag)) throw new UsageError(`-virtfs mount_tag '${s.tag}' is used twice`);
-      o.shares.push(s);
+    else if (a === '-virtfs') addShare(o, parseShare(v, a));
+    else if (a === '-fsdev') {
+      if (fsdevs.length === 4) throw new UsageError('too many -fsdev options (at most 4)');
+      fsdevs.push(parseShare(v, a));
     } else if (a === '-M' || a === '-machine') {
       if (v !== 'virt') throw new UsageError(`machine '${v}' is not emulated (only 'virt')`);
     } else {
@@ -306,6 +352,7 @@ export function parseArgs(argv) {
       o.drives.push(parseDrive(v));
     }
   }
+  pairFsdevs(o, fsdevs, devices9p);
   parseNet(o, netArgs);
   if (o.gdbWait && !o.gdb) throw new UsageError('-S needs -gdb or -s (the debugger starts the guest)');
   if (!o.help && !o.kernel && !o.incoming) throw new UsageError('no -kernel given (try --help)');
