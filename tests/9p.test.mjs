@@ -78,6 +78,14 @@ test('the guest reads and changes a host directory', async () => {
   assert.equal(await ok('ls /media/host | cat; cat /media/host/late.txt'), 'hello.txt\nlate.txt\nlate');
 });
 
+test('a file unlinked while open: written, read and stat\'ed through its descriptor (host directory and memory)', async () => {
+  for (const tag of ['host', 'mem']) {
+    const out = await ok(`exec 3>/media/${tag}/gone 4</media/${tag}/gone; echo hello >&3; rm /media/${tag}/gone; `
+      + `echo more >&3; stat -L -c '%s %h' /proc/$$/fd/3; cat <&4; exec 3>&- 4<&-; ls /media/${tag} | grep -c gone || true`);
+    assert.equal(out, '11 0\nhello\nmore\n0', tag);
+  }
+});
+
 test('a 3 MiB file each way: the sha256 matches', async () => {
   const blob = randomBytes(3 << 20);
   writeFileSync(`${dir}/big.bin`, blob);

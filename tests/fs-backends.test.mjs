@@ -215,7 +215,12 @@ for (const [name, make] of Object.entries(backends)) {
     assert.equal(text(buf.subarray(0, fs.read(h, 0, buf))), 'datamore');
     fs.setattr('f', h, { size: 2 });
     assert.equal(text(buf.subarray(0, fs.read(h, 0, buf))), 'da');
+    const a = fs.fgetattr(h); // fstat: the unlinked file itself
+    assert.equal(a.size, 2);
+    assert.equal(a.nlink, 0);
+    assert.equal(a.mode & 0o170000, 0o100000);
     fs.close(h);
+    assert.throws(() => fs.fgetattr(h), code('EBADF'));
   });
 
   test(`${name}: hard links share the file`, () => {

@@ -522,7 +522,10 @@ static int op_getattr(p9_server *s, rd *in, wr *out)
 {
     FID(f, in);
     fs_attr a;
-    int err = s->fs->getattr(s->fs, f->path, &a);
+    /* An open file by its handle: it may be unlinked and still in use. */
+    int err = f->handle >= 0 && s->fs->fgetattr ? s->fs->fgetattr(s->fs, f->handle, &a) : -E_OPNOTSUPP;
+    if (err == -E_OPNOTSUPP)
+        err = s->fs->getattr(s->fs, f->path, &a);
     if (err)
         return err;
     put(out, 0x7ff, 8); /* P9_STATS_BASIC: mode .. blocks */

@@ -50,6 +50,10 @@ typedef struct fs_backend fs_backend;
 struct fs_backend {
     /* lstat `path` (no link followed) into `a`. 0 or -errno. */
     int (*getattr)(fs_backend *b, const char *path, fs_attr *a);
+    /* fstat an open handle (the file may have been renamed or unlinked since)
+     * into `a`. 0 or -errno; NULL or -EOPNOTSUPP: the server asks getattr
+     * by path instead. */
+    int (*fgetattr)(fs_backend *b, int64_t handle, fs_attr *a);
     /* Open the existing regular file `path` with FS_O_* `flags`; a symbolic
      * link is -ELOOP. 0 with *handle set (>= 0), or -errno. */
     int (*open)(fs_backend *b, const char *path, int flags, int64_t *handle);

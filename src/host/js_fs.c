@@ -13,7 +13,7 @@
 /* Operation numbers shared with src/js/fs-glue.mjs (FsOp). */
 enum {
     OP_GETATTR, OP_OPEN, OP_CREATE, OP_READ, OP_WRITE, OP_FSYNC, OP_CLOSE, OP_READDIR, OP_MKDIR,
-    OP_SYMLINK, OP_READLINK, OP_RENAME, OP_UNLINK, OP_LINK, OP_SETATTR, OP_STATFS, OP_DESTROY,
+    OP_SYMLINK, OP_READLINK, OP_RENAME, OP_UNLINK, OP_LINK, OP_SETATTR, OP_STATFS, OP_DESTROY, OP_FGETATTR,
 };
 
 EM_JS(double, js_fs_call, (int id, int op, const void *a, const void *b, double c, double d), {
@@ -22,15 +22,26 @@ EM_JS(double, js_fs_call, (int id, int op, const void *a, const void *b, double 
 
 #define CALL(b, op, a, p, c, d) js_fs_call((int)(intptr_t)(b)->opaque, op, a, p, c, d)
 
-static int fs_getattr(fs_backend *b, const char *path, fs_attr *a)
+/* The 14 numbers of a getattr/fgetattr reply as fs_attr. */
+static int attrs_of(int err, const double *v, fs_attr *a)
 {
-    double v[14];
-    int err = (int)CALL(b, OP_GETATTR, path, v, 0, 0);
     if (!err)
         *a = (fs_attr){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint64_t)v[3], (uint64_t)v[4],
                        (uint64_t)v[5], (uint64_t)v[6], (uint64_t)v[7], (int64_t)v[8], (int64_t)v[9],
                        (int64_t)v[10], (int64_t)v[11], (int64_t)v[12], (int64_t)v[13]};
     return err;
+}
+
+static int fs_getattr(fs_backend *b, const char *path, fs_attr *a)
+{
+    double v[14];
+    return attrs_of((int)CALL(b, OP_GETATTR, path, v, 0, 0), v, a);
+}
+
+static int fs_fgetattr(fs_backend *b, int64_t handle, fs_attr *a)
+{
+    double v[14];
+    return attrs_of((int)CALL(b, OP_FGETATTR, NULL, v, (double)handle, 0), v, a);
 }
 
 static int handle_of(double r, int64_t *handle)
@@ -126,7 +137,7 @@ EMSCRIPTEN_KEEPALIVE int wvm_add_js_share(wvm_machine *m, int id, const char *ta
     fs_backend *b = calloc(1, sizeof(*b));
     if (!b)
         return wvm_fail("out of memory for a file share");
-    *b = (fs_backend){fs_getattr, fs_open,   fs_create,  fs_read,   fs_write,   fs_fsync,
+    *b = (fs_backend){fs_getattr, fs_fgetattr, fs_open,   fs_create,  fs_read,   fs_write,   fs_fsync,
                       fs_close,   fs_readdir, fs_mkdir,  fs_symlink, fs_readlink, fs_rename,
                       fs_unlink,  fs_link,   fs_setattr, fs_stat_fs, fs_destroy, (void *)(intptr_t)id};
     return wvm_add_share(m, tag, b, readonly);

@@ -147,6 +147,8 @@ static int chmod_at(int dir, const char *name, mode_t mode)
 
 /* ---- fs_backend calls (their contracts are host/fs.h's) ---- */
 
+static void stat_to_attr(const struct stat *s, fs_attr *a);
+
 static int pf_getattr(fs_backend *b, const char *path, fs_attr *a)
 {
     pfs *p = b->opaque;
@@ -159,6 +161,24 @@ static int pf_getattr(fs_backend *b, const char *path, fs_attr *a)
     release(p, &w);
     if (r)
         return r;
+    stat_to_attr(&st, a);
+    return 0;
+}
+
+static int pf_fgetattr(fs_backend *b, int64_t handle, fs_attr *a)
+{
+    struct stat st;
+    (void)b;
+    int r = SYS(fstat((int)handle, &st));
+    if (!r)
+        stat_to_attr(&st, a);
+    return r;
+}
+
+/* struct stat as fs_attr. */
+static void stat_to_attr(const struct stat *s, fs_attr *a)
+{
+    struct stat st = *s;
     *a = (fs_attr){
         .mode = st.st_mode, .uid = st.st_uid, .gid = st.st_gid,
         .nlink = st.st_nlink, .rdev = st.st_rdev, .size = (uint64_t)st.st_size,
@@ -167,7 +187,6 @@ static int pf_getattr(fs_backend *b, const char *path, fs_attr *a)
         .mtime_sec = st.st_mtim.tv_sec, .mtime_nsec = st.st_mtim.tv_nsec,
         .ctime_sec = st.st_ctim.tv_sec, .ctime_nsec = st.st_ctim.tv_nsec,
     };
-    return 0;
 }
 
 /* Does FS_O_* `flags` modify the file (write access or truncation)? */
@@ -557,7 +576,7 @@ fs_backend *posix_fs_open(const char *dir, int readonly, char *err, size_t errle
         p->root = fd;
         p->readonly = readonly != 0;
         p->be = (fs_backend){
-            .getattr = pf_getattr, .open = pf_open, .create = pf_create, .read = pf_read,
+            .getattr = pf_getattr, .fgetattr = pf_fgetattr, .open = pf_open, .create = pf_create, .read = pf_read,
             .write = pf_write, .fsync = pf_fsync, .close = pf_close, .readdir = pf_readdir,
             .mkdir = pf_mkdir, .symlink = pf_symlink, .readlink = pf_readlink,
             .rename = pf_rename, .unlink = pf_unlink, .link = pf_link,

@@ -40,6 +40,8 @@ export const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFREG = 0o100000, S_IFLNK 
  * @typedef {object} FsBackend
  * @property {boolean} readonly
  * @property {(path: string) => FsAttr} getattr
+ * @property {(handle: number) => FsAttr} [fgetattr]  fstat an open handle (an unlinked file still in
+ *   use); without it the server asks getattr by path
  * @property {(path: string, flags: number) => number} open  an existing regular file (directory:
  *   EISDIR, symlink: ELOOP) with FS_O_* flags; returns a handle >= 0
  * @property {(path: string, flags: number, mode: number) => number} create  a new regular file

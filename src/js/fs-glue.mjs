@@ -8,7 +8,7 @@ import { linuxErrno } from './fs-common.mjs';
 
 // Operation numbers: the enum of src/host/js_fs.c, in order.
 const ops = ['getattr', 'open', 'create', 'read', 'write', 'fsync', 'close', 'readdir', 'mkdir', 'symlink',
-  'readlink', 'rename', 'unlink', 'link', 'setattr', 'statfs', 'destroy'];
+  'readlink', 'rename', 'unlink', 'link', 'setattr', 'statfs', 'destroy', 'fgetattr'];
 const SET = { MODE: 0x1, UID: 0x2, GID: 0x4, SIZE: 0x8, ATIME: 0x10, MTIME: 0x20, ATIME_SET: 0x80, MTIME_SET: 0x100 };
 const encoder = new TextEncoder();
 
@@ -43,8 +43,11 @@ export class FsShares {
   #str(p) { return this.mod.UTF8ToString(p); }
   #f64(p, n) { return new Float64Array(this.mod.HEAPU8.buffer, p, n); }
 
-  getattr(fs, path, out) {
-    const s = fs.getattr(this.#str(path));
+  getattr(fs, path, out) { this.#attrs(fs.getattr(this.#str(path)), out); }
+  // A backend without fgetattr: EOPNOTSUPP, and the server asks getattr by path.
+  fgetattr(fs, _a, out, handle) { return fs.fgetattr ? this.#attrs(fs.fgetattr(handle), out) : -95; }
+
+  #attrs(s, out) {
     this.#f64(out, 14).set([s.mode, s.uid, s.gid, s.nlink, s.rdev, s.size, s.blocks, s.ino,
       s.atimeSec, s.atimeNsec, s.mtimeSec, s.mtimeNsec, s.ctimeSec, s.ctimeNsec]);
   }

@@ -152,8 +152,11 @@ export class MemoryFs extends FsHelpers {
     return handle;
   }
 
-  getattr(path) {
-    const n = this.#lookup(path);
+  getattr(path) { return this.#attrs(this.#lookup(path)); }
+
+  fgetattr(handle) { return this.#attrs(this.#handle(handle).node); }
+
+  #attrs(n) {
     const size = n.target !== null ? utf8.encode(n.target).length : n.size;
     const [atimeSec, atimeNsec] = n.atime, [mtimeSec, mtimeNsec] = n.mtime, [ctimeSec, ctimeNsec] = n.ctime;
     return {

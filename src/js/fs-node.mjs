@@ -41,6 +41,17 @@ function seconds(t, keep) {
   return t[0] + t[1] / 1e9;
 }
 
+/** A BigInt fs.Stats as the backend's attributes (times in seconds and nanoseconds). */
+function attrs(st) {
+  const [atimeSec, atimeNsec] = secNsec(st.atimeNs), [mtimeSec, mtimeNsec] = secNsec(st.mtimeNs);
+  const [ctimeSec, ctimeNsec] = secNsec(st.ctimeNs);
+  return {
+    mode: Number(st.mode), uid: Number(st.uid), gid: Number(st.gid), nlink: Number(st.nlink),
+    rdev: Number(st.rdev), size: Number(st.size), blocks: Number(st.blocks), ino: Number(st.ino),
+    atimeSec, atimeNsec, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec,
+  };
+}
+
 /**
  * A host directory as a file system backend (see FsBackend in fs-common.mjs); handles are the
  * host's file descriptors (only those it opened are accepted: else EBADF). Errors are node:fs's
@@ -116,16 +127,9 @@ export class NodeDirFs extends FsHelpers {
     if (!st.isSymbolicLink() && (st.mode & 0o7777) !== (mode & HOST_MODE)) fs.chmodSync(p, mode & HOST_MODE);
   }
 
-  getattr(path) {
-    const st = fs.lstatSync(this.#host(path), { bigint: true });
-    const [atimeSec, atimeNsec] = secNsec(st.atimeNs), [mtimeSec, mtimeNsec] = secNsec(st.mtimeNs);
-    const [ctimeSec, ctimeNsec] = secNsec(st.ctimeNs);
-    return {
-      mode: Number(st.mode), uid: Number(st.uid), gid: Number(st.gid), nlink: Number(st.nlink),
-      rdev: Number(st.rdev), size: Number(st.size), blocks: Number(st.blocks), ino: Number(st.ino),
-      atimeSec, atimeNsec, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec,
-    };
-  }
+  getattr(path) { return attrs(fs.lstatSync(this.#host(path), { bigint: true })); }
+
+  fgetattr(handle) { return attrs(fs.fstatSync(this.#fd(handle), { bigint: true })); }
 
   open(path, flags) {
     const p = this.#host(path);
