@@ -1,5 +1,5 @@
-# Debian source packages for wvm's build scripts (examples/images/riscv64/build.sh:
-# busybox; scripts/lwip.sh: lwip). Source this file, then:
+# Debian source packages for wvm's build scripts (scripts/image-lib.sh, for the
+# guest image recipes: busybox; scripts/lwip.sh: lwip). Source this file, then:
 #   ver=$(deb_src_version PACKAGE LOGFILE)                # the newest version apt knows
 #   deb_src_unpack PACKAGE "$ver" DEST LOGFILE [OPTION...] # DEST/ = the unpacked source
 # `apt-get source` needs a deb-src entry: when apt knows no source for PACKAGE and
