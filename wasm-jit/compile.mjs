@@ -389,6 +389,46 @@ function divOp(c, a, d, signed, bits, rem) {
     m.if(t.eqz(gd()), rem ? ga() : k(-1), m.if(overflow, rem ? k(0) : ga(), op.call(t, ga(), gd()), ty), ty),
   ], ty);
 }
+/**
+ * Arm's NZCV (bits 31:28) of r[rs1] + r[rs2] or r[rs1] - r[rs2] in `bits`
+ * (32 or 64) bits, as the interpreter's nzcv_add (Arm ARM C6.2.4).
+ */
+function nzcvArith(bits, sub) {
+  return {
+    reads: R, writesRd: true,
+    emit: (c, o) => {
+      const { m } = c, t = bits === 64 ? m.i64 : m.i32;
+      const arg = (r) => (bits === 64 ? c.reg(r) : w(c, c.reg(r)));
+      const res = () => (bits === 64 ? c.get64(c.val) : w(c, c.get64(c.val)));
+      const top = (x) => (bits === 64 ? w(c, m.i64.shr_u(x, c.c64(63))) : m.i32.shr_u(x, c.c32(31)));
+      const r = sub ? t.sub(arg(o.rs1), arg(o.rs2)) : t.add(arg(o.rs1), arg(o.rs2));
+      const carry = sub ? t.ge_u(arg(o.rs1), arg(o.rs2)) : t.lt_u(res(), arg(o.rs1));
+      const ov = sub ? t.and(t.xor(arg(o.rs1), arg(o.rs2)), t.xor(arg(o.rs1), res()))
+        : t.and(t.xor(arg(o.rs1), res()), t.xor(arg(o.rs2), res()));
+      const flags = m.i32.or(m.i32.or(m.i32.shl(top(res()), c.c32(31)), m.i32.shl(t.eqz(res()), c.c32(30))),
+        m.i32.or(m.i32.shl(carry, c.c32(29)), m.i32.shl(top(ov), c.c32(28))));
+      return c.m.block(null, [m.local.set(c.val, bits === 64 ? r : m.i64.extend_u(r)), c.setReg(o.rd, m.i64.extend_u(flags))]);
+    },
+  };
+}
+/** N and Z of the result r[rs1] in `bits` bits, C = V = 0. */
+const nzcvLogic = (bits) => ri((c, a) => {
+  const { m } = c;
+  const x = bits === 64 ? a : m.i64.and(a, c.c64(0xffffffff));
+  return c.m.block(null, [m.local.set(c.val, x), m.i64.or(
+    m.i64.shl(m.i64.shr_u(c.get64(c.val), c.c64(bits - 1)), c.c64(31)),
+    m.i64.shl(bool(c, m.i64.eqz(c.get64(c.val))), c.c64(30)))], c.b.i64);
+});
+/** An i32 1 if Arm condition o.imm holds for the NZCV in r[o.rs1] (Arm ARM C1.2.4, table C1-1), else 0. */
+function condHolds(c, o) {
+  const { m } = c;
+  const flag = (bit) => m.i32.and(w(c, m.i64.shr_u(c.reg(o.rs1), c.c64(bit))), c.c32(1));
+  const N = () => flag(31), Z = () => flag(30), C = () => flag(29), V = () => flag(28);
+  const base = [Z, C, N, V, () => m.i32.and(C(), m.i32.eqz(Z())), () => m.i32.eq(N(), V()),
+    () => m.i32.and(m.i32.eq(N(), V()), m.i32.eqz(Z()))][o.imm >> 1];
+  if (!base) return c.c32(1); // AL, NV
+  return o.imm & 1 ? m.i32.eqz(base()) : base();
+}
 const div64 = (signed, rem) => rr((c, a, d) => divOp(c, a, d, signed, 64, rem));
 const div32 = (signed, rem) => rr((c, a, d) => sx32(c, divOp(c, w(c, a), w(c, d), signed, 32, rem)));
 const mulhu = (c, a, d) => c.m.call('mulhu', [a, d], c.b.i64);
@@ -549,6 +589,14 @@ const EMIT = {
   CPOPW: ri((c, a) => bool(c, c.m.i32.popcnt(w(c, a)))),
   SEXTB: ri((c, a) => c.m.i64.extend8_s(a)), SEXTH: ri((c, a) => c.m.i64.extend16_s(a)),
   ZEXTH: ri((c, a) => c.m.i64.and(a, c.c64(0xffff))), ORCB: ri((c, a) => orcb(c, a)), REV8: ri((c, a) => rev8(c, a)),
+  NZCV_ADD: nzcvArith(64, false), NZCV_ADDW: nzcvArith(32, false),
+  NZCV_SUB: nzcvArith(64, true), NZCV_SUBW: nzcvArith(32, true),
+  NZCV_LOGIC: nzcvLogic(64), NZCV_LOGICW: nzcvLogic(32),
+  COND: { reads: I, writesRd: true, emit: (c, o) => c.setReg(o.rd, bool(c, condHolds(c, o))) },
+  SEL: {
+    reads: ['rs1', 'rs2', 'aux'], writesRd: true,
+    emit: (c, o) => c.setReg(o.rd, c.m.select(c.m.i64.ne(c.reg(o.aux), c.c64(0)), c.reg(o.rs1), c.reg(o.rs2), c.b.i64)),
+  },
   MOVI: { reads: [], writesRd: true, emit: (c, o) => c.setReg(o.rd, c.c64(BigInt(o.aux) << 32n | BigInt(o.imm >>> 0))) },
   LB: load(1, (c, p) => c.m.i64.load8_s(0, 1, p), (c, v) => c.m.i64.extend8_s(v)),
   LH: load(2, (c, p) => c.m.i64.load16_s(0, 1, p), (c, v) => c.m.i64.extend16_s(v)),

@@ -19,7 +19,7 @@ int riscv_virt_boot(wvm_machine *m)
     static uint8_t dtb[FDT_MAX];
     uint64_t ram_end = VIRT_RAM_BASE + m->pm.ram_size;
     virt_fdt_config c = {
-        .nharts = m->nharts,
+        .nharts = m->ncpus,
         .ram_base = VIRT_RAM_BASE,
         .ram_size = m->pm.ram_size,
         .isa = isa,
@@ -45,10 +45,10 @@ int riscv_virt_boot(wvm_machine *m)
     }
     /* fw_dynamic_info: magic, version, next_addr, next_mode (1 = S), options, boot_hart */
     uint64_t info[6] = {FW_DYNAMIC_MAGIC, 2, m->kernel_entry, 1, 0, 0};
-    memcpy(m->mrom, info, sizeof(info));
+    memcpy(riscv_virt_of(m)->mrom, info, sizeof(info));
     uint64_t entry = m->bios == WVM_BIOS_FILE ? VIRT_RAM_BASE : m->kernel_entry;
-    for (int i = 0; i < m->nharts; i++) {
-        rv_hart *h = m->harts[i];
+    for (int i = 0; i < m->ncpus; i++) {
+        rv_hart *h = riscv_virt_of(m)->harts[i];
         h->cpu.pc = entry;
         h->cpu.r[10] = (uint64_t)i;
         h->cpu.r[11] = fdt;

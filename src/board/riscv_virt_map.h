@@ -4,20 +4,16 @@
 #ifndef WVM_RISCV_VIRT_MAP_H
 #define WVM_RISCV_VIRT_MAP_H
 
+#include "board/virtio_slots.h"
+
 #define VIRT_MROM_BASE 0x1000ull        /* boot ROM: fw_dynamic_info */
 #define VIRT_TEST_BASE 0x100000ull      /* sifive_test / syscon */
 #define VIRT_RTC_BASE 0x101000ull
 #define VIRT_UART_BASE 0x10000000ull
 #define VIRT_VIRTIO_BASE 0x10001000ull  /* slot n at + n * 0x1000, irq 1 + n */
-#define VIRT_VIRTIO_SLOTS 8
 #define VIRT_RAM_BASE 0x80000000ull
 #define VIRT_KERNEL_BASE 0x80200000ull  /* S-mode kernel when firmware is present */
 #define VIRT_UART_IRQ 10
 #define VIRT_RTC_IRQ 11
-#define VIRT_MAX_DISKS 4
-#define VIRT_NET_SLOT (VIRT_MAX_DISKS + 2) /* after the console and rng */
-#define VIRT_SHARE_SLOT 7                  /* the first file share; more in the slots after */
-#define VIRT_MAX_SHARES 4
-#define VIRT_ALL_SLOTS (VIRT_SHARE_SLOT + VIRT_MAX_SHARES) /* == VIRT_FDT_VIRTIO_SLOTS */
 
 #endif

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EM_RISCV 243
 #define PT_LOAD 1
 #define SHT_SYMTAB 2
 
@@ -62,7 +61,7 @@ static void find_symbols(const uint8_t *d, size_t len, elf_info *info)
     }
 }
 
-int elf_load(phys_map *pm, const uint8_t *d, size_t len, elf_info *info, char *err, size_t errlen)
+int elf_load(phys_map *pm, unsigned machine, const uint8_t *d, size_t len, elf_info *info, char *err, size_t errlen)
 {
     memset(info, 0, sizeof(*info));
     if (len < 64 || !elf_is_elf(d, len)) {
@@ -73,8 +72,8 @@ int elf_load(phys_map *pm, const uint8_t *d, size_t len, elf_info *info, char *e
         snprintf(err, errlen, "not a 64-bit little-endian ELF file");
         return -1;
     }
-    if (rd(d + 0x12, 2) != EM_RISCV) {
-        snprintf(err, errlen, "ELF machine is %u, not RISC-V (243)", (unsigned)rd(d + 0x12, 2));
+    if (rd(d + 0x12, 2) != machine) {
+        snprintf(err, errlen, "ELF machine is %u, not %u", (unsigned)rd(d + 0x12, 2), machine);
         return -1;
     }
     uint64_t phoff = rd(d + 0x20, 8), phentsize = rd(d + 0x36, 2), phnum = rd(d + 0x38, 2);

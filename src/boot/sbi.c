@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "core/machine.h"
+#include "board/riscv_virt.h"
 #include "mem/softmmu.h"
 
 enum {
@@ -32,11 +32,11 @@ static long long select_harts(wvm_machine *m, uint64_t mask, uint64_t base)
 {
     long long sel = 0;
     if (base == ~0ull)
-        return (1ll << m->nharts) - 1;
+        return (1ll << m->ncpus) - 1;
     for (int i = 0; i < 64; i++)
         if ((mask >> i) & 1) {
             uint64_t id = base + (uint64_t)i;
-            if (id >= (uint64_t)m->nharts)
+            if (id >= (uint64_t)m->ncpus)
                 return -1;
             sel |= 1ll << id;
         }
@@ -119,12 +119,12 @@ int sbi_call(rv_hart *h, void *opaque)
             x[10] = (uint64_t)SBI_ERR_INVALID_ADDRESS;
             return 1;
         }
-        for (int i = 0; i < m->nharts; i++)
+        for (int i = 0; i < m->ncpus; i++)
             if ((mask >> i) & 1) {
                 if (eid == 4)
-                    m->harts[i]->mip |= MIP_SSIP, m->harts[i]->cpu.exit_req = 1;
+                    riscv_virt_of(m)->harts[i]->mip |= MIP_SSIP, riscv_virt_of(m)->harts[i]->cpu.exit_req = 1;
                 else
-                    tlb_flush(&m->harts[i]->cpu);
+                    tlb_flush(&riscv_virt_of(m)->harts[i]->cpu);
             }
         x[10] = 0;
         return 1;
@@ -152,16 +152,16 @@ int sbi_call(rv_hart *h, void *opaque)
             err = SBI_ERR_INVALID_PARAM;
             break;
         }
-        for (int i = 0; i < m->nharts; i++)
+        for (int i = 0; i < m->ncpus; i++)
             if ((sel >> i) & 1) {
                 if (eid == EXT_IPI)
-                    m->harts[i]->mip |= MIP_SSIP, m->harts[i]->cpu.exit_req = 1;
+                    riscv_virt_of(m)->harts[i]->mip |= MIP_SSIP, riscv_virt_of(m)->harts[i]->cpu.exit_req = 1;
                 else if (fid != 0) /* fence.i needs nothing: code writes flush blocks */
-                    tlb_flush(&m->harts[i]->cpu);
+                    tlb_flush(&riscv_virt_of(m)->harts[i]->cpu);
             }
         break;
     case EXT_HSM: {
-        rv_hart *t = a0 < (uint64_t)m->nharts ? m->harts[a0] : NULL;
+        rv_hart *t = a0 < (uint64_t)m->ncpus ? riscv_virt_of(m)->harts[a0] : NULL;
         if (fid == 1) { /* hart_stop */
             h->stopped = 1;
             h->cpu.exit_req = 1;
@@ -227,17 +227,17 @@ int sbi_call(rv_hart *h, void *opaque)
 
 void sbi_attach(wvm_machine *m)
 {
-    for (int i = 0; i < m->nharts; i++) {
-        m->harts[i]->sbi_call = sbi_call;
-        m->harts[i]->sbi_opaque = m;
+    for (int i = 0; i < m->ncpus; i++) {
+        riscv_virt_of(m)->harts[i]->sbi_call = sbi_call;
+        riscv_virt_of(m)->harts[i]->sbi_opaque = m;
     }
 }
 
 void sbi_setup(wvm_machine *m, uint64_t entry, uint64_t fdt)
 {
     sbi_attach(m);
-    for (int i = 0; i < m->nharts; i++) {
-        rv_hart *h = m->harts[i];
+    for (int i = 0; i < m->ncpus; i++) {
+        rv_hart *h = riscv_virt_of(m)->harts[i];
         /* What OpenSBI leaves for the kernel: exceptions and S interrupts
          * delegated, counters visible, Sstc timer usable. */
         h->medeleg = 0xb1ff; /* causes 0-8, 12, 13, 15 */

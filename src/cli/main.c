@@ -70,15 +70,27 @@ static void load(wvm_machine *m, loader fn, const char *path)
     free(data);
 }
 
-/* Load the kernel or initrd at `path` with `fn`, unpacked on the host if it
- * is gzip (at most `ram_bytes` unpacked). */
+/* Read the kernel or initrd at `path`, unpacked on the host if it is gzip
+ * (at most `ram_bytes` unpacked); *len is its length in bytes. */
+static uint8_t *read_unpacked(const char *path, size_t ram_bytes, size_t *len)
+{
+    size_t packed_len;
+    uint8_t *data = read_file(path, &packed_len), *unpacked = gunzip_image(data, packed_len, ram_bytes, len);
+    if (!unpacked) {
+        *len = packed_len;
+        return data;
+    }
+    free(data);
+    return unpacked;
+}
+
+/* Load the kernel or initrd at `path` with `fn`, unpacked on the host. */
 static void load_unpacked(wvm_machine *m, loader fn, const char *path, size_t ram_bytes)
 {
-    size_t len, unpacked_len;
-    uint8_t *data = read_file(path, &len), *unpacked = gunzip_image(data, len, ram_bytes, &unpacked_len);
-    if (fn(m, unpacked ? unpacked : data, unpacked ? unpacked_len : len) != 0)
+    size_t len;
+    uint8_t *data = read_unpacked(path, ram_bytes, &len);
+    if (fn(m, data, len) != 0)
         die("%s", wvm_last_error());
-    free(unpacked);
     free(data);
 }
 
@@ -193,9 +205,9 @@ static int pump_stdin(wvm_machine *m, int *escape, int *eof)
 }
 
 /* Create a machine with `o`'s time settings; exits with a message on error. */
-static wvm_machine *create_machine(const cli_options *o, uint32_t mem_mib, int smp, int bios)
+static wvm_machine *create_machine(const cli_options *o, int arch, uint32_t mem_mib, int smp, int bios)
 {
-    wvm_machine *m = wvm_create(mem_mib, smp, bios);
+    wvm_machine *m = wvm_create(arch, mem_mib, smp, bios);
     if (!m || wvm_set_icount(m, o->icount_shift, o->icount_sleep) != 0)
         die("%s", wvm_last_error());
     if (o->rtc_base_set || o->rtc_clock_vm)
@@ -237,7 +249,7 @@ static wvm_machine *restore_machine(const cli_options *o, const char *path, blk_
         snprintf(err, sizeof(err), "'%s' was saved with %u file shares; give the same -virtfs options", path, info[7]);
         die("%s", err);
     }
-    wvm_machine *m = create_machine(o, info[0], (int)info[1], (int)info[2]);
+    wvm_machine *m = create_machine(o, WVM_ARCH_RISCV64, info[0], (int)info[1], (int)info[2]);
     for (int i = 0; i < o->ndrives; i++)
         if (wvm_add_disk(m, disks[i]) < 0)
             die("%s", wvm_last_error());
@@ -259,10 +271,15 @@ static wvm_machine *start_machine(const cli_options *o, blk_backend **disks)
 {
     if (!o->kernel)
         die("%s", "the guest rebooted: give -kernel to boot it again");
-    wvm_machine *m = create_machine(o, o->mem_mib, o->smp, o->bios);
+    size_t kernel_len;
+    uint8_t *kernel = read_unpacked(o->kernel, (size_t)o->mem_mib << 20, &kernel_len);
+    int arch = o->arch ? o->arch : wvm_image_arch(kernel, kernel_len);
+    wvm_machine *m = create_machine(o, arch == WVM_ARCH_AARCH64 ? arch : WVM_ARCH_RISCV64, o->mem_mib, o->smp, o->bios);
     if (o->bios == WVM_BIOS_FILE)
         load(m, wvm_load_bios, o->bios_file);
-    load_unpacked(m, wvm_load_kernel, o->kernel, (size_t)o->mem_mib << 20);
+    if (wvm_load_kernel(m, kernel, kernel_len) != 0)
+        die("%s", wvm_last_error());
+    free(kernel);
     if (o->initrd)
         load_unpacked(m, wvm_load_initrd, o->initrd, (size_t)o->mem_mib << 20);
     if (wvm_set_cmdline(m, o->append) != 0)

@@ -39,8 +39,8 @@ const char cli_usage[] =
     "  -fsdev local,id=ID,path=DIR,security_model=none[,readonly=on]\n"
     "  -device virtio-9p-device,fsdev=ID,mount_tag=TAG\n"
     "                    the same in QEMU's long form\n"
-    "  -arch riscv64     the guest architecture (default: read from the kernel image's\n"
-    "                    header; aarch64 and x86_64 are not emulated yet)\n"
+    "  -arch riscv64|aarch64  the guest architecture (default: read from the kernel\n"
+    "                    image's header; x86_64 is not emulated yet)\n"
     "  -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)\n"
     "  -nographic        console on stdio (the default)\n"
     "  -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,\n"
@@ -608,10 +608,11 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t n)
                 return fail(err, n, "bad -incoming '%s' (only file:PATH)", v);
             o->incoming = v + 5;
         } else if (!strcmp(a, "-arch")) {
-            if (!strcmp(v, "aarch64") || !strcmp(v, "x86_64"))
-                return fail(err, n, "-arch %s: not emulated yet (only riscv64)", v);
-            if (strcmp(v, "riscv64"))
+            if (!strcmp(v, "x86_64"))
+                return fail(err, n, "-arch %s: not emulated yet (riscv64 and aarch64 are)", v);
+            if (strcmp(v, "riscv64") && strcmp(v, "aarch64"))
                 return fail(err, n, "bad -arch value '%s' (riscv64, aarch64 or x86_64)", v);
+            o->arch = strcmp(v, "riscv64") ? WVM_ARCH_AARCH64 : WVM_ARCH_RISCV64;
         } else if (!strcmp(a, "-virtfs")) {
             cli_share sh;
             const char *id;

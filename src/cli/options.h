@@ -34,6 +34,7 @@ typedef struct cli_options {
     int bios;              /* enum wvm_bios */
     const char *bios_file; /* for WVM_BIOS_FILE */
     const char *kernel, *initrd, *append;
+    int arch;                      /* enum wvm_arch; 0: from the kernel image's header */
     cli_drive drives[CLI_MAX_DRIVES];
     int ndrives;
     int help;

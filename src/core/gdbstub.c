@@ -134,7 +134,7 @@ static void put_hex(char *buf, size_t *len, size_t cap, const uint8_t *p, size_t
     }
 }
 
-static rv_hart *hart_of(wvm_machine *m, int i) { return m->harts[i >= 0 && i < m->nharts ? i : 0]; }
+static rv_hart *hart_of(wvm_machine *m, int i) { return (rv_hart *)m->cpus[i >= 0 && i < m->ncpus ? i : 0]; }
 
 /* Copy `len` bytes of guest-virtual memory of hart h at `va` (as the hart
  * sees it now, without setting accessed/dirty bits or trapping) to or from
@@ -176,9 +176,9 @@ static void update_debug_mode(wvm_machine *m)
     } else {
         m->cache.jit.threshold = g->jit_threshold;
     }
-    for (int i = 0; i < m->nharts; i++) {
-        m->harts[i]->cpu.block_insns_max = on ? 1 : 0;
-        m->harts[i]->cpu.debug = on ? &m->debug : NULL;
+    for (int i = 0; i < m->ncpus; i++) {
+        m->cpus[i]->block_insns_max = on ? 1 : 0;
+        m->cpus[i]->debug = on ? &m->debug : NULL;
     }
     ir_cache_flush(&m->cache);
 }
@@ -192,14 +192,15 @@ static void stop(wvm_machine *m, rv_hart *h, int signal, const char *extra)
     g->stepping = 0;
     g->g_hart = (int)h->mhartid;
     snprintf(g->stop_reply, sizeof(g->stop_reply), "T%02xthread:%x;%s", signal, (unsigned)h->mhartid + 1, extra);
-    for (int i = 0; i < m->nharts; i++)
-        m->harts[i]->cpu.exit_req = 2; /* the other harts stop at their next block boundary */
+    for (int i = 0; i < m->ncpus; i++)
+        m->cpus[i]->exit_req = 2; /* the other harts stop at their next block boundary */
     if (g->connected)
         reply_str(g, g->stop_reply);
 }
 
-int64_t gdb_run_hart(wvm_machine *m, rv_hart *h, int64_t budget)
+int64_t gdb_run_cpu(wvm_machine *m, ir_cpu *cpu, int64_t budget)
 {
+    rv_hart *h = (rv_hart *)cpu;
     gdb_stub *g = m->gdb;
     int64_t done = 0;
     if (g->stepping && (int)h->mhartid != g->step_hart)
@@ -250,9 +251,9 @@ static void resume(wvm_machine *m, const char *args, int step)
     g->stepping = step;
     g->step_hart = hart_of(m, h)->mhartid;
     update_debug_mode(m);
-    for (int i = 0; i < m->nharts; i++)
-        if (m->harts[i]->cpu.exit_req == 2 && !m->halted)
-            m->harts[i]->cpu.exit_req = 0;
+    for (int i = 0; i < m->ncpus; i++)
+        if (m->cpus[i]->exit_req == 2 && !m->halted)
+            m->cpus[i]->exit_req = 0;
     g->stopped = 0;
 }
 
@@ -272,8 +273,8 @@ static void breakpoint(wvm_machine *m, const char *p, int insert)
         static const int kinds[] = {0, 0, IR_WATCH_WRITE, IR_WATCH_READ, IR_WATCH_READ | IR_WATCH_WRITE};
         rc = insert ? ir_debug_add_watchpoint(&m->debug, addr, kind, kinds[type])
                     : ir_debug_remove_watchpoint(&m->debug, addr, kind, kinds[type]);
-        for (int i = 0; i < m->nharts; i++)
-            tlb_flush(&m->harts[i]->cpu);
+        for (int i = 0; i < m->ncpus; i++)
+            tlb_flush(m->cpus[i]);
     } else {
         reply_str(g, "");
         return;
@@ -322,7 +323,7 @@ static void query(wvm_machine *m, const char *p)
     } else if (!strcmp(p, "qfThreadInfo")) {
         size_t n = 1;
         buf[0] = 'm';
-        for (int i = 0; i < m->nharts; i++)
+        for (int i = 0; i < m->ncpus; i++)
             n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%x", i ? "," : "", i + 1);
         reply(g, buf, n);
     } else if (!strcmp(p, "qsThreadInfo")) {
@@ -356,7 +357,7 @@ static int thread_of(wvm_machine *m, const char *p)
         return -2;
     if (t == 0)
         return 0;
-    return t <= (uint64_t)m->nharts ? (int)t - 1 : -2;
+    return t <= (uint64_t)m->ncpus ? (int)t - 1 : -2;
 }
 
 static void registers_packet(wvm_machine *m, const char *p, int write)
@@ -454,8 +455,8 @@ static void detach(wvm_machine *m)
 {
     gdb_stub *g = m->gdb;
     m->debug.nbp = m->debug.nwp = 0;
-    for (int i = 0; i < m->nharts; i++)
-        tlb_flush(&m->harts[i]->cpu);
+    for (int i = 0; i < m->ncpus; i++)
+        tlb_flush(m->cpus[i]);
     resume(m, "", 0);
     g->connected = 0;
 }
@@ -502,13 +503,15 @@ static void packet(wvm_machine *m, const char *p)
 
 int wvm_gdb_attach(wvm_machine *m)
 {
+    if (m->board->arch != WVM_ARCH_RISCV64)
+        return wvm_fail("the GDB stub debugs riscv64 machines only so far");
     if (!m->gdb && !(m->gdb = calloc(1, sizeof(*m->gdb))))
         return wvm_fail("out of host memory for the GDB stub");
     gdb_stub *g = m->gdb;
     g->connected = 1;
     g->c_hart = -1;
     if (!g->stopped)
-        stop(m, m->harts[0], 5, "");
+        stop(m, (rv_hart *)m->cpus[0], 5, "");
     g->out_len = 0; /* no reply to a previous debugger */
     g->state = 0;
     return 0;

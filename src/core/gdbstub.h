@@ -33,10 +33,10 @@ typedef struct gdb_stub {
 
 typedef struct wvm_machine wvm_machine;
 
-/* Run hart h for up to `budget` instructions in debug mode: one at a time,
+/* Run CPU `cpu` for up to `budget` instructions in debug mode: one at a time,
  * stopping (and telling GDB why) at a breakpoint, after a watchpoint hit or
  * after a single step. Returns the instructions retired. */
-int64_t gdb_run_hart(wvm_machine *m, rv_hart *h, int64_t budget);
+int64_t gdb_run_cpu(wvm_machine *m, ir_cpu *cpu, int64_t budget);
 
 /* The guest halted with exit status `code`: tell an attached GDB. */
 void gdb_guest_exited(wvm_machine *m, int code);

@@ -1,5 +1,6 @@
-/* Machine lifecycle and the run loop: harts interleaved deterministically in
- * fixed instruction quanta on one host thread, devices polled between rounds. */
+/* Machine lifecycle and the run loop: CPUs interleaved deterministically in
+ * fixed instruction quanta on one host thread, devices polled between rounds.
+ * The board (core/board.h) owns its devices and boot path. */
 #include "core/machine.h"
 
 #include <stdarg.h>
@@ -8,14 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "board/riscv_virt.h"
 #include "core/gdbstub.h"
+#include "core/state.h"
 #include "host/host.h"
 #include "mem/softmmu.h"
 
-#define QUANTUM 16384            /* guest instructions per hart per round */
-#define M_MODE_GRACE 65536       /* most extra instructions of a turn that ends in M-mode */
-#define M_MODE_STEP 64
+#define QUANTUM 16384            /* guest instructions per CPU per round */
 #define ARENA_BYTES (32u << 20)  /* translation block storage */
 
 static char last_error[256];
@@ -30,8 +29,6 @@ int wvm_fail(const char *fmt, ...)
     va_end(ap);
     return -1;
 }
-
-#define NS_PER_TICK (1000000000ull / CLINT_FREQ_HZ)
 
 /* The time source (see wvm_machine.time_off). */
 static uint64_t time_source(wvm_machine *m)
@@ -49,14 +46,26 @@ void machine_set_guest_ns(wvm_machine *m, uint64_t ns)
 }
 
 
-wvm_machine *wvm_create(uint32_t ram_mib, int nharts, int bios)
+uint64_t machine_wall_ns(wvm_machine *m)
 {
+    if (!m->rtc_base_set && !m->rtc_clock_vm)
+        return host_wall_ns();
+    return m->rtc_base_ns + (m->rtc_clock_vm ? machine_guest_ns(m) : host_time_ns() - m->rtc_host0);
+}
+
+wvm_machine *wvm_create(int arch, uint32_t ram_mib, int nharts, int bios)
+{
+    const board_class *board = board_for_arch(arch);
+    if (!board) {
+        wvm_fail("no machine of architecture %d is emulated", arch);
+        return NULL;
+    }
     if (ram_mib < 16 || ram_mib > 2048) {
         wvm_fail("RAM size %u MiB is out of range (16-2048)", ram_mib);
         return NULL;
     }
     if (nharts < 1 || nharts > IR_MAX_CPUS) {
-        wvm_fail("hart count %d is out of range (1-%d)", nharts, IR_MAX_CPUS);
+        wvm_fail("CPU count %d is out of range (1-%d)", nharts, IR_MAX_CPUS);
         return NULL;
     }
     if (bios < WVM_BIOS_NONE || bios > WVM_BIOS_BUILTIN) {
@@ -64,28 +73,27 @@ wvm_machine *wvm_create(uint32_t ram_mib, int nharts, int bios)
         return NULL;
     }
     wvm_machine *m = calloc(1, sizeof(*m));
-    if (!m || phys_init(&m->pm, VIRT_RAM_BASE, (uint64_t)ram_mib << 20) != 0) {
+    if (!m || phys_init(&m->pm, board->ram_base, (uint64_t)ram_mib << 20) != 0) {
         free(m);
         wvm_fail("out of host memory for %u MiB of guest RAM", ram_mib);
         return NULL;
     }
     m->bios = bios;
+    m->board = board;
     if (ir_cache_init(&m->cache, &m->pm, ARENA_BYTES) != 0) {
         wvm_destroy(m);
         wvm_fail("out of host memory for the translation cache");
         return NULL;
     }
-    m->nharts = nharts;
-    for (int i = 0; i < nharts; i++) {
-        if (!(m->harts[i] = malloc(sizeof(rv_hart)))) {
+    for (; m->ncpus < nharts; m->ncpus++) {
+        if (!(m->cpus[m->ncpus] = malloc(board->cpu->size))) {
             wvm_destroy(m);
-            wvm_fail("out of host memory for harts");
+            wvm_fail("out of host memory for CPUs");
             return NULL;
         }
-        rv_hart_init(m->harts[i], i, &m->pm, &m->cache, VIRT_RAM_BASE);
-        m->harts[i]->sstc = 1;
+        board->cpu->init(m->cpus[m->ncpus], m->ncpus, &m->pm, &m->cache, board->ram_base);
     }
-    if (riscv_virt_init(m) != 0) {
+    if (board->init(m) != 0) {
         wvm_destroy(m);
         return NULL;
     }
@@ -105,8 +113,10 @@ void wvm_destroy(wvm_machine *m)
     netuser_free(m);
     for (int i = 0; i < m->nshares; i++)
         virtio_9p_free(&m->shares[i]);
-    for (int i = 0; i < m->nharts; i++)
-        free(m->harts[i]);
+    if (m->board_data)
+        m->board->free(m);
+    for (int i = 0; i < m->ncpus; i++)
+        free(m->cpus[i]);
     ir_cache_free(&m->cache);
     phys_free(&m->pm);
     free(m->gdb);
@@ -137,7 +147,7 @@ void wvm_set_rtc(wvm_machine *m, uint64_t base_ns, int has_base, int clock_vm)
 
 /* Console output above this many bytes ends the time slice (at the next
  * block boundary), so the host drains the buffer before it can overflow.
- * Under icount the round of harts finishes first (a round's extent must not
+ * Under icount the round of CPUs finishes first (a round's extent must not
  * depend on when the host drained): up to 32 KiB of output per round fit. */
 #define CONSOLE_DRAIN (CONSOLE_BUF / 2)
 
@@ -147,8 +157,8 @@ void machine_console_out(wvm_machine *m, const uint8_t *p, size_t n)
     for (size_t i = 0; i < n && m->out_len < CONSOLE_BUF; i++, m->out_len++)
         m->out[(m->out_head + m->out_len) % CONSOLE_BUF] = p[i];
     if (before <= CONSOLE_DRAIN && m->out_len > CONSOLE_DRAIN && m->icount_shift < 0)
-        for (int i = 0; i < m->nharts; i++)
-            m->harts[i]->cpu.exit_req = 2;
+        for (int i = 0; i < m->ncpus; i++)
+            m->cpus[i]->exit_req = 2;
 }
 
 /* Move up to `max` bytes out of a ring buffer. */
@@ -193,7 +203,7 @@ static size_t pump_input(wvm_machine *m)
     while (m->in_len) {
         size_t chunk = CONSOLE_BUF - m->in_head < m->in_len ? CONSOLE_BUF - m->in_head : m->in_len;
         const uint8_t *p = m->in + m->in_head;
-        size_t took = m->hvc_console ? virtio_console_rx_push(&m->vcon, p, chunk) : uart_rx_push(&m->uart, p, chunk);
+        size_t took = m->hvc_console ? virtio_console_rx_push(&m->vcon, p, chunk) : m->board->console_rx(m, p, chunk);
         if (!took)
             break;
         m->in_head = (m->in_head + took) % CONSOLE_BUF;
@@ -207,8 +217,8 @@ void machine_halt(wvm_machine *m, int code)
 {
     m->halted = 1;
     m->exit_code = code;
-    for (int i = 0; i < m->nharts; i++)
-        m->harts[i]->cpu.exit_req = 2;
+    for (int i = 0; i < m->ncpus; i++)
+        m->cpus[i]->exit_req = 2;
 }
 
 /* Let devices that stopped taking requests for lack of host memory take
@@ -231,39 +241,20 @@ static int io_in_flight(wvm_machine *m)
     return 0;
 }
 
-/* Run hart h for `budget` guest instructions (rv_hart_run). Beside other
- * harts, a turn that ends in M-mode goes on, M_MODE_STEP instructions at a
- * time, until the hart leaves M-mode, executes WFI or stops, or
- * M_MODE_GRACE more instructions ran: firmware is written for harts that
- * run side by side, not in turns of thousands of instructions. (Debian's
- * OpenSBI 1.1 sets a hart's HSM state to START_PENDING before it stores the
- * start address; the hart, polling that state in a WFI loop its pending
- * IPI keeps awake, ran on with the firmware's own entry address and entered
- * Linux's boot path a second time in about 5% of -smp 2 boots.) A hart
- * that waits on a lock in M-mode without WFI costs its peers M_MODE_GRACE
- * instructions per turn. Returns the instructions run. */
-static int64_t run_hart(wvm_machine *m, rv_hart *h, int64_t budget)
+/* Run CPU `cpu` for a turn of `budget` guest instructions (under a
+ * debugger, gdbstub's way). Returns the instructions run. */
+static int64_t run_cpu(wvm_machine *m, ir_cpu *cpu, int64_t budget)
 {
     if (m->gdb && m->gdb->debug_mode)
-        return gdb_run_hart(m, h, budget);
-    int64_t done = rv_hart_run(h, budget);
-    uint64_t wfis = h->wfis;
-    for (int64_t extra = 0; m->nharts > 1 && extra < M_MODE_GRACE && h->priv == PRV_M && !h->wfi &&
-                            !h->stopped && h->wfis == wfis && h->cpu.exit_req != 2;
-         extra += M_MODE_STEP)
-        done += rv_hart_run(h, M_MODE_STEP);
-    return done;
+        return gdb_run_cpu(m, cpu, budget);
+    return m->board->run_cpu ? m->board->run_cpu(m, cpu, budget) : m->board->cpu->run(cpu, budget);
 }
 
 /* icount: an idle machine's guest time jumps to its next timer deadline
  * (on a tick). Returns 0 if no timer is armed. */
 static int warp_to_deadline(wvm_machine *m)
 {
-    uint64_t now = machine_guest_ns(m), ticks = clint_next_deadline(&m->clint);
-    uint64_t to = ticks == UINT64_MAX ? UINT64_MAX : (now / NS_PER_TICK + ticks) * NS_PER_TICK;
-    uint64_t alarm = m->rtc_clock_vm ? goldfish_rtc_next_alarm_ns(&m->rtc) : UINT64_MAX;
-    if (alarm != UINT64_MAX && now + alarm < to)
-        to = now + alarm;
+    uint64_t to = m->board->next_event_ns(m);
     if (to == UINT64_MAX)
         return 0;
     machine_set_guest_ns(m, to);
@@ -298,14 +289,12 @@ static int run_slice(wvm_machine *m, uint32_t slice_us)
         resume_devices(m);
         pump_input(m);
         netuser_poll(m);
-        goldfish_rtc_update(&m->rtc);
-        clint_update(&m->clint);
+        m->board->update(m);
         int idle = 1;
-        for (int i = 0; i < m->nharts && !m->halted && !(cut && m->out_len > CONSOLE_DRAIN) && !wvm_gdb_stopped(m);
+        for (int i = 0; i < m->ncpus && !m->halted && !(cut && m->out_len > CONSOLE_DRAIN) && !wvm_gdb_stopped(m);
              i++) {
-            rv_hart *h = m->harts[i];
-            run_hart(m, h, QUANTUM);
-            if (!h->wfi && !h->stopped)
+            run_cpu(m, m->cpus[i], QUANTUM);
+            if (!m->board->cpu->idle(m->cpus[i]))
                 idle = 0;
         }
         if (m->halted)
@@ -336,8 +325,8 @@ static int run_slice(wvm_machine *m, uint32_t slice_us)
 
 uint32_t wvm_idle_us(wvm_machine *m)
 {
-    uint64_t ticks = clint_next_deadline(&m->clint);
-    uint64_t us = ticks == UINT64_MAX ? 1000000 : ticks / (CLINT_FREQ_HZ / 1000000);
+    uint64_t event = m->board->next_event_ns(m), now = machine_guest_ns(m);
+    uint64_t us = event == UINT64_MAX ? 1000000 : event <= now ? 0 : (event - now) / 1000;
     uint64_t net = netuser_idle_us(m);
     us = net < us ? net : us;
     return us > 1000000 ? 1000000 : (uint32_t)us;
@@ -350,8 +339,8 @@ int wvm_reset_requested(wvm_machine *m) { return m->reset_requested; }
 uint64_t wvm_instret(wvm_machine *m)
 {
     uint64_t n = 0;
-    for (int i = 0; i < m->nharts; i++)
-        n += m->harts[i]->cpu.instret;
+    for (int i = 0; i < m->ncpus; i++)
+        n += m->cpus[i]->instret;
     return n;
 }
 
@@ -372,8 +361,8 @@ uint8_t *wvm_buffer(size_t len)
 uint64_t wvm_events(wvm_machine *m)
 {
     uint64_t n = 0;
-    for (int i = 0; i < m->nharts; i++)
-        n += m->harts[i]->cpu.instret + m->harts[i]->cpu.traps;
+    for (int i = 0; i < m->ncpus; i++)
+        n += m->cpus[i]->instret + m->cpus[i]->traps;
     return n;
 }
 
@@ -395,13 +384,12 @@ static int step_events(wvm_machine *m, uint64_t events)
         if (now >= target || (m->cache.jit.eager && m->cache.jit.nqueue))
             return WVM_RUNNING;
         int idle = 1;
-        for (int i = 0; i < m->nharts && !m->halted; i++) {
-            rv_hart *h = m->harts[i];
+        for (int i = 0; i < m->ncpus && !m->halted; i++) {
             uint64_t left = target - wvm_events(m);
             if (!left)
                 break;
-            run_hart(m, h, (int64_t)(left < QUANTUM ? left : QUANTUM));
-            if (!h->wfi && !h->stopped)
+            run_cpu(m, m->cpus[i], (int64_t)(left < QUANTUM ? left : QUANTUM));
+            if (!m->board->cpu->idle(m->cpus[i]))
                 idle = 0;
         }
         if (idle)
@@ -410,84 +398,29 @@ static int step_events(wvm_machine *m, uint64_t events)
     return WVM_HALTED;
 }
 
-/* FNV-1a over `n` bytes, continuing from `h`. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 0x100000001b3ull;
-    return h;
-}
-
 uint64_t wvm_state_digest(wvm_machine *m, int with_ram)
 {
     uint64_t h = 0xcbf29ce484222325ull;
-    for (int i = 0; i < m->nharts; i++) {
-        const rv_hart *t = m->harts[i];
-        h = fnv(h, t->cpu.r, 32 * sizeof(uint64_t));
-        h = fnv(h, t->cpu.r + IR_FREG0, 32 * sizeof(uint64_t));
-        h = fnv(h, &t->cpu.pc, sizeof(t->cpu.pc));
-        h = fnv(h, &t->cpu.instret, sizeof(t->cpu.instret));
-        h = fnv(h, &t->cpu.traps, sizeof(t->cpu.traps));
-        h = fnv(h, &t->priv, offsetof(rv_hart, mtime) - offsetof(rv_hart, priv)); /* the CSRs */
-    }
+    for (int i = 0; i < m->ncpus; i++)
+        h = m->board->cpu->digest(m->cpus[i], h);
     if (with_ram)
-        h = fnv(h, m->pm.ram, (size_t)m->pm.ram_size);
+        for (size_t k = 0; k < (size_t)m->pm.ram_size; k++)
+            h = (h ^ m->pm.ram[k]) * 0x100000001b3ull;
     return h;
 }
 
-int wvm_nharts(wvm_machine *m) { return m->nharts; }
+int wvm_nharts(wvm_machine *m) { return m->ncpus; }
 
 uint64_t wvm_reg(wvm_machine *m, int hart, int index)
 {
-    if (hart < 0 || hart >= m->nharts || index < 0 || index > 0x1fff)
+    if (hart < 0 || hart >= m->ncpus || index < 0 || index > 0x1fff)
         return 0;
-    rv_hart *h = m->harts[hart];
-    if (index >= 0x1000) { /* a CSR, read as M-mode would */
-        ir_op op = {0};
-        uint64_t v = 0;
-        int priv = h->priv;
-        h->priv = PRV_M;
-        rv_csr_read(h, (unsigned)index - 0x1000, &v, &op);
-        h->priv = priv;
-        return v;
-    }
-    if (index == 67)
-        return (uint64_t)h->priv;
-    if (index > 66)
-        return 0;
-    const ir_cpu *c = &h->cpu;
-    return index < 32 ? c->r[index] : index < 64 ? c->r[IR_FREG0 + index - 32] : index == 64 ? c->pc
-                                                  : index == 65 ? c->instret : c->traps;
+    return m->board->cpu->reg(m->cpus[hart], index);
 }
 
 int wvm_set_reg(wvm_machine *m, int hart, int index, uint64_t value)
 {
-    if (hart < 0 || hart >= m->nharts)
+    if (hart < 0 || hart >= m->ncpus)
         return -1;
-    rv_hart *h = m->harts[hart];
-    if (index >= 0x1000 && index <= 0x1fff) {
-        ir_op op = {0};
-        int priv = h->priv, rc;
-        h->priv = PRV_M;
-        rc = rv_csr_write(h, (unsigned)index - 0x1000, value, &op);
-        h->priv = priv;
-        rv_update_mode(h);
-        return rc;
-    }
-    if (index == 67 && (value == PRV_U || value == PRV_S || value == PRV_M)) {
-        h->priv = (int)value;
-        rv_update_mode(h);
-        tlb_flush(&h->cpu);
-        return 0;
-    }
-    if (index < 0 || index > 64)
-        return -1;
-    if (index == 64)
-        h->cpu.pc = value;
-    else if (index >= 32)
-        h->cpu.r[IR_FREG0 + index - 32] = value;
-    else if (index)
-        h->cpu.r[index] = value;
-    return 0;
+    return m->board->cpu->set_reg(m->cpus[hart], index, value);
 }

@@ -1,16 +1,11 @@
-/* The riscv64 virt machine: RAM, harts and devices (internal). Memory map
- * compatible with QEMU's virt board (hw/riscv/virt.c). */
+/* A machine: RAM, CPUs, the virtio devices of its slots, the console, guest
+ * time, and the board (core/board.h) that owns the rest (internal). */
 #ifndef WVM_MACHINE_H
 #define WVM_MACHINE_H
 
-#include "arch/riscv/hart.h"
-#include "board/riscv_virt_map.h"
+#include "board/virtio_slots.h"
+#include "core/board.h"
 #include "core/wvm.h"
-#include "dev/clint.h"
-#include "dev/goldfish_rtc.h"
-#include "dev/plic.h"
-#include "dev/syscon.h"
-#include "dev/uart16550.h"
 #include "dev/virtio_blk.h"
 #include "dev/virtio_9p.h"
 #include "dev/virtio_console.h"
@@ -27,14 +22,11 @@
 struct wvm_machine {
     phys_map pm;
     ir_cache cache;
-    rv_hart *harts[IR_MAX_CPUS];
-    int nharts;
+    const board_class *board;
+    void *board_data;          /* the board's devices */
+    ir_cpu *cpus[IR_MAX_CPUS]; /* of the board's cpu_class */
+    int ncpus;
     int bios;                  /* enum wvm_bios */
-    clint clint;
-    plic plic;
-    uart16550 uart;
-    syscon test;
-    goldfish_rtc rtc;
     virtio_console vcon;
     virtio_rng rng;
     virtio_blk disks[VIRT_MAX_DISKS];
@@ -50,11 +42,10 @@ struct wvm_machine {
     virtio_mmio empty[VIRT_ALL_SLOTS];    /* slots without a device */
     virtio_budget io_budget;   /* host memory held for guest requests, all devices */
     blk_backend *backends[VIRT_MAX_DISKS];
-    int ndisks, nslots;        /* virtio-mmio slots in use */
-    uint8_t mrom[64];          /* reset ROM contents (fw_dynamic_info) */
+    int ndisks;
     /* Guest time in ns = source + time_off (mod 2^64): the source is host
      * monotonic time, or with icount the instructions retired (all harts)
-     * shifted left by icount_shift. mtime = guest ns / 100. */
+     * shifted left by icount_shift. */
     uint64_t time_off;
     uint64_t last_run_ns;      /* guest ns when the guest last ran (what a snapshot keeps) */
     int icount_shift;          /* -1: host time */
@@ -94,10 +85,21 @@ uint64_t machine_guest_ns(wvm_machine *m);
 /* Make guest time read `ns` from now on (the clocks continue from there). */
 void machine_set_guest_ns(wvm_machine *m, uint64_t ns);
 
-/* Map the devices that wvm_boot maps last (HTIF, empty virtio slots) and
- * attach the built-in SBI: what a restored machine needs as well. Returns
- * 0 or -1 (wvm_last_error set). */
+/* Map the devices that wvm_boot maps last (empty virtio slots, then the
+ * board's wire: HTIF, built-in firmware): what a restored machine needs as
+ * well. Returns 0 or -1 (wvm_last_error set). */
 int machine_wire(wvm_machine *m);
+
+/* Map virtio-console and virtio-rng in their slots (a board's init).
+ * Returns 0 or -1. */
+int machine_virtio_init(wvm_machine *m);
+
+/* Nanoseconds since the epoch that the guest's real-time clock reads (the
+ * host's wall clock, or as wvm_set_rtc says). */
+uint64_t machine_wall_ns(wvm_machine *m);
+
+/* Copy `len` bytes to guest-physical `pa`; -1 if they do not fit in RAM. */
+int machine_load_at(wvm_machine *m, uint64_t pa, const uint8_t *data, size_t len);
 
 /* User-mode networking (core/netuser.c): run the stack's timers when due;
  * microseconds until they are due (UINT64_MAX without user networking);

@@ -74,18 +74,15 @@ static void machine_state(wvm_machine *m, sv_io *io, uint64_t *ns)
         ring_state(m->in, &m->in_head, &m->in_len, io);
         sv_end(io);
     }
-    for (int i = 0; i < m->nharts; i++)
-        rv_hart_state(m->harts[i], io);
-    clint_state(&m->clint, io);
-    plic_state(&m->plic, io);
-    uart_state(&m->uart, io);
-    goldfish_rtc_state(&m->rtc, io);
+    for (int i = 0; i < m->ncpus; i++)
+        m->board->cpu->state(m->cpus[i], io);
+    m->board->state(m, io);
     for (int i = 0; i < machine_virtio_slots(m); i++) {
         if (i >= VIRT_SHARE_SLOT && i < VIRT_SHARE_SLOT + m->nshares)
             virtio_9p_state(&m->shares[i - VIRT_SHARE_SLOT], io);
-        else if (i == VIRT_MAX_DISKS)
+        else if (i == VIRT_CONSOLE_SLOT)
             virtio_console_state(&m->vcon, io);
-        else if (i == VIRT_MAX_DISKS + 1)
+        else if (i == VIRT_RNG_SLOT)
             virtio_rng_state(&m->rng, io);
         else if (i == VIRT_NET_SLOT && m->has_net)
             virtio_net_state(&m->net, io);
@@ -209,7 +206,7 @@ size_t wvm_save(wvm_machine *m, const uint8_t *host, size_t host_len, uint8_t **
     }
     sv_io io = {0};
     state_config c = {
-        .ram_mib = (uint32_t)(m->pm.ram_size >> 20), .nharts = (uint32_t)m->nharts, .bios = (uint32_t)m->bios,
+        .ram_mib = (uint32_t)(m->pm.ram_size >> 20), .nharts = (uint32_t)m->ncpus, .bios = (uint32_t)m->bios,
         .ndisks = (uint32_t)m->ndisks, .icount_shift = m->icount_shift, .icount_sleep = m->icount_sleep,
         .rtc_base_set = m->rtc_base_set, .rtc_clock_vm = m->rtc_clock_vm, .rtc_base_ns = m->rtc_base_ns,
         .tohost = m->tohost, .fromhost = m->fromhost, .hvc_console = m->hvc_console,
@@ -248,12 +245,12 @@ int wvm_restore(wvm_machine *m, const uint8_t *state, size_t len)
     size_t host_len;
     if (open_state(state, len, &io, &c, &host, &host_len) != 0)
         return -1;
-    if (c.ram_mib != m->pm.ram_size >> 20 || c.nharts != (uint32_t)m->nharts || c.bios != (uint32_t)m->bios ||
+    if (c.ram_mib != m->pm.ram_size >> 20 || c.nharts != (uint32_t)m->ncpus || c.bios != (uint32_t)m->bios ||
         c.ndisks != (uint32_t)m->ndisks || c.has_net != (uint32_t)m->has_net || c.nshares != (uint32_t)m->nshares)
         return wvm_fail("the state is of a machine with %u MiB, %u harts, firmware %u, %u disks, %u network devices "
                         "and %u file shares; this one has %u MiB, %d harts, firmware %d, %d disks, %d and %d",
                         c.ram_mib, c.nharts, c.bios, c.ndisks, c.has_net, c.nshares, (unsigned)(m->pm.ram_size >> 20),
-                        m->nharts, m->bios, m->ndisks, m->has_net, m->nshares);
+                        m->ncpus, m->bios, m->ndisks, m->has_net, m->nshares);
     if (wvm_set_icount(m, c.icount_shift, c.icount_sleep) != 0)
         return -1;
     m->rtc_base_set = c.rtc_base_set, m->rtc_clock_vm = c.rtc_clock_vm, m->rtc_base_ns = c.rtc_base_ns;

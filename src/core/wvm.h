@@ -41,11 +41,12 @@ int wvm_image_arch(const uint8_t *data, size_t len);
 /* The last error message of this thread (one line, no newline). */
 const char *wvm_last_error(void);
 
-/* Create a riscv64 virt machine with `ram_mib` MiB of RAM (16..2048) at
- * guest-physical 0x8000_0000, `nharts` harts (1..8) and firmware choice
- * `bios` (enum wvm_bios). Returns NULL (see wvm_last_error) for bad
- * arguments or when the host is out of memory. */
-wvm_machine *wvm_create(uint32_t ram_mib, int nharts, int bios);
+/* Create a machine of architecture `arch` (enum wvm_arch: its board, e.g.
+ * riscv64's virt with RAM at guest-physical 0x8000_0000) with `ram_mib` MiB
+ * of RAM (16..2048), `nharts` CPUs (1..8) and firmware choice `bios` (enum
+ * wvm_bios). Returns NULL (see wvm_last_error) for an architecture that is
+ * not emulated, bad arguments, or when the host is out of memory. */
+wvm_machine *wvm_create(int arch, uint32_t ram_mib, int nharts, int bios);
 
 /* Release everything the machine owns. */
 void wvm_destroy(wvm_machine *m);

@@ -49,6 +49,38 @@ static inline uint64_t rol64(uint64_t a, unsigned n) { n &= 63; return n ? (a <<
 static inline uint64_t ror64(uint64_t a, unsigned n) { n &= 63; return n ? (a >> n) | (a << (64 - n)) : a; }
 static inline uint32_t rol32(uint32_t a, unsigned n) { n &= 31; return n ? (a << n) | (a >> (32 - n)) : a; }
 static inline uint32_t ror32(uint32_t a, unsigned n) { n &= 31; return n ? (a >> n) | (a << (32 - n)) : a; }
+/* NZCV (bits 31:28) of a + c or a - c in `bits` (32 or 64) bits (Arm ARM
+ * C6.2.4 AddWithCarry with carry in 0, or 1 and ~c for a subtraction). */
+static inline uint64_t nzcv_add(uint64_t a, uint64_t c, int bits, int sub)
+{
+    uint64_t mask = bits == 64 ? ~0ull : 0xffffffffull, sign = 1ull << (bits - 1);
+    a &= mask, c &= mask;
+    uint64_t b = sub ? ~c & mask : c, r = (a + b + (uint64_t)sub) & mask;
+    uint64_t carry = sub ? a >= c : r < a;
+    uint64_t v = ((a ^ r) & (b ^ r) & sign) != 0;
+    return (uint64_t)((r & sign) != 0) << 31 | (uint64_t)(r == 0) << 30 | carry << 29 | v << 28;
+}
+static inline uint64_t nzcv_logic(uint64_t r, int bits)
+{
+    uint64_t mask = bits == 64 ? ~0ull : 0xffffffffull;
+    return (uint64_t)((r >> (bits - 1)) & 1) << 31 | (uint64_t)((r & mask) == 0) << 30;
+}
+/* Arm ARM C1.2.4, table C1-1: condition `cond` holds for `nzcv`. */
+static inline uint64_t cond_holds(uint64_t nzcv, unsigned cond)
+{
+    unsigned n = (nzcv >> 31) & 1, z = (nzcv >> 30) & 1, c = (nzcv >> 29) & 1, v = (nzcv >> 28) & 1, r;
+    switch (cond >> 1) {
+    case 0: r = z; break;                /* EQ */
+    case 1: r = c; break;                /* CS */
+    case 2: r = n; break;                /* MI */
+    case 3: r = v; break;                /* VS */
+    case 4: r = c && !z; break;          /* HI */
+    case 5: r = n == v; break;           /* GE */
+    case 6: r = n == v && !z; break;     /* GT */
+    default: return 1;                   /* AL, NV */
+    }
+    return (cond & 1) ? !r : r;
+}
 static inline uint64_t orcb(uint64_t a)
 {
     uint64_t r = 0;
@@ -145,6 +177,11 @@ int64_t ir_run(ir_cpu *cpu)
             RI(SEXTB, (uint64_t)(int64_t)(int8_t)a) RI(SEXTH, (uint64_t)(int64_t)(int16_t)a)
             RI(ZEXTH, (uint16_t)a) RI(ORCB, orcb(a)) RI(REV8, __builtin_bswap64(a))
             RI(MOVI, ((uint64_t)op->aux << 32) | (uint32_t)op->imm)
+            RR(NZCV_ADD, nzcv_add(a, c, 64, 0)) RR(NZCV_ADDW, nzcv_add(a, c, 32, 0))
+            RR(NZCV_SUB, nzcv_add(a, c, 64, 1)) RR(NZCV_SUBW, nzcv_add(a, c, 32, 1))
+            RI(NZCV_LOGIC, nzcv_logic(a, 64)) RI(NZCV_LOGICW, nzcv_logic(a, 32))
+            RI(COND, cond_holds(a, (unsigned)i))
+            RR(SEL, r[op->aux] ? a : c)
 #undef RR
 #undef RI
             /* Loads: fast path is a TLB tag compare and an add. */

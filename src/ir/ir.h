@@ -39,6 +39,14 @@ enum {
     X(CLZ, I) X(CTZ, I) X(CPOP, I) X(CLZW, I) X(CTZW, I) X(CPOPW, I)           \
     X(SEXTB, I) X(SEXTH, I) X(ZEXTH, I) X(ORCB, I) X(REV8, I)                  \
     X(MOVI, I) /* r[rd] = (uint64)aux << 32 | (uint32)imm */                   \
+    /* Condition flags as Arm's NZCV (bits 31:28 of a register, PSTATE's  \
+     * layout; Arm ARM C6.2 ADDS/SUBS): the flags of r[rs1] + r[rs2] or      \
+     * r[rs1] - r[rs2] (C: carry out, no borrow), in 64 or 32 (W) bits;      \
+     * LOGIC: N and Z of the result r[rs1], C = V = 0. */                    \
+    X(NZCV_ADD, R) X(NZCV_ADDW, R) X(NZCV_SUB, R) X(NZCV_SUBW, R)            \
+    X(NZCV_LOGIC, I) X(NZCV_LOGICW, I)                                       \
+    X(COND, I) /* r[rd] = 1 if Arm condition imm (0..15) holds for NZCV r[rs1], else 0 */ \
+    X(SEL, R)  /* r[rd] = r[aux] != 0 ? r[rs1] : r[rs2] (aux: a register index) */ \
     X(LB, L) X(LH, L) X(LW, L) X(LD, L) X(LBU, L) X(LHU, L) X(LWU, L)          \
     X(LWNB, L) /* 32-bit load NaN-boxed into a 64-bit FP register */           \
     X(SB, S) X(SH, S) X(SW, S) X(SD, S)                                        \

@@ -38,10 +38,13 @@ const char *ir_verify_block(const ir_block *b, unsigned nhelpers)
         int last = i + 1 == b->nops;
         if (o->opc >= IR_NUM_OPS)
             why = "unknown opcode";
-        else if (o->rd >= IR_NREGS || o->rs1 >= IR_NREGS || o->rs2 >= IR_NREGS)
+        else if (o->rd >= IR_NREGS || o->rs1 >= IR_NREGS || o->rs2 >= IR_NREGS ||
+                 (o->opc == IR_SEL && o->aux >= IR_NREGS))
             why = "register index out of range";
         else if (writes_rd(o) && o->rd == 0)
             why = "writes register 0 (x0 writes go to IR_ZERO_SINK)";
+        else if (o->opc == IR_COND && (o->imm < 0 || o->imm > 15))
+            why = "condition out of range";
         else if (op_class[o->opc] == 'H' && (o->imm < 0 || (unsigned)o->imm >= nhelpers))
             why = "helper index out of range";
         else if (terminator(o) != last)

@@ -10,6 +10,8 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 export const Status = Object.freeze({ RUNNING: 0, IDLE: 1, HALTED: 2 });
 /** Firmware choices of Core.boot (enum wvm_bios). */
 export const Bios = Object.freeze({ none: 0, file: 1, builtin: 2 });
+/** Guest architectures (enum wvm_arch, src/core/wvm.h). */
+export const Arch = Object.freeze({ riscv64: 1, aarch64: 2, x86_64: 3 });
 /** Events of user networking for the host (enum wvm_net_event_type, src/core/wvm.h). */
 export const NetEvent = Object.freeze({
   TCP_CONNECT: 1, TCP_READY: 2, TCP_DATA: 3, TCP_EOF: 4, TCP_WRITABLE: 5, TCP_CLOSED: 6, UDP_SEND: 7, DNS_QUERY: 8,
@@ -91,7 +93,7 @@ export class Core {
    * @throws Error with the core's message on bad arguments or out of memory
    */
   create(memMiB, harts, bios) {
-    const m = this.mod._wvm_create(memMiB, harts, bios);
+    const m = this.mod._wvm_create(Arch.riscv64, memMiB, harts, bios);
     if (!m) throw this.#error('cannot create machine');
     return m;
   }

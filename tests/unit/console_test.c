@@ -33,7 +33,7 @@ static const uint32_t flood[] = {
 
 static wvm_machine *boot_flood(void)
 {
-    wvm_machine *m = wvm_create(16, 1, WVM_BIOS_NONE);
+    wvm_machine *m = wvm_create(WVM_ARCH_RISCV64, 16, 1, WVM_BIOS_NONE);
     EQ(m != NULL, 1);
     EQ(wvm_load_kernel(m, (const uint8_t *)flood, sizeof(flood)), 0);
     EQ(wvm_boot(m), 0);

@@ -123,7 +123,7 @@ static void fill_code(uint8_t *code, const uint32_t *prologue, size_t n, int pag
 /* Boot `code` on a fresh bare-metal machine. */
 static wvm_machine *boot_code(const uint8_t *code, size_t len, int nharts)
 {
-    wvm_machine *m = wvm_create(16, nharts, WVM_BIOS_NONE);
+    wvm_machine *m = wvm_create(WVM_ARCH_RISCV64, 16, nharts, WVM_BIOS_NONE);
     EQ(m != NULL, 1);
     if (m) {
         EQ(wvm_load_kernel(m, code, len), 0);

@@ -13,7 +13,7 @@
 static wvm_machine *machine_with_net(int user)
 {
     static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-    wvm_machine *m = wvm_create(16, 1, WVM_BIOS_NONE);
+    wvm_machine *m = wvm_create(WVM_ARCH_RISCV64, 16, 1, WVM_BIOS_NONE);
     EQ(wvm_add_net(m, mac), 0);
     if (user)
         EQ(wvm_net_user(m), 0);
@@ -28,7 +28,7 @@ int main(void)
     static uint8_t data[WVM_NET_EVENT_DATA_MAX], f[1514];
     wvm_net_event ev;
 
-    wvm_machine *bare = wvm_create(16, 1, WVM_BIOS_NONE);
+    wvm_machine *bare = wvm_create(WVM_ARCH_RISCV64, 16, 1, WVM_BIOS_NONE);
     EQ(wvm_net_user(bare), -1); /* no network device */
     EQ(strstr(wvm_last_error(), "network device") != NULL, 1);
     EQ(wvm_net_tcp_forward(bare, 80), 0);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "boot/sbi.h"
-#include "core/machine.h"
+#include "board/riscv_virt.h"
 
 #include "check.h"
 
@@ -23,7 +23,7 @@ static uint64_t *word(wvm_machine *m, uint64_t pa) { return (uint64_t *)phys_ram
 /* Make an SBI call on hart 0 with a7 = eid, a0 = arg; returns a0. */
 static int64_t call(wvm_machine *m, uint64_t eid, uint64_t arg)
 {
-    rv_hart *h = m->harts[0];
+    rv_hart *h = riscv_virt_of(m)->harts[0];
     h->cpu.r[17] = eid;
     h->cpu.r[16] = 0;
     h->cpu.r[10] = arg;
@@ -33,12 +33,12 @@ static int64_t call(wvm_machine *m, uint64_t eid, uint64_t arg)
 
 int main(void)
 {
-    wvm_machine *m = wvm_create(16, 3, WVM_BIOS_BUILTIN);
+    wvm_machine *m = wvm_create(WVM_ARCH_RISCV64, 16, 3, WVM_BIOS_BUILTIN);
     if (!m) {
         printf("wvm_create: %s\n0 passed, 1 failed\n", wvm_last_error());
         return 1;
     }
-    rv_hart *h = m->harts[0];
+    rv_hart *h = riscv_virt_of(m)->harts[0];
     /* Sv39: VA 0x4000_0000 -> PA 0x8000_0000, a 1 GiB leaf with A clear */
     uint64_t leaf = (RAM >> 12) << 10 | 0xf /* V R W X */ | 1ull << 4 /* U */;
     *word(m, ROOT + 8 * (VA_BASE >> 30)) = leaf;
@@ -49,20 +49,20 @@ int main(void)
     rv_update_mode(h);
 
     EQ(call(m, 4, MASK_VA), 0); /* legacy send_ipi */
-    EQ(m->harts[0]->mip & MIP_SSIP, 0);
-    EQ(m->harts[1]->mip & MIP_SSIP, 0);
-    EQ(m->harts[2]->mip & MIP_SSIP, MIP_SSIP);
+    EQ(riscv_virt_of(m)->harts[0]->mip & MIP_SSIP, 0);
+    EQ(riscv_virt_of(m)->harts[1]->mip & MIP_SSIP, 0);
+    EQ(riscv_virt_of(m)->harts[2]->mip & MIP_SSIP, MIP_SSIP);
     EQ(*word(m, ROOT + 8 * (VA_BASE >> 30)), leaf); /* no A bit written */
-    m->harts[2]->mip = 0;
+    riscv_virt_of(m)->harts[2]->mip = 0;
     EQ(call(m, 4, 0), 0); /* no mask: every hart */
-    EQ(m->harts[0]->mip & m->harts[1]->mip & m->harts[2]->mip & MIP_SSIP, MIP_SSIP);
+    EQ(riscv_virt_of(m)->harts[0]->mip & riscv_virt_of(m)->harts[1]->mip & riscv_virt_of(m)->harts[2]->mip & MIP_SSIP, MIP_SSIP);
     /* unmapped or misaligned mask pointers: an error, nobody interrupted */
     for (int i = 0; i < 3; i++)
-        m->harts[i]->mip = 0;
+        riscv_virt_of(m)->harts[i]->mip = 0;
     EQ(call(m, 4, 0x1000), -5); /* SBI_ERR_INVALID_ADDRESS */
     EQ(call(m, 5, MASK_VA + 4), -5);   /* legacy remote_fence_i */
     EQ(call(m, 6, (uint64_t)1 << 40), -5); /* legacy remote_sfence_vma: not canonical */
-    EQ(m->harts[0]->mip | m->harts[1]->mip | m->harts[2]->mip, 0);
+    EQ(riscv_virt_of(m)->harts[0]->mip | riscv_virt_of(m)->harts[1]->mip | riscv_virt_of(m)->harts[2]->mip, 0);
     EQ(call(m, 7, MASK_VA), 0); /* legacy remote_sfence_vma_asid */
 
     wvm_destroy(m);

@@ -44,7 +44,7 @@ static const uint32_t program[] = {
 
 int main(void)
 {
-    wvm_machine *m = wvm_create(16, 2, WVM_BIOS_NONE);
+    wvm_machine *m = wvm_create(WVM_ARCH_RISCV64, 16, 2, WVM_BIOS_NONE);
     if (!m) {
         printf("wvm_create failed\n0 passed, 1 failed\n");
         return 1;

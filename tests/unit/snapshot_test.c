@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/machine.h"
+#include "board/riscv_virt.h"
 #include "core/wvm.h"
 
 #include "check.h"
@@ -39,7 +39,7 @@ static const uint32_t program[] = {
 
 static wvm_machine *machine(uint32_t mib, int harts)
 {
-    wvm_machine *m = wvm_create(mib, harts, WVM_BIOS_NONE);
+    wvm_machine *m = wvm_create(WVM_ARCH_RISCV64, mib, harts, WVM_BIOS_NONE);
     if (m && wvm_set_icount(m, 3, 0) != 0)
         return NULL;
     return m;

@@ -1,0 +1,142 @@
+/* AArch64 CPU state (EL0 and EL1, A64) and the front-end's entry points.
+ * Arm Architecture Reference Manual for A-profile (Arm ARM, DDI 0487),
+ * chapters C1-C6 (A64), D1 (exceptions), D8 (VMSAv8-64). */
+#ifndef WVM_ARM64_CPU_H
+#define WVM_ARM64_CPU_H
+
+#include <stdint.h>
+
+#include "ir/cpu.h"
+
+/* IR register map: r[0] reads as XZR (never written), X0..X30 are r[1..31],
+ * writes to XZR go to IR_ZERO_SINK; SP (of the current EL and SPSel) and
+ * NZCV (bits 31:28) have their own slots; temporaries follow. */
+#define A64_X(n) ((uint8_t)((n) + 1))
+enum { A64_SP = 33, A64_NZCV = 34, A64_T0 = 35, A64_T1, A64_T2, A64_T3 };
+
+/* MMU indexes (mem/tlb.h): EL0, EL1 with PSTATE.PAN, EL1 without. */
+enum { A64_MMU_EL0 = 0, A64_MMU_EL1_PAN = 1, A64_MMU_EL1 = 2 };
+
+/* Exception classes (Arm ARM D17.2.37, ESR_ELx.EC). */
+enum {
+    EC_UNKNOWN = 0x00, EC_WFX = 0x01, EC_FP = 0x07, EC_ILLEGAL_STATE = 0x0e, EC_SVC = 0x15, EC_HVC = 0x16,
+    EC_SMC = 0x17, EC_SYSREG = 0x18, EC_IABT_LOW = 0x20, EC_IABT_CUR = 0x21, EC_PC_ALIGN = 0x22,
+    EC_DABT_LOW = 0x24, EC_DABT_CUR = 0x25, EC_SP_ALIGN = 0x26, EC_BRK = 0x3c
+};
+
+/* Fault status codes of a data or instruction abort (ESR_ELx.ISS DFSC/IFSC). */
+enum {
+    FSC_ADDR_SIZE = 0x00, FSC_TRANSLATION = 0x04, FSC_ACCESS_FLAG = 0x08, FSC_PERMISSION = 0x0c,
+    FSC_EXTERNAL = 0x10, FSC_ALIGNMENT = 0x21
+};
+
+/* Exception vector offsets (Arm ARM D1.10.2). */
+enum { VEC_SYNC = 0x000, VEC_IRQ = 0x080, VEC_FIQ = 0x100, VEC_SERROR = 0x180 };
+
+/* block_flags: the EL in bit 0. */
+#define A64_FLAGS_EL(f) ((f) & 1)
+
+/* SCTLR_EL1 and TCR_EL1 bits used (Arm ARM D17.2.118, D17.2.131). */
+#define SCTLR_M (1ull << 0)
+#define SCTLR_A (1ull << 1)
+#define SCTLR_UMA (1ull << 9)
+#define SCTLR_SPAN (1ull << 23)
+#define SCTLR_UCT (1ull << 15)
+#define SCTLR_DZE (1ull << 14)
+#define SCTLR_UCI (1ull << 26)
+#define PSTATE_PAN (1ull << 22)
+
+typedef struct a64_cpu {
+    ir_cpu cpu; /* must be first */
+    int el;              /* exception level: 0 or 1 */
+    int spsel;           /* PSTATE.SP: 1 uses SP_EL1 at EL1 */
+    uint64_t daif;       /* PSTATE.{D,A,I,F} in bits 9:6 */
+    uint64_t pan;        /* PSTATE.PAN in bit 22 */
+    int wfi;             /* waiting for an interrupt (WFI/WFE) */
+    int stopped;         /* powered off (PSCI), does not run */
+    uint64_t sp_el0, sp_el1; /* banked SPs; the one in use is in r[A64_SP] */
+    int sp_cur;          /* which: 0 SP_EL0, 1 SP_EL1 */
+    int irq, fiq;        /* interrupt request lines from the interrupt controller */
+    uint64_t elr_el1, spsr_el1, esr_el1, far_el1, vbar_el1, par_el1;
+    uint64_t sctlr_el1, tcr_el1, ttbr0_el1, ttbr1_el1, mair_el1, amair_el1, contextidr_el1;
+    uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, cpacr_el1, mdscr_el1, cntkctl_el1, afsr0_el1, afsr1_el1;
+    uint64_t cntv_ctl, cntv_cval, cntp_ctl, cntp_cval;
+    uint64_t fpcr, fpsr;
+    uint64_t mpidr;
+    /* Exclusive monitor (LDXR/STXR): guest-virtual address, size in bytes
+     * and the values loaded; a store-exclusive succeeds if memory still
+     * holds them (as RISC-V's LR/SC). */
+    uint64_t excl_addr, excl_val[2];
+    int excl_size, excl_valid;
+    /* The board: the counter (CNTPCT, ticks of CNTFRQ), and calls a board
+     * answers (semihosting HLT #0xf000, PSCI over HVC/SMC): return nonzero
+     * if handled (registers set). */
+    uint64_t (*counter)(void *opaque);
+    uint64_t cntfrq;
+    int (*semihost)(struct a64_cpu *c, void *opaque);
+    int (*psci)(struct a64_cpu *c, void *opaque);
+    void *board_opaque;
+    uint32_t probe_fsc; /* fault status of the last translation that failed (AT) */
+} a64_cpu;
+
+/* Reset CPU `id` at EL1h with the MMU off, pc = `reset_pc`, DAIF masked. */
+void a64_cpu_init(a64_cpu *c, int id, phys_map *pm, ir_cache *cache, uint64_t reset_pc);
+
+/* Run up to `budget` guest instructions (fewer if it waits for an
+ * interrupt or stops). Returns the instructions run. */
+int64_t a64_run(a64_cpu *c, int64_t budget);
+
+/* Take a synchronous exception to EL1 (Arm ARM D1.10): class `ec`,
+ * syndrome `iss`, return address `elr` (guest-virtual); FAR_EL1 = `far`
+ * when `has_far`. cpu->pc becomes the vector. Returns IR_TRAP. */
+int a64_exception(a64_cpu *c, unsigned ec, uint32_t iss, uint64_t elr, uint64_t far, int has_far);
+
+/* Take an exception to EL1 at vector `vector` (VEC_*): SPSR_EL1 and
+ * ELR_EL1 saved, ESR_EL1 = `esr` for a synchronous one, FAR_EL1 = `far`
+ * when `has_far`, PSTATE to EL1h with DAIF masked. Returns IR_TRAP. */
+int a64_exception_to(a64_cpu *c, unsigned vector, uint64_t esr, uint64_t elr, uint64_t far, int has_far);
+
+/* PSTATE as SPSR_EL1 saves it (Arm ARM C5.2.18). */
+uint64_t a64_pstate(const a64_cpu *c);
+
+/* Set PSTATE from an SPSR value (ERET); the SP, MMU indexes and block
+ * flags follow. */
+void a64_set_pstate(a64_cpu *c, uint64_t spsr);
+
+/* Recompute the SP in use, the MMU indexes and the block flags after EL,
+ * PAN or SPSel changed (the SP in use is banked out first). */
+void a64_update_mode(a64_cpu *c);
+
+/* Take a pending, unmasked IRQ or FIQ (Arm ARM D1.10.2) with `pc` as the
+ * return address. Returns nonzero if one was taken. */
+int a64_take_interrupt(a64_cpu *c, uint64_t pc);
+
+/* Flush the TLBs of every CPU sharing c's block cache (TLBI ...IS) or of c. */
+void a64_tlb_flush_all(a64_cpu *c, int shareable);
+
+/* VMSAv8-64 stage 1 translation (ir_arch.translate; Arm ARM D8). */
+int a64_translate(ir_cpu *cpu, uint64_t va, int access, int mmu_idx, uint64_t pc, uint64_t *pa,
+                  uint64_t *page_size, int probe);
+/* An access with no RAM or device behind it: synchronous external abort. */
+int a64_access_fault(ir_cpu *cpu, int access, uint64_t va, uint64_t pc, int misaligned);
+
+/* Decode A64 code into an IR block (ir_arch.decode). */
+int a64_decode_block(ir_cpu *cpu, ir_block *b, const uint8_t *code, unsigned max_ops);
+
+/* MRS/MSR and system instructions (sysreg.c): the helper of a system
+ * register access whose raw instruction is op->aux. */
+int a64_sysreg_helper(ir_cpu *cpu, const ir_op *op);
+int a64_sys_helper(ir_cpu *cpu, const ir_op *op);
+
+/* Save or load the CPU's architectural state as section "arm64" (core/state.h). */
+struct sv_io;
+void a64_cpu_state(a64_cpu *c, struct sv_io *io);
+
+/* The AArch64 CPU as a cpu_class (core/board.h). */
+struct cpu_class;
+extern const struct cpu_class a64_cpu_class;
+
+/* The guest-virtual address of op `op`'s instruction. */
+static inline uint64_t a64_op_pc(const ir_cpu *cpu, const ir_op *op) { return cpu->pc + op->pc_off; }
+
+#endif

@@ -1,0 +1,26 @@
+/* Indexes of the A64 front-end's IR helpers (ir_op.imm of HELPER ops); the
+ * raw instruction is in ir_op.aux. */
+#ifndef WVM_ARM64_HELPERS_H
+#define WVM_ARM64_HELPERS_H
+
+enum a64_helper {
+    A64H_UNDEFINED = 1, /* EC 0 (0 is not a helper: a zeroed table entry means none) */
+    A64H_PC_ALIGN,      /* a block at a misaligned PC */
+    A64H_SVC, A64H_HVC, A64H_SMC, A64H_BRK, A64H_HLT,
+    A64H_ERET,
+    A64H_MRS,           /* rd = system register */
+    A64H_MSR,           /* system register = r[rs1]; ends the block */
+    A64H_MSR_IMM,       /* MSR (immediate): PSTATE fields; ends the block */
+    A64H_SYS,           /* DC, IC, TLBI, AT: r[rs1] is the operand */
+    A64H_WFI,           /* WFI, WFE */
+    A64H_CLREX,
+    A64H_ADC,           /* ADC, ADCS, SBC, SBCS: rd, rs1 = rn, rs2 = rm (+ NZCV) */
+    A64H_CRC32,         /* rd = CRC32(C)(rs1, rs2) */
+    A64H_BITS,          /* RBIT, REV16, CLS: rd = f(rs1) */
+    A64H_EXCL,          /* load/store exclusive, LDXP/STXP, CAS, CASP */
+    A64H_ATOMIC,        /* LSE atomic memory operations, SWP */
+    A64H_LDST_UNPRIV,   /* LDTR/STTR: as EL0 */
+    A64H_COUNT
+};
+
+#endif
