@@ -140,6 +140,11 @@ void trap_dispatch(struct trapframe *tf)
   el0_active = (tf->spsr & 0x1f) == PSR_M_EL0T;
 }
 
+int is_qemu(void)
+{
+  return read_sysreg(midr_el1) == QEMU_MAX_MIDR;
+}
+
 /* -------------------------------------------------------------- libc */
 __attribute__((optimize("no-tree-loop-distribute-patterns")))
 void *memset(void *d, int c, size_t n)
