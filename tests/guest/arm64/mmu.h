@@ -34,7 +34,6 @@
 #define PTE_AP_RW_ALL   (1UL << 6)
 #define PTE_AP_RO_EL1   (2UL << 6)
 #define PTE_AP_RO_ALL   (3UL << 6)
-#define PTE_AP_MASK     (3UL << 6)
 #define PTE_SH_INNER    (3UL << 8)
 #define PTE_AF          (1UL << 10)
 #define PTE_NG          (1UL << 11)

@@ -39,10 +39,8 @@
 #define EL0_EXIT_MAGIC  0x5e7e0001  /* return from run_el0(), x0 = value */
 #define EL0_FAIL_MAGIC  0x5e7e0002  /* test_fail(x0) from EL0 */
 
-/* semihosting */
-#define SEMI_WRITEC         0x03
+/* semihosting (wvm also implements SYS_WRITEC 0x03 and SYS_EXIT 0x18) */
 #define SEMI_WRITE0         0x04
-#define SEMI_EXIT           0x18
 #define SEMI_EXIT_EXTENDED  0x20
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
@@ -97,11 +95,9 @@
 #define SCTLR_M         (1 << 0)
 #define SCTLR_A         (1 << 1)
 #define SCTLR_C         (1 << 2)
-#define SCTLR_SA        (1 << 3)
 #define SCTLR_SA0       (1 << 4)
 #define SCTLR_UMA       (1 << 9)
 #define SCTLR_I         (1 << 12)
-#define SCTLR_SPAN      (1 << 23)
 /* crt value: MMU, caches and alignment checks off, EL0 traps on
    (UMA = UCT = DZE = UCI = nTWI = nTWE = 0), SPAN = EIS = EOS = 1,
    and the other RES1 bits of ARMv8.0 (11, 20, 22, 23, 28, 29) */
@@ -136,7 +132,6 @@ struct trapframe {
 };
 
 #define ESR_EC(esr)     (((esr) >> 26) & 0x3f)
-#define ESR_ISS(esr)    ((esr) & 0x1ffffff)
 
 /*
  * Exception handlers a test may define (weak defaults return 1).
@@ -167,7 +162,6 @@ long run_el0(long (*fn)(long), long arg);
 extern char __el0_stack_top[], __text_start[], __text_end[], _end[];
 
 #define CHECK(n, cond) do { if (!(cond)) test_fail(n); } while (0)
-#define CHECK_EQ(n, a, b) do { if ((ulong)(a) != (ulong)(b)) test_fail(n); } while (0)
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
