@@ -14,7 +14,7 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-packages=(build-essential cmake emscripten gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+packages=(build-essential cmake emscripten gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gcc-aarch64-linux-gnu
           device-tree-compiler opensbi chromium zlib1g-dev gdb-multiarch "$@")
 missing=()
 for p in "${packages[@]}"; do

@@ -28,8 +28,8 @@ export function attackSeeds() {
 }
 
 /** Names of the self-checking guest tests (TESTS_CHECK of tests/guest/Makefile). */
-export function guestTests() {
-  const mk = readFileSync(`${root}tests/guest/Makefile`, 'utf8');
+export function guestTests(dir = 'tests/guest') {
+  const mk = readFileSync(`${root}${dir}/Makefile`, 'utf8');
   return /^TESTS_CHECK\s*:=\s*(.*)$/m.exec(mk)[1].trim().split(/\s+/);
 }
 

@@ -98,8 +98,8 @@ export interface MachineOptions {
   initrd?: Uint8Array;
   /** kernel command line */
   append?: string;
-  /** the guest architecture (default: the kernel image's); only riscv64 is emulated so far */
-  arch?: 'riscv64';
+  /** the guest architecture (default: the kernel image's, else riscv64); x86_64 is not emulated yet */
+  arch?: 'riscv64' | 'aarch64';
   /** virtio-blk disks, in slot order */
   disks?: DiskBackend[];
   /** host time per run slice in ms (default 10) */

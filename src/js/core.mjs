@@ -87,16 +87,19 @@ export class Core {
   }
 
   /**
-   * Create a machine with `memMiB` MiB of RAM, `harts` harts and firmware
-   * choice `bios` (a Bios value).
+   * Create a machine of architecture `arch` (an Arch value) with `memMiB` MiB
+   * of RAM, `harts` CPUs and firmware choice `bios` (a Bios value).
    * @returns {number} machine handle
    * @throws Error with the core's message on bad arguments or out of memory
    */
-  create(memMiB, harts, bios) {
-    const m = this.mod._wvm_create(Arch.riscv64, memMiB, harts, bios);
+  create(arch, memMiB, harts, bios) {
+    const m = this.mod._wvm_create(arch, memMiB, harts, bios);
     if (!m) throw this.#error('cannot create machine');
     return m;
   }
+
+  /** The architecture (an Arch value, 0 if unknown, 4 another) a kernel image's header names. */
+  imageArch(bytes) { return this.mod._wvm_image_arch(this.#copyIn(bytes), bytes.length); }
 
   /** Load raw firmware bytes (Bios.file machines). Throws with the core's message. */
   loadBios(m, bytes) { this.#check(this.mod._wvm_load_bios(m, this.#copyIn(bytes), bytes.length)); }

@@ -2,7 +2,7 @@
 // wvm machine in time slices on the current thread (in the browser: inside a
 // Web Worker), forwards console bytes both ways, and serves virtio-blk
 // requests from JavaScript disk backends.
-import { Bios, Status, loadCore } from './core.mjs';
+import { Arch, Bios, Status, loadCore } from './core.mjs';
 import { gunzipImage } from './compress.mjs';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.mjs';
 import { decodeHost, encodeHost } from './snapshot-host.mjs';
@@ -33,9 +33,9 @@ import { UserNet } from './usernet.mjs';
  * @property {Uint8Array} kernel       ELF or raw kernel image
  * @property {Uint8Array} [initrd]     initial RAM disk; Machine.create unpacks a gzip one on the host
  * @property {string} [append='']      kernel command line
- * @property {'riscv64'} [arch]        the guest architecture (as -arch); default: what the kernel
- *   image's header says. Only riscv64 is emulated so far: another throws, and so does a kernel
- *   built for another architecture
+ * @property {'riscv64'|'aarch64'} [arch] the guest architecture (as -arch); default: what the kernel
+ *   image's header says (riscv64 when it says nothing). x86_64 throws, and so does a kernel built
+ *   for another architecture than the one asked for
  * @property {DiskBackend[]} [disks]   virtio-blk disks, in slot order
  * @property {number} [sliceMs=10]     host time per run slice (ms) before yielding to the event loop
  * @property {boolean|{threshold?: number, worker?: boolean, maxFunctions?: number}} [jit=true]
@@ -269,7 +269,7 @@ export class Machine extends EventTarget {
   // The machine of a snapshot's state (checked by stateInfo, giving info), with this.#opts' disks.
   #restoreState(state, info) {
     const core = this.#core;
-    this.#m = core.create(info.mem, info.smp, info.bios);
+    this.#m = core.create(Arch.riscv64, info.mem, info.smp, info.bios);
     try {
       this.#disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
       this.#addShares();
@@ -411,7 +411,8 @@ export class Machine extends EventTarget {
   // Create the core's machine from the options, load the images, attach the disks and boot.
   #build(bios) {
     const core = this.#core, o = this.#opts;
-    this.#m = core.create(o.mem, o.smp, bios);
+    const arch = o.arch ? Arch[o.arch] : core.imageArch(o.kernel) === Arch.aarch64 ? Arch.aarch64 : Arch.riscv64;
+    this.#m = core.create(arch, o.mem, o.smp, bios);
     if (o.icount) core.setIcount(this.#m, o.icount.shift, o.icount.sleep ?? true);
     if (o.rtc) core.setRtc(this.#m, rtcBaseNs(o.rtc.base), o.rtc.clock === 'vm');
     if (bios === Bios.file) core.loadBios(this.#m, o.bios);

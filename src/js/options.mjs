@@ -31,8 +31,8 @@ export const usage = `usage: wvm [options]
   -fsdev local,id=ID,path=DIR,security_model=none[,readonly=on]
   -device virtio-9p-device,fsdev=ID,mount_tag=TAG
                     the same in QEMU's long form
-  -arch riscv64     the guest architecture (default: read from the kernel image's
-                    header; aarch64 and x86_64 are not emulated yet)
+  -arch riscv64|aarch64  the guest architecture (default: read from the kernel
+                    image's header; x86_64 is not emulated yet)
   -M, -machine virt the machine (QEMU's riscv64 virt board, the only one)
   -nographic        console on stdio (the default)
   -jit on|off|sync  compile hot guest code to WebAssembly (wasm build; default on,
@@ -207,14 +207,14 @@ function parseRtc(v) {
 }
 
 /**
- * A guest architecture name (-arch, Machine's `arch`) checked: only riscv64 is emulated so far.
+ * A guest architecture name (-arch, Machine's `arch`) checked: riscv64 and aarch64 are emulated.
  * @param {string} v
  * @returns {string} v
- * @throws UsageError for aarch64 and x86_64 (not yet) and anything else
+ * @throws UsageError for x86_64 (not yet) and anything else
  */
 export function checkArch(v) {
-  if (v === 'aarch64' || v === 'x86_64') throw new UsageError(`-arch ${v}: not emulated yet (only riscv64)`);
-  if (v !== 'riscv64') throw new UsageError(`bad -arch value '${v}' (riscv64, aarch64 or x86_64)`);
+  if (v === 'x86_64') throw new UsageError(`-arch ${v}: not emulated yet (riscv64 and aarch64 are)`);
+  if (v !== 'riscv64' && v !== 'aarch64') throw new UsageError(`bad -arch value '${v}' (riscv64, aarch64 or x86_64)`);
   return v;
 }
 

@@ -45,7 +45,7 @@ void a64_update_mode(a64_cpu *c)
     c->cpu.r[A64_SP] = *bank[c->sp_cur];
     c->cpu.fetch_idx = c->el ? A64_MMU_EL1 : A64_MMU_EL0;
     c->cpu.data_idx = !c->el ? A64_MMU_EL0 : c->pan ? A64_MMU_EL1_PAN : A64_MMU_EL1;
-    c->cpu.block_flags = (uint32_t)c->el;
+    c->cpu.block_flags = (uint32_t)c->el | ((c->sctlr_el1 & SCTLR_A) || !(c->sctlr_el1 & SCTLR_M) ? A64_FLAGS_ALIGN : 0);
 }
 
 void a64_set_pstate(a64_cpu *c, uint64_t spsr)

@@ -33,13 +33,17 @@ enum {
 /* Exception vector offsets (Arm ARM D1.10.2). */
 enum { VEC_SYNC = 0x000, VEC_IRQ = 0x080, VEC_FIQ = 0x100, VEC_SERROR = 0x180 };
 
-/* block_flags: the EL in bit 0. */
+/* block_flags: the EL in bit 0; bit 1: loads and stores check alignment
+ * (SCTLR_EL1.A, or the MMU off: every access is to Device memory). */
 #define A64_FLAGS_EL(f) ((f) & 1)
+#define A64_FLAGS_ALIGN 2u
 
 /* SCTLR_EL1 and TCR_EL1 bits used (Arm ARM D17.2.118, D17.2.131). */
 #define SCTLR_M (1ull << 0)
 #define SCTLR_A (1ull << 1)
 #define SCTLR_UMA (1ull << 9)
+#define SCTLR_NTWI (1ull << 16)
+#define SCTLR_NTWE (1ull << 18)
 #define SCTLR_SPAN (1ull << 23)
 #define SCTLR_UCT (1ull << 15)
 #define SCTLR_DZE (1ull << 14)

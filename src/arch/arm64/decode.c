@@ -9,7 +9,7 @@
 #include "arch/arm64/helpers.h"
 
 #define BLOCK_MAX_INSNS 64
-#define OPS_PER_INSN_MAX 8 /* the most ops one instruction emits */
+#define OPS_PER_INSN_MAX 10/* the most ops one instruction emits */
 
 /* Emit one op for the current instruction. */
 ir_op *a64_emit(a64_dec *d, int opc, int rd, int rs1, int rs2, int32_t imm, uint32_t aux)
@@ -87,7 +87,7 @@ static int dp_imm(a64_dec *d)
     switch ((i >> 23) & 7) {
     case 0: case 1: { /* ADR, ADRP */
         int64_t imm = (int64_t)(((uint64_t)((i >> 5) & 0x7ffff) << 2 | ((i >> 29) & 3)) << 43) >> 43;
-        a64_movi(d, a64_xw(rd), (i >> 31) ? (pc & ~0xfffull) + (uint64_t)(imm << 12) : pc + (uint64_t)imm);
+        a64_movi(d, a64_xw(rd), (i >> 31) ? (pc & ~0xfffull) + ((uint64_t)imm << 12) : pc + (uint64_t)imm);
         return 0;
     }
     case 2: { /* ADD/ADDS/SUB/SUBS (immediate) */
@@ -522,7 +522,7 @@ int a64_decode_block(ir_cpu *cpu, ir_block *b, const uint8_t *code, unsigned max
 {
     unsigned page_left = PAGE_SIZE - (unsigned)(b->ppc & ~PAGE_MASK);
     unsigned max_insns = cpu->block_insns_max ? cpu->block_insns_max : BLOCK_MAX_INSNS;
-    a64_dec d = {.b = b, .el = (int)A64_FLAGS_EL(b->flags)};
+    a64_dec d = {.b = b, .el = (int)A64_FLAGS_EL(b->flags), .align = (b->flags & A64_FLAGS_ALIGN) != 0};
     int end = 0;
     if (b->vpc & 3) { /* PC alignment fault (Arm ARM D1.3.5) */
         d.insn = 0;

@@ -11,6 +11,7 @@ typedef struct a64_dec {
     unsigned off; /* byte offset of insn in the block */
     int el;       /* exception level the block runs at */
     int end;      /* the instruction emitted a helper that ends the block */
+    int align;    /* loads and stores check alignment (A64_FLAGS_ALIGN) */
 } a64_dec;
 
 /* Register n (0..31) read with 31 as XZR, or as SP; written likewise. */

@@ -29,6 +29,10 @@ static int access_kind(unsigned size, unsigned opc)
 /* One access of register rt at r[base] + off. */
 static void access(a64_dec *d, int kind, unsigned size, unsigned rt, int base, int32_t off)
 {
+    if (d->align && size) { /* alignment fault unless aligned (A64H_ALIGN: aux = size | write << 8) */
+        a64_emit(d, IR_ADDI, A64_T2, base, 0, off, 0);
+        a64_emit(d, IR_HELPER, 0, A64_T2, 0, A64H_ALIGN, size | (kind == K_STORE) << 8);
+    }
     if (kind == K_STORE) {
         a64_emit(d, store_op[size], 0, base, a64_xr(rt), off, 4);
         return;

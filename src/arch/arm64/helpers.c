@@ -77,7 +77,11 @@ static int h_eret(ir_cpu *cpu, const ir_op *op)
  * a CPU spinning on WFE gives way at once). */
 static int h_wfi(ir_cpu *cpu, const ir_op *op)
 {
-    if (((op->aux >> 5) & 7) == 3) {
+    a64_cpu *c = ARM(cpu);
+    unsigned wfe = ((op->aux >> 5) & 7) == 2;
+    if (c->el == 0 && !(c->sctlr_el1 & (wfe ? SCTLR_NTWE : SCTLR_NTWI))) /* trapped: ISS CV, COND AL, TI */
+        return a64_exception(c, EC_WFX, 1u << 24 | 0xeu << 20 | wfe, PC(cpu, op), 0, 0);
+    if (!wfe) {
         ARM(cpu)->wfi = 1;
         cpu->exit_req = 1;
     }
@@ -333,7 +337,13 @@ static int h_ldst_unpriv(ir_cpu *cpu, const ir_op *op)
     return st;
 }
 
+static int h_align(ir_cpu *cpu, const ir_op *op)
+{
+    return check_align(cpu, op, cpu->r[op->rs1], 1u << (op->aux & 7), (op->aux >> 8) & 1 ? ACC_WRITE : ACC_READ);
+}
+
 static const ir_helper_fn a64_helpers[A64H_COUNT] = {
+    [A64H_ALIGN] = h_align,
     [A64H_UNDEFINED] = h_undefined, [A64H_PC_ALIGN] = h_pc_align, [A64H_SVC] = h_svc,
     [A64H_HVC] = h_psci, [A64H_SMC] = h_psci, [A64H_BRK] = h_brk, [A64H_HLT] = h_hlt,
     [A64H_ERET] = h_eret, [A64H_MRS] = a64_sysreg_helper, [A64H_MSR] = a64_sysreg_helper,
@@ -350,7 +360,7 @@ static const uint8_t a64_helper_flags[A64H_COUNT] = {
     [A64H_MRS] = IR_HF_RD, [A64H_MSR] = IR_HF_ANY, [A64H_MSR_IMM] = IR_HF_ANY, [A64H_SYS] = IR_HF_ANY,
     [A64H_WFI] = IR_HF_ANY, [A64H_ADC] = IR_HF_ANY, [A64H_CRC32] = IR_HF_RS1 | IR_HF_RS2 | IR_HF_RD,
     [A64H_BITS] = IR_HF_RS1 | IR_HF_RD, [A64H_EXCL] = IR_HF_ANY, [A64H_ATOMIC] = IR_HF_ANY,
-    [A64H_LDST_UNPRIV] = IR_HF_ANY,
+    [A64H_LDST_UNPRIV] = IR_HF_ANY, [A64H_ALIGN] = IR_HF_RS1,
 };
 
 const ir_arch a64_arch = {

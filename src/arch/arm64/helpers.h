@@ -20,6 +20,7 @@ enum a64_helper {
     A64H_EXCL,          /* load/store exclusive, LDXP/STXP, CAS, CASP */
     A64H_ATOMIC,        /* LSE atomic memory operations, SWP */
     A64H_LDST_UNPRIV,   /* LDTR/STTR: as EL0 */
+    A64H_ALIGN,         /* alignment fault unless r[rs1] is aligned to 1 << (aux & 7); aux bit 8: a write */
     A64H_COUNT
 };
 

@@ -167,8 +167,10 @@ int a64_sysreg_helper(ir_cpu *cpu, const ir_op *op)
             v = *f;
         else
             *f = v;
-        if (write && fields[k].write == W_TLB)
+        if (write && fields[k].write == W_TLB) {
             a64_tlb_flush_all(c, 0);
+            a64_update_mode(c); /* SCTLR_EL1.A and M key blocks */
+        }
         found = 1;
     }
     for (unsigned k = 0; !found && k < sizeof(constants) / sizeof(constants[0]); k++) {
