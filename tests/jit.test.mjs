@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import binaryen from 'binaryen';
-import { loadCore, Bios, Status } from '../src/js/core.mjs';
+import { loadCore, Arch, Bios, Status } from '../src/js/core.mjs';
 import { Jit } from '../wasm-jit/jit.mjs';
 import { LAYOUT_WORDS, compileRegions, parseLayout } from '../wasm-jit/compile.mjs';
 
@@ -99,7 +99,7 @@ const encB = (f3, rs1, rs2, imm) => (((imm >> 12 & 1) << 31) | ((imm >> 5 & 0x3f
 async function machinePair(code) {
   const core = await loadCore();
   const make = () => {
-    const m = core.create(RAM_MIB, 1, Bios.none);
+    const m = core.create(Arch.riscv64, RAM_MIB, 1, Bios.none);
     core.loadKernel(m, code);
     core.boot(m);
     return m;
@@ -181,7 +181,7 @@ test('calls between compiled pages chain without the dispatcher', async () => {
   code.setUint32(0x1000, encI(0x13, 0, 10, 10, 1), true); // func: addi a0, a0, 1
   code.setUint32(0x1004, encI(0x67, 0, 0, 1, 0), true);   //       ret
   const core = await loadCore();
-  const m = core.create(RAM_MIB, 1, Bios.none);
+  const m = core.create(Arch.riscv64, RAM_MIB, 1, Bios.none);
   core.loadKernel(m, new Uint8Array(code.buffer));
   core.boot(m);
   const jit = new Jit(core, { threshold: 1, worker: false });
