@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "board/riscv_virt_fdt.h"
-#include "boot/elf.h"
 #include "boot/sbi.h"
 #include "core/state.h"
 #include "dev/htif.h"

@@ -14,6 +14,15 @@
 struct sv_io;
 typedef struct wvm_machine wvm_machine;
 
+/* FNV-1a over `n` bytes, continuing from `h` (state digests). */
+static inline uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
 /* One guest architecture's CPU. Its struct embeds ir_cpu first. */
 typedef struct cpu_class {
     size_t size; /* bytes of the architecture's CPU struct */

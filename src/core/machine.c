@@ -404,8 +404,7 @@ uint64_t wvm_state_digest(wvm_machine *m, int with_ram)
     for (int i = 0; i < m->ncpus; i++)
         h = m->board->cpu->digest(m->cpus[i], h);
     if (with_ram)
-        for (size_t k = 0; k < (size_t)m->pm.ram_size; k++)
-            h = (h ^ m->pm.ram[k]) * 0x100000001b3ull;
+        h = fnv1a(h, m->pm.ram, (size_t)m->pm.ram_size);
     return h;
 }
 

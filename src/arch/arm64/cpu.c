@@ -164,12 +164,9 @@ static void state(ir_cpu *cpu, sv_io *io) { a64_cpu_state(arm(cpu), io); }
 static uint64_t digest(const ir_cpu *cpu, uint64_t h)
 {
     const a64_cpu *c = (const a64_cpu *)cpu;
-    const uint8_t *parts[3] = {(const uint8_t *)c->cpu.r, (const uint8_t *)&c->cpu.pc, (const uint8_t *)&c->el};
-    size_t lens[3] = {35 * sizeof(uint64_t), sizeof(uint64_t), offsetof(a64_cpu, counter) - offsetof(a64_cpu, el)};
-    for (int k = 0; k < 3; k++)
-        for (size_t i = 0; i < lens[k]; i++)
-            h = (h ^ parts[k][i]) * 0x100000001b3ull;
-    return h;
+    h = fnv1a(h, c->cpu.r, 35 * sizeof(uint64_t));
+    h = fnv1a(h, &c->cpu.pc, sizeof(c->cpu.pc));
+    return fnv1a(h, &c->el, offsetof(a64_cpu, counter) - offsetof(a64_cpu, el));
 }
 
 /* wvm_reg numbering for AArch64: 0..30 X0..X30, 31 SP, 32 PC, 33 CPSR

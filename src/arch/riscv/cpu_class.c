@@ -24,24 +24,15 @@ static int idle(const ir_cpu *cpu)
 
 static void state(ir_cpu *cpu, sv_io *io) { rv_hart_state(hart(cpu), io); }
 
-/* FNV-1a over `n` bytes, continuing from `h`. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 0x100000001b3ull;
-    return h;
-}
-
 static uint64_t digest(const ir_cpu *cpu, uint64_t h)
 {
     const rv_hart *t = (const rv_hart *)cpu;
-    h = fnv(h, t->cpu.r, 32 * sizeof(uint64_t));
-    h = fnv(h, t->cpu.r + IR_FREG0, 32 * sizeof(uint64_t));
-    h = fnv(h, &t->cpu.pc, sizeof(t->cpu.pc));
-    h = fnv(h, &t->cpu.instret, sizeof(t->cpu.instret));
-    h = fnv(h, &t->cpu.traps, sizeof(t->cpu.traps));
-    return fnv(h, &t->priv, offsetof(rv_hart, mtime) - offsetof(rv_hart, priv)); /* the CSRs */
+    h = fnv1a(h, t->cpu.r, 32 * sizeof(uint64_t));
+    h = fnv1a(h, t->cpu.r + IR_FREG0, 32 * sizeof(uint64_t));
+    h = fnv1a(h, &t->cpu.pc, sizeof(t->cpu.pc));
+    h = fnv1a(h, &t->cpu.instret, sizeof(t->cpu.instret));
+    h = fnv1a(h, &t->cpu.traps, sizeof(t->cpu.traps));
+    return fnv1a(h, &t->priv, offsetof(rv_hart, mtime) - offsetof(rv_hart, priv)); /* the CSRs */
 }
 
 static uint64_t reg(ir_cpu *cpu, int index)
