@@ -488,7 +488,10 @@ function load(size, rawLoad, conv) {
     },
   };
 }
-/** Stores: TLB fast path inline, ir_jit_store otherwise (which may end the block). */
+/**
+ * Stores: TLB fast path inline, ir_jit_store otherwise (which may end the
+ * block, unless more ops of the store's instruction follow: ir.h).
+ */
 function store(size, rawStore) {
   return {
     reads: R, writesRd: false,
@@ -496,10 +499,11 @@ function store(size, rawStore) {
       const { m, b } = c;
       const pc = blk.vpc + BigInt(o.pcOff);
       const status = (v) => m.i32.eq(m.local.get(c.st, b.i32), c.c32(v));
+      const last = blk.ops[blk.ops.indexOf(o) + 1]?.pcOff !== o.pcOff;
       return memoryAccess(c, o, ACC_WRITE, size, (p) => rawStore(c, p, c.reg(o.rs2)), [
         m.local.set(c.st, m.call('store', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.reg(o.rs2), c.c64(pc)], b.i32)),
         m.if(status(IR_TRAP), c.trapped(o)),
-        m.if(status(IR_END), m.block(null, [c.setPc(c.c64(pc + BigInt(o.aux))), c.endAfter(o)])),
+        last ? m.if(status(IR_END), m.block(null, [c.setPc(c.c64(pc + BigInt(o.aux))), c.endAfter(o)])) : m.nop(),
       ]);
     },
   };

@@ -66,8 +66,8 @@ static int init(wvm_machine *m)
     arm_virt *v = calloc(1, sizeof(*v));
     if (!(m->board_data = v))
         return wvm_fail("out of host memory");
-    if (m->bios != WVM_BIOS_NONE)
-        return wvm_fail("aarch64 machines boot without firmware (-bios none)");
+    if (m->bios == WVM_BIOS_FILE) /* builtin and none alike: PSCI is the machine's */
+        return wvm_fail("aarch64 machines take no firmware file: PSCI is built in (-bios builtin or none)");
     for (int i = 0; i < m->ncpus; i++) {
         a64_cpu *c = v->cpus[i] = (a64_cpu *)m->cpus[i];
         c->counter = counter;

@@ -221,7 +221,7 @@ int64_t ir_run(ir_cpu *cpu)
                     st = mmu_store_slow(cpu, va, size, r[op->rs2], cpu->pc + op->pc_off); \
                     if (st == IR_TRAP)                                            \
                         goto trapped;                                             \
-                    if (st == IR_END)                                             \
+                    if (st == IR_END && op[1].pc_off != op->pc_off)               \
                         goto end_store;                                           \
                 }                                                                 \
                 op++;                                                             \

@@ -75,7 +75,11 @@ enum ir_opcode {
  * Besides, an op may leave early: a load, store or HELPER that traps
  * (IR_TRAP; cpu->pc is the handler), a store or HELPER that returns IR_END
  * (the block ends after it; a store that wrote translated code or saw
- * exit_req sets pc to the next instruction).
+ * exit_req sets pc to the next instruction). A store followed by more ops
+ * of its guest instruction (A64 base writeback, STP) does not leave: the
+ * rest of the instruction must run, so the block runs on to its end (its
+ * ops stay valid until the next block is looked up), which A64 allows:
+ * modified code need not be seen before a context synchronisation.
  *
  * When pc and instret are synchronised. While a block runs, cpu->pc is the
  * guest-virtual address of its first instruction (ops know theirs as pc +

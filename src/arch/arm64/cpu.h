@@ -70,7 +70,7 @@ typedef struct a64_cpu {
     int irq, fiq;        /* interrupt request lines from the interrupt controller */
     uint64_t elr_el1, spsr_el1, esr_el1, far_el1, vbar_el1, par_el1;
     uint64_t sctlr_el1, tcr_el1, ttbr0_el1, ttbr1_el1, mair_el1, amair_el1, contextidr_el1;
-    uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, cpacr_el1, mdscr_el1, cntkctl_el1, afsr0_el1, afsr1_el1;
+    uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, cpacr_el1, mdscr_el1, cntkctl_el1, afsr0_el1, afsr1_el1, csselr_el1;
     uint64_t cntv_ctl, cntv_cval, cntp_ctl, cntp_cval;
     uint64_t fpcr, fpsr;
     uint64_t mpidr;

@@ -35,7 +35,7 @@ static const sysreg fields[] = {
     {SR(3, 0, 12, 0, 0), EL1_ONLY, W_PLAIN, FIELD(vbar_el1)}, {SR(3, 0, 13, 0, 1), EL1_ONLY, W_PLAIN, FIELD(contextidr_el1)},
     {SR(3, 0, 13, 0, 4), EL1_ONLY, W_PLAIN, FIELD(tpidr_el1)}, {SR(3, 0, 14, 1, 0), EL1_ONLY, W_PLAIN, FIELD(cntkctl_el1)},
     {SR(3, 3, 13, 0, 2), EL0_RW, W_PLAIN, FIELD(tpidr_el0)},  {SR(3, 3, 13, 0, 3), EL0_READ, W_PLAIN, FIELD(tpidrro_el0)},
-    {SR(3, 3, 4, 4, 0), EL0_RW, W_PLAIN, FIELD(fpcr)},        {SR(3, 3, 4, 4, 1), EL0_RW, W_PLAIN, FIELD(fpsr)},
+    {SR(3, 2, 0, 0, 0), EL1_ONLY, W_PLAIN, FIELD(csselr_el1)}, {SR(3, 3, 4, 4, 0), EL0_RW, W_PLAIN, FIELD(fpcr)},        {SR(3, 3, 4, 4, 1), EL0_RW, W_PLAIN, FIELD(fpsr)},
     {SR(2, 0, 0, 2, 2), EL1_ONLY, W_PLAIN, FIELD(mdscr_el1)}, {SR(3, 0, 0, 0, 5), EL1_ONLY, W_RO, FIELD(mpidr)},
 };
 
@@ -53,6 +53,9 @@ static const struct { uint16_t key; uint8_t el0; uint64_t value; } constants[] =
     {SR(3, 3, 0, 0, 1), EL0_READ, 0xb0048004},                  /* CTR_EL0: 64-byte lines, IDC, DIC */
     {SR(3, 3, 0, 0, 7), EL0_READ, 4},                           /* DCZID_EL0: DC ZVA of 64 bytes */
     {SR(2, 0, 1, 1, 4), EL1_ONLY, 0},                           /* OSLSR_EL1: OS lock not implemented */
+    {SR(3, 1, 0, 0, 0), EL1_ONLY, 0},                           /* CCSIDR_EL1 */
+    {SR(3, 1, 0, 0, 1), EL1_ONLY, 0},                           /* CLIDR_EL1: no caches to maintain */
+    {SR(3, 1, 0, 0, 7), EL1_ONLY, 0},                           /* AIDR_EL1 */
 };
 
 /* The ESR ISS of a trapped MRS/MSR (EC 0x18, Arm ARM D17.2.37). */
