@@ -287,19 +287,22 @@ size_t wvm_save(wvm_machine *m, const uint8_t *host, size_t host_len, uint8_t **
 int wvm_io_busy(wvm_machine *m);
 
 /* Check a saved state (header, version, checksum) and describe it into
- * out[0..7]: RAM in MiB, harts, firmware choice (enum wvm_bios), disks, the
- * byte offset and length of the host's bytes inside `state`, 1 if it has a
- * network device (add one with wvm_add_net before wvm_restore), and its
- * file shares (add as many with wvm_add_share). Returns 0,
- * or -1 with wvm_last_error set (not a state, truncated, corrupted, newer
- * version). */
-int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out);
+ * out[0..count-1] (at most WVM_STATE_INFO_WORDS words): RAM in MiB, harts,
+ * firmware choice (enum wvm_bios), disks, the byte offset and length of the
+ * host's bytes inside `state`, 1 if it has a network device (add one with
+ * wvm_add_net before wvm_restore), its file shares (add as many with
+ * wvm_add_share), and its architecture (enum wvm_arch: create the machine
+ * with it; states of wvm versions before the field are riscv64's).
+ * Returns 0, or -1 with wvm_last_error set (not a state, truncated,
+ * corrupted, newer version). */
+#define WVM_STATE_INFO_WORDS 9
+int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out, size_t count);
 
-/* Load a saved state into `m`: a machine just created with the RAM size,
- * harts and firmware choice of wvm_state_info, with the same number of
+/* Load a saved state into `m`: a machine just created with the
+ * architecture, RAM size, harts and firmware choice of wvm_state_info, with the same number of
  * disks added (and a network device if it had one), and neither booted nor run. The icount and RTC settings
  * come from the state. Returns 0; or -1 with wvm_last_error set (bad file,
- * different configuration, a value no hart or device can hold), and then
+ * different configuration or architecture, a value no hart or device can hold), and then
  * `m` is unusable: destroy it. */
 int wvm_restore(wvm_machine *m, const uint8_t *state, size_t len);
 
