@@ -204,13 +204,16 @@ int wvm_set_reg(wvm_machine *m, int hart, int index, uint64_t value);
  * wvm_gdb_attach, passes every received byte to wvm_gdb_input and sends
  * what wvm_gdb_output returns after each wvm_gdb_input and wvm_run. While
  * GDB holds the machine stopped, wvm_run returns WVM_IDLE without running:
- * wait for the debugger's bytes. Harts are threads 1..n. Breakpoints and
+ * wait for the debugger's bytes. Harts (CPUs) are threads 1..n. The target
+ * description is the architecture's (riscv64: GPRs, FPRs, pc, CSRs,
+ * privilege; aarch64: x0-x30, sp, pc, cpsr). Breakpoints and
  * watchpoints make the harts run one instruction per block, interpreted
  * (the JIT rests); without them the guest runs at full speed.
  *
  * Attach a debugger: the machine stops (as after Ctrl-C; also before its
  * first instruction when called before it runs: QEMU's -S). Returns 0, or
- * -1 out of host memory. */
+ * -1 with wvm_last_error set (out of host memory; an architecture without
+ * a GDB target). */
 int wvm_gdb_attach(wvm_machine *m);
 /* The connection closed: breakpoints and watchpoints go, the guest runs. */
 void wvm_gdb_detach(wvm_machine *m);
