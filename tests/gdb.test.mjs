@@ -189,3 +189,27 @@ test('raw packets: bad checksums are refused, huge lengths and unknown commands 
   assert.match(await ask(packet('p20')), /^\+\$0000008000000000#/, 'the pc is in the loop');
   gdbs.close();
 });
+
+test('raw packets on the aarch64 machine: its target description, g with a 32-bit cpsr, p, a single step', async () => {
+  const machine = await Machine.create({ arch: 'aarch64', mem: 128, bios: 'none', kernel: readFileSync(`${guestDir}/arm64/gdb_target.elf`), jit: false });
+  machines.add(machine);
+  let replies = '';
+  const gdbs = machine.gdbSession((bytes) => (replies += Buffer.from(bytes).toString('latin1')));
+  machine.start();
+  const ask = async (body) => {
+    replies = '';
+    gdbs.input(Buffer.from(packet(body), 'latin1'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return replies;
+  };
+  const xml = await ask('qXfer:features:read:target.xml:0,fff');
+  assert.match(xml, /^\+\$l<\?xml[^]*<architecture>aarch64<\/architecture><feature name="org\.gnu\.gdb\.aarch64\.core">/);
+  assert.match(xml, /<reg name="sp" bitsize="64" regnum="31" type="data_ptr"\/><reg name="pc" bitsize="64" regnum="32" type="code_ptr"\/><reg name="cpsr" bitsize="32" regnum="33" type="cpsr_flags"\/>/);
+  assert.match(await ask('g'), /^\+\$[0-9a-f]{536}#/, '31 X, sp and pc of 8 bytes, cpsr of 4');
+  assert.equal(await ask('p20'), `+${packet('0000084000000000')}`, 'pc at the entry');
+  assert.equal(await ask('p21'), `+${packet('c5030000')}`, 'EL1h, DAIF masked');
+  assert.equal(await ask('p22'), `+${packet('E01')}`);
+  assert.match(await ask('s'), /^\+\$T05thread:0*1;#/);
+  assert.equal(await ask('p20'), `+${packet('0400084000000000')}`, 'one instruction on');
+  gdbs.close();
+});
