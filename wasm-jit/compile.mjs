@@ -10,8 +10,8 @@
 /** Layout facts from wvm_jit_layout() (src/core/wvm.h), in order. */
 const LAYOUT_FIELDS = ['version', 'r', 'pc', 'instret', 'instretLimit', 'exitReq', 'dataIdx', 'tlb',
   'tlbEntrySize', 'tlbBits', 'tlbAddend', 'jitVal', 'loadFn', 'storeFn', 'helperFn', 'zeroSink', 'traps',
-  'jmpCache', 'jmpBits', 'blockVpc', 'blockFlags', 'blockJitFn', 'blockJitEntry', 'helperFlagsAt', 'nHelpers'];
-export const LAYOUT_VERSION = 6;
+  'jmpCache', 'jmpBits', 'blockVpc', 'blockFlags', 'blockJitFn', 'blockJitEntry'];
+export const LAYOUT_VERSION = 7;
 /** How many u32 words wvm_jit_layout() returns. */
 export const LAYOUT_WORDS = LAYOUT_FIELDS.length;
 
@@ -29,17 +29,21 @@ const OP_BYTES = 16;
 
 /**
  * Parse a region description (ir_jit_region) into
- * {ppcPage, vpcPage, flags, blocks: [{vpc, len, ninsns, ops: [{opc, rd, rs1, rs2, imm, pcOff, insnsAfter, aux}]}]}.
+ * {ppcPage, vpcPage, flags, helperFlags: [IR_HF_* per helper],
+ *  blocks: [{vpc, len, ninsns, ops: [{opc, rd, rs1, rs2, imm, pcOff, insnsAfter, aux}]}]}.
  * vpc values are BigInt. Throws on a truncated description.
  */
 export function parseRegion(bytes) {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = 0;
   const need = (n) => { if (p + n > bytes.length) throw new Error('truncated region description'); };
-  need(24);
+  need(28);
   const region = { ppcPage: v.getBigUint64(0, true), vpcPage: v.getBigUint64(8, true), flags: v.getUint32(16, true), blocks: [] };
-  const n = v.getUint32(20, true);
-  p = 24;
+  const n = v.getUint32(20, true), nh = v.getUint32(24, true);
+  p = 28;
+  need(nh);
+  region.helperFlags = [...bytes.subarray(p, p + nh)];
+  p += (nh + 3) & ~3;
   for (let i = 0; i < n; i++) {
     need(16);
     const b = { vpc: v.getBigUint64(p, true), len: v.getUint16(p + 8, true), ninsns: v.getUint16(p + 10, true), ops: [] };
@@ -513,9 +517,25 @@ function branch(cond) {
       { pc: blk.vpc + BigInt(blk.len) }],
   };
 }
+/** JALR and JMPR: to (r[rs1] + imm) & mask, linking r[rd]; an indirect exit. */
+function jumpRegister(mask) {
+  return {
+    reads: I, writesRd: true,
+    emit(c, o, blk) {
+      const { m } = c;
+      const pc = blk.vpc + BigInt(o.pcOff);
+      return m.block(null, [
+        m.local.set(c.va, m.i64.and(m.i64.add(c.reg(o.rs1), c.c64(o.imm)), c.c64(mask))),
+        c.setReg(o.rd, c.c64(pc + BigInt(o.aux))),
+      ]);
+    },
+    edges: () => [{}],
+  };
+}
+
 /**
  * HELPER and HELPER_END: the call sees instret and the registers its
- * descriptor (layout.helperFlags[imm], IR_HF_* of ir.h) says it reads in
+ * descriptor (region.helperFlags[imm], IR_HF_* of ir.h) says it reads in
  * memory: those are written back first (every register for IR_HF_ANY, for a
  * helper that ends the block, or without descriptors). What it writes is
  * loaded again when read later.
@@ -526,7 +546,7 @@ function helper(ends) {
     emit(c, o, blk) {
       const { m, b } = c;
       const operands = o.opc | o.rd << 8 | o.rs1 << 16 | o.rs2 << 24;
-      const f = c.l.helperFlags?.[o.imm] ?? HF_ANY;
+      const f = c.region.helperFlags[o.imm] ?? HF_ANY;
       const all = ends || (f & HF_ANY);
       const read = all ? [...c.dirty] : [f & HF_RS1 && o.rs1, f & HF_RS2 && o.rs2].filter((r) => r && c.dirty.has(r));
       const flush = c.writeBack(read);
@@ -617,18 +637,8 @@ const EMIT = {
     emit: (c, o, blk) => c.setReg(o.rd, c.c64(blk.vpc + BigInt(o.pcOff) + BigInt(o.aux))),
     edges: (c, o, blk) => [{ pc: blk.vpc + BigInt(o.pcOff) + BigInt(o.imm) }],
   },
-  JALR: {
-    reads: I, writesRd: true,
-    emit(c, o, blk) {
-      const { m } = c;
-      const pc = blk.vpc + BigInt(o.pcOff);
-      return m.block(null, [
-        m.local.set(c.va, m.i64.and(m.i64.add(c.reg(o.rs1), c.c64(o.imm)), c.c64(~1n))),
-        c.setReg(o.rd, c.c64(pc + BigInt(o.aux))),
-      ]);
-    },
-    edges: () => [{}],
-  },
+  JALR: jumpRegister(~1n),
+  JMPR: jumpRegister(~0n),
   NEXT: { reads: [], writesRd: false, emit: (c) => c.m.nop(), edges: (c, o, blk) => [{ pc: blk.vpc + BigInt(blk.len) }] },
   HELPER: helper(false),
   HELPER_END: helper(true),

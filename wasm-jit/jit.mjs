@@ -93,10 +93,7 @@ export class Jit {
     this.#mod = core.mod;
     this.#opts = { ...JIT_DEFAULTS, ...opts };
     const words = new Uint32Array(this.#mod.HEAPU8.buffer, this.#mod._wvm_jit_layout() >>> 0, LAYOUT_WORDS);
-    const layout = parseLayout([...words]);
-    // the helper descriptors travel with the layout (to the worker too)
-    layout.helperFlags = [...this.#mod.HEAPU8.subarray(layout.helperFlagsAt, layout.helperFlagsAt + layout.nHelpers)];
-    this.#layout = layout;
+    this.#layout = parseLayout([...words]);
     this.#opNames = this.#mod.UTF8ToString(this.#mod._wvm_jit_op_names()).split(',').filter(Boolean);
     this.#reqPtr = this.#mod._malloc(REQUEST_BYTES) >>> 0;
     const binaryen = isNode ? 'binaryen' : new URL('../node_modules/binaryen/index.js', import.meta.url).href;

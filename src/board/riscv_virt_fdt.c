@@ -3,7 +3,6 @@
  * node's compatible (Linux Documentation/devicetree/bindings). */
 #include "board/riscv_virt_fdt.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 
 #include "boot/fdt.h"
@@ -24,27 +23,8 @@
 #define IRQ_S_EXT 9
 #define IRQ_M_EXT 11
 
-#define COMPAT(f, ...)                                                         \
-    fdt_prop_strings(f, "compatible", (const char *const[]){ __VA_ARGS__ },   \
-                     sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
-
 static uint32_t cpu_phandle(int hart) { return 2 * (uint32_t)hart + 1; }
 static uint32_t intc_phandle(int hart) { return 2 * (uint32_t)hart + 2; }
-
-/* reg = <base size> with #address-cells = #size-cells = 2. */
-static void reg64(fdt *f, uint64_t base, uint64_t size)
-{
-    uint32_t r[4] = { (uint32_t)(base >> 32), (uint32_t)base, (uint32_t)(size >> 32), (uint32_t)size };
-    fdt_prop_cells(f, "reg", r, 4);
-}
-
-/* Begin node "<name>@<addr in hex>". */
-static void begin_at(fdt *f, const char *name, uint64_t addr)
-{
-    char s[64];
-    snprintf(s, sizeof s, "%s@%" PRIx64, name, addr);
-    fdt_begin_node(f, s);
-}
 
 /* interrupts-extended = <&intc(h) a &intc(h) b> for every hart h. */
 static void per_hart_irqs(fdt *f, int nharts, uint32_t a, uint32_t b)
@@ -62,7 +42,7 @@ static void per_hart_irqs(fdt *f, int nharts, uint32_t a, uint32_t b)
 /* A PLIC-wired device: reg, interrupts, interrupt-parent. */
 static void plic_dev(fdt *f, uint32_t plic, uint64_t base, uint64_t size, uint32_t irq)
 {
-    reg64(f, base, size);
+    fdt_prop_reg64(f, base, size);
     fdt_prop_u32(f, "interrupts", irq);
     fdt_prop_u32(f, "interrupt-parent", plic);
 }
@@ -75,18 +55,18 @@ static void cpus(fdt *f, const virt_fdt_config *c)
     fdt_prop_u32(f, "#size-cells", 0);
     fdt_prop_u32(f, "timebase-frequency", c->timebase_hz);
     for (int h = 0; h < c->nharts; h++) {
-        begin_at(f, "cpu", (uint64_t)h);
+        fdt_begin_node_at(f, "cpu", (uint64_t)h);
         fdt_prop_u32(f, "phandle", cpu_phandle(h));
         fdt_prop_string(f, "device_type", "cpu");
         fdt_prop_u32(f, "reg", (uint32_t)h);
         fdt_prop_string(f, "status", "okay");
-        COMPAT(f, "riscv");
+        FDT_COMPAT(f, "riscv");
         fdt_prop_string(f, "riscv,isa", c->isa);
         fdt_prop_string(f, "mmu-type", c->mmu_type);
         fdt_begin_node(f, "interrupt-controller");
         fdt_prop_u32(f, "#interrupt-cells", 1);
         fdt_prop_empty(f, "interrupt-controller");
-        COMPAT(f, "riscv,cpu-intc");
+        FDT_COMPAT(f, "riscv,cpu-intc");
         fdt_prop_u32(f, "phandle", intc_phandle(h));
         fdt_end_node(f);
         fdt_end_node(f);
@@ -109,48 +89,48 @@ static void soc(fdt *f, const virt_fdt_config *c, uint32_t plic, uint32_t test)
     fdt_begin_node(f, "soc");
     fdt_prop_u32(f, "#address-cells", 2);
     fdt_prop_u32(f, "#size-cells", 2);
-    COMPAT(f, "simple-bus");
+    FDT_COMPAT(f, "simple-bus");
     fdt_prop_empty(f, "ranges");
 
-    begin_at(f, "test", VIRT_TEST_BASE); /* sifive_test: poweroff/reboot syscon */
+    fdt_begin_node_at(f, "test", VIRT_TEST_BASE); /* sifive_test: poweroff/reboot syscon */
     fdt_prop_u32(f, "phandle", test);
-    reg64(f, VIRT_TEST_BASE, 0x1000);
-    COMPAT(f, "sifive,test1", "sifive,test0", "syscon");
+    fdt_prop_reg64(f, VIRT_TEST_BASE, 0x1000);
+    FDT_COMPAT(f, "sifive,test1", "sifive,test0", "syscon");
     fdt_end_node(f);
 
-    begin_at(f, "rtc", VIRT_RTC_BASE);
+    fdt_begin_node_at(f, "rtc", VIRT_RTC_BASE);
     plic_dev(f, plic, VIRT_RTC_BASE, 0x1000, VIRT_RTC_IRQ);
-    COMPAT(f, "google,goldfish-rtc");
+    FDT_COMPAT(f, "google,goldfish-rtc");
     fdt_end_node(f);
 
-    begin_at(f, "clint", VIRT_CLINT_BASE);
+    fdt_begin_node_at(f, "clint", VIRT_CLINT_BASE);
     per_hart_irqs(f, c->nharts, IRQ_M_SOFT, IRQ_M_TIMER);
-    reg64(f, VIRT_CLINT_BASE, 0x10000);
-    COMPAT(f, "sifive,clint0", "riscv,clint0");
+    fdt_prop_reg64(f, VIRT_CLINT_BASE, 0x10000);
+    FDT_COMPAT(f, "sifive,clint0", "riscv,clint0");
     fdt_end_node(f);
 
-    begin_at(f, "plic", VIRT_PLIC_BASE);
+    fdt_begin_node_at(f, "plic", VIRT_PLIC_BASE);
     fdt_prop_u32(f, "phandle", plic);
     fdt_prop_u32(f, "riscv,ndev", VIRT_FDT_PLIC_NDEV);
-    reg64(f, VIRT_PLIC_BASE, VIRT_PLIC_SIZE);
+    fdt_prop_reg64(f, VIRT_PLIC_BASE, VIRT_PLIC_SIZE);
     per_hart_irqs(f, c->nharts, IRQ_M_EXT, IRQ_S_EXT); /* contexts 2h, 2h+1 */
     fdt_prop_empty(f, "interrupt-controller");
-    COMPAT(f, "sifive,plic-1.0.0", "riscv,plic0");
+    FDT_COMPAT(f, "sifive,plic-1.0.0", "riscv,plic0");
     fdt_prop_u32(f, "#address-cells", 0);
     fdt_prop_u32(f, "#interrupt-cells", 1);
     fdt_end_node(f);
 
-    begin_at(f, "serial", VIRT_UART_BASE);
+    fdt_begin_node_at(f, "serial", VIRT_UART_BASE);
     plic_dev(f, plic, VIRT_UART_BASE, 0x100, VIRT_UART_IRQ);
     fdt_prop_u32(f, "clock-frequency", VIRT_FDT_UART_CLOCK_HZ);
-    COMPAT(f, "ns16550a");
+    FDT_COMPAT(f, "ns16550a");
     fdt_end_node(f);
 
     for (int n = 0; n < c->virtio_slots_used; n++) {
         uint64_t base = VIRT_VIRTIO_BASE + 0x1000u * (uint64_t)n;
-        begin_at(f, "virtio_mmio", base);
+        fdt_begin_node_at(f, "virtio_mmio", base);
         plic_dev(f, plic, base, 0x1000, virt_virtio_irq(n));
-        COMPAT(f, "virtio,mmio");
+        FDT_COMPAT(f, "virtio,mmio");
         fdt_end_node(f);
     }
     fdt_end_node(f);
@@ -163,7 +143,7 @@ static void syscon_action(fdt *f, const char *name, const char *compat, uint32_t
     fdt_prop_u32(f, "value", value);
     fdt_prop_u32(f, "offset", 0);
     fdt_prop_u32(f, "regmap", test);
-    COMPAT(f, compat);
+    FDT_COMPAT(f, compat);
     fdt_end_node(f);
 }
 
@@ -180,7 +160,7 @@ size_t virt_fdt_build(const virt_fdt_config *c, uint8_t *buf, size_t cap)
     fdt_begin_node(&f, "");
     fdt_prop_u32(&f, "#address-cells", 2);
     fdt_prop_u32(&f, "#size-cells", 2);
-    COMPAT(&f, "riscv-virtio");
+    FDT_COMPAT(&f, "riscv-virtio");
     fdt_prop_string(&f, "model", "riscv-virtio,qemu");
 
     fdt_begin_node(&f, "chosen");
@@ -196,9 +176,9 @@ size_t virt_fdt_build(const virt_fdt_config *c, uint8_t *buf, size_t cap)
     syscon_action(&f, "poweroff", "syscon-poweroff", test, 0x5555);
     syscon_action(&f, "reboot", "syscon-reboot", test, 0x7777);
 
-    begin_at(&f, "memory", c->ram_base);
+    fdt_begin_node_at(&f, "memory", c->ram_base);
     fdt_prop_string(&f, "device_type", "memory");
-    reg64(&f, c->ram_base, c->ram_size);
+    fdt_prop_reg64(&f, c->ram_base, c->ram_size);
     fdt_end_node(&f);
 
     cpus(&f, c);

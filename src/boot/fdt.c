@@ -9,6 +9,8 @@
  * block. */
 #include "boot/fdt.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #define FDT_MAGIC 0xd00dfeedu
@@ -232,4 +234,17 @@ size_t fdt_finish(fdt *f)
     put32(h + 36, (uint32_t)(f->pos - STRUCT_OFF));   /* size_dt_struct */
     memset(h + RSV_OFF, 0, 16); /* reservation block: terminator only */
     return total;
+}
+
+int fdt_begin_node_at(fdt *f, const char *name, uint64_t addr)
+{
+    char s[64];
+    snprintf(s, sizeof s, "%s@%" PRIx64, name, addr);
+    return fdt_begin_node(f, s);
+}
+
+int fdt_prop_reg64(fdt *f, uint64_t base, uint64_t size)
+{
+    uint32_t r[4] = {(uint32_t)(base >> 32), (uint32_t)base, (uint32_t)(size >> 32), (uint32_t)size};
+    return fdt_prop_cells(f, "reg", r, 4);
 }

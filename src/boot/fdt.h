@@ -69,6 +69,17 @@ int fdt_prop_string(fdt *f, const char *name, const char *s);
  * e.g. compatible = "sifive,clint0", "riscv,clint0". */
 int fdt_prop_strings(fdt *f, const char *name, const char *const *strs, size_t n);
 
+/* compatible = the given strings, e.g. FDT_COMPAT(f, "arm,pl011", "arm,primecell"). */
+#define FDT_COMPAT(f, ...)                                                     \
+    fdt_prop_strings(f, "compatible", (const char *const[]){ __VA_ARGS__ },   \
+                     sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
+
+/* Open node "<name>@<addr in lowercase hex>" (fdt_begin_node). */
+int fdt_begin_node_at(fdt *f, const char *name, uint64_t addr);
+
+/* reg = <base size> with #address-cells = #size-cells = 2. */
+int fdt_prop_reg64(fdt *f, uint64_t base, uint64_t size);
+
 /* Terminate the structure block (FDT_END), move the strings block right
  * after it and write the header (spec 5.2: version 17, last compatible
  * version 16, boot_cpuid_phys 0). Returns the total DTB size in bytes

@@ -3,7 +3,6 @@
 #include <stddef.h>
 
 #include "core/machine.h"
-#include "arch/riscv/hart.h"
 #include "ir/jit.h"
 
 void wvm_jit_configure(wvm_machine *m, uint32_t threshold, uint32_t flags)
@@ -46,7 +45,6 @@ const uint32_t *wvm_jit_layout(void)
         (uint32_t)offsetof(ir_cpu, jmp_cache), IR_JMP_CACHE_BITS, (uint32_t)offsetof(ir_block, vpc),
         (uint32_t)offsetof(ir_block, flags), (uint32_t)offsetof(ir_block, jit_fn),
         (uint32_t)offsetof(ir_block, jit_entry),
-        (uint32_t)(uintptr_t)rv_arch.helper_flags, rv_arch.nhelpers,
     };
     for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++)
         layout[i] = v[i];

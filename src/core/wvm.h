@@ -312,7 +312,7 @@ int wvm_restore(wvm_machine *m, const uint8_t *state, size_t len);
 /* ---- JIT (wasm-jit/ is the compiler; src/ir/jit.h the core side) ----
  * Blocks executed `executions` times (0: never, the default) have their
  * region (the blocks of one guest page) queued for compilation. */
-#define WVM_JIT_LAYOUT_VERSION 6
+#define WVM_JIT_LAYOUT_VERSION 7
 #define WVM_JIT_EAGER 1 /* wvm_run returns as soon as a region is queued (the host compiles it at once) */
 struct ir_jit_request;
 void wvm_jit_configure(wvm_machine *m, uint32_t threshold, uint32_t flags);

@@ -245,9 +245,10 @@ int64_t ir_run(ir_cpu *cpu)
                 link = 0;
                 goto next_block;
             }
-            case IR_JALR: {
+            case IR_JALR:
+            case IR_JMPR: {
                 uint64_t pc = cpu->pc + op->pc_off;
-                uint64_t t = (r[op->rs1] + (int64_t)op->imm) & ~1ull;
+                uint64_t t = (r[op->rs1] + (int64_t)op->imm) & (op->opc == IR_JALR ? ~1ull : ~0ull);
                 r[op->rd] = pc + op->aux;
                 cpu->pc = t;
                 goto dispatch;

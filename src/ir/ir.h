@@ -53,6 +53,7 @@ enum {
     X(BEQ, B) X(BNE, B) X(BLT, B) X(BGE, B) X(BLTU, B) X(BGEU, B)              \
     X(JAL, T)  /* r[rd] = pc + aux; pc += imm */                               \
     X(JALR, T) /* t = (r[rs1] + imm) & ~1; r[rd] = pc + aux; pc = t */         \
+    X(JMPR, T) /* t = r[rs1] + imm; r[rd] = pc + aux; pc = t (bit 0 kept) */   \
     X(NEXT, T) /* fall through to the block's end pc */                        \
     X(HELPER, H)     /* st = ir_helpers[imm](cpu, op); continue if st == 0 */  \
     X(HELPER_END, H) /* helper that ends the block (it sets cpu->pc) */
@@ -68,7 +69,7 @@ enum ir_opcode {
  * (ir_verify_block checks it):
  *   direct, static targets: B ops (taken: pc + pc_off + imm; not taken: the
  *     block's end), JAL (pc + pc_off + imm), NEXT (the block's end);
- *   indirect: JALR (target in a register);
+ *   indirect: JALR, JMPR (target in a register);
  *   helper-ended: HELPER_END (the helper sets cpu->pc: system instructions,
  *     CSR writes that change the mode or translation, traps).
  * Besides, an op may leave early: a load, store or HELPER that traps
@@ -91,7 +92,7 @@ enum ir_opcode {
  * the block's start PC (so traps are precise); insns_after counts guest
  * instructions from this one to the block end, inclusive (so retired
  * instruction counts are exact when a trap stops the block here). For loads,
- * stores, JAL and JALR, aux is the guest instruction length in bytes. For
+ * stores, JAL, JALR and JMPR, aux is the guest instruction length in bytes. For
  * helpers, imm is the helper index, aux the raw guest instruction and rd,
  * rs1, rs2 its operands as the helper's descriptor (IR_HF_*) says. */
 typedef struct ir_op {

@@ -123,7 +123,9 @@ size_t ir_jit_region(ir_cache *c, const ir_jit_request *r, uint8_t *out, size_t 
 {
     if (!current(c, r))
         return 0;
-    size_t need = 24;
+    const ir_arch *arch = c->cpus[0]->arch;
+    uint32_t nh = arch->helper_flags ? arch->nhelpers : 0, pad = 0;
+    size_t need = 28 + ((nh + 3) & ~3u);
     uint32_t n = 0;
     for (const ir_block *b = c->page_blocks[page_index(c, r->ppc_page)]; b; b = b->page_next)
         if (compiled(&c->jit, b, r)) {
@@ -136,6 +138,10 @@ size_t ir_jit_region(ir_cache *c, const ir_jit_request *r, uint8_t *out, size_t 
     p = put(p, &r->vpc_page, 8);
     p = put(p, &r->flags, 4);
     p = put(p, &n, 4);
+    p = put(p, &nh, 4);
+    if (nh)
+        p = put(p, arch->helper_flags, nh);
+    p = put(p, &pad, (4 - nh % 4) % 4);
     for (const ir_block *b = c->page_blocks[page_index(c, r->ppc_page)]; b; b = b->page_next)
         if (compiled(&c->jit, b, r)) {
             p = put(p, &b->vpc, 8);

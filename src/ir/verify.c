@@ -24,7 +24,7 @@ static int terminator(const ir_op *o)
 static int writes_rd(const ir_op *o)
 {
     char c = op_class[o->opc];
-    return c == 'R' || c == 'I' || c == 'L' || o->opc == IR_JAL || o->opc == IR_JALR;
+    return c == 'R' || c == 'I' || c == 'L' || o->opc == IR_JAL || o->opc == IR_JALR || o->opc == IR_JMPR;
 }
 
 const char *ir_verify_block(const ir_block *b, unsigned nhelpers)

@@ -50,6 +50,13 @@ enum { VEC_SYNC = 0x000, VEC_IRQ = 0x080, VEC_FIQ = 0x100, VEC_SERROR = 0x180 };
 #define SCTLR_UCI (1ull << 26)
 #define PSTATE_PAN (1ull << 22)
 
+/* CNTKCTL_EL1 and CNT{P,V}_CTL_EL0 bits (Arm ARM D17.8). */
+#define CNTKCTL_EL0VTEN (1ull << 8)
+#define CNTKCTL_EL0PTEN (1ull << 9)
+#define CNT_CTL_ENABLE 1ull
+#define CNT_CTL_IMASK 2ull
+#define CNT_CTL_ISTATUS 4ull
+
 typedef struct a64_cpu {
     ir_cpu cpu; /* must be first */
     int el;              /* exception level: 0 or 1 */
@@ -79,6 +86,14 @@ typedef struct a64_cpu {
     uint64_t cntfrq;
     int (*semihost)(struct a64_cpu *c, void *opaque);
     int (*psci)(struct a64_cpu *c, void *opaque);
+    /* The interrupt controller's CPU interface: an EL1 access to system
+     * register `key` (op0:op1:CRn:CRm:op2, MRS bits 20:5) that is none of
+     * the CPU's own; returns 1 if it is the controller's (*v read or
+     * written), 0 if not (UNDEFINED). */
+    int (*cpuif)(struct a64_cpu *c, unsigned key, int write, uint64_t *v);
+    /* After the guest accessed a timer's CTL, CVAL or TVAL: the board
+     * drives the timer's interrupt line again. */
+    void (*timer_changed)(struct a64_cpu *c);
     void *board_opaque;
     uint32_t probe_fsc; /* fault status of the last translation that failed (AT) */
 } a64_cpu;

@@ -239,7 +239,7 @@ static int branch_sys(a64_dec *d)
         if ((i & 0x001ffc1f) != 0x001f0000)
             return a64_undefined(d);
         if (opc <= 2) { /* BR, BLR, RET */
-            a64_emit(d, IR_JALR, opc == 1 ? A64_X(30) : IR_ZERO_SINK, a64_xr(rn), 0, 0, 4);
+            a64_emit(d, IR_JMPR, opc == 1 ? A64_X(30) : IR_ZERO_SINK, a64_xr(rn), 0, 0, 4);
             return 1;
         }
         if (opc == 4 && rn == 31) {

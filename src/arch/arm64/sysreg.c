@@ -37,16 +37,15 @@ static const sysreg fields[] = {
     {SR(3, 3, 13, 0, 2), EL0_RW, W_PLAIN, FIELD(tpidr_el0)},  {SR(3, 3, 13, 0, 3), EL0_READ, W_PLAIN, FIELD(tpidrro_el0)},
     {SR(3, 3, 4, 4, 0), EL0_RW, W_PLAIN, FIELD(fpcr)},        {SR(3, 3, 4, 4, 1), EL0_RW, W_PLAIN, FIELD(fpsr)},
     {SR(2, 0, 0, 2, 2), EL1_ONLY, W_PLAIN, FIELD(mdscr_el1)}, {SR(3, 0, 0, 0, 5), EL1_ONLY, W_RO, FIELD(mpidr)},
-    {SR(3, 3, 14, 2, 1), EL1_ONLY, W_PLAIN, FIELD(cntp_ctl)}, {SR(3, 3, 14, 2, 2), EL1_ONLY, W_PLAIN, FIELD(cntp_cval)},
-    {SR(3, 3, 14, 3, 1), EL1_ONLY, W_PLAIN, FIELD(cntv_ctl)}, {SR(3, 3, 14, 3, 2), EL1_ONLY, W_PLAIN, FIELD(cntv_cval)},
 };
 
 /* Read-only constants: the ID registers (Arm ARM D17.2) of what is
- * implemented: AArch64 EL0/EL1 only, no FP/AdvSIMD yet, CRC32, LSE atomics,
- * PAN, 4 KiB granule, 40-bit PA, 16-bit ASIDs, debug v8 with no PMU. */
+ * implemented: AArch64 EL0/EL1 only, no FP/AdvSIMD yet, the GICv3 CPU
+ * interface as system registers, CRC32, LSE atomics, PAN, 4 KiB granule,
+ * 40-bit PA, 16-bit ASIDs, debug v8 with no PMU. */
 static const struct { uint16_t key; uint8_t el0; uint64_t value; } constants[] = {
     {SR(3, 0, 0, 0, 0), EL1_ONLY, 0x000f0000},                  /* MIDR_EL1: implementer 0 */
-    {SR(3, 0, 0, 4, 0), EL1_ONLY, 0x11 | 0xffull << 16},        /* ID_AA64PFR0_EL1: EL0, EL1; FP, AdvSIMD none */
+    {SR(3, 0, 0, 4, 0), EL1_ONLY, 0x11 | 0xffull << 16 | 1ull << 24}, /* ID_AA64PFR0_EL1: EL0, EL1, GIC; FP, AdvSIMD none */
     {SR(3, 0, 0, 5, 0), EL1_ONLY, 0x00101006},                  /* ID_AA64DFR0_EL1 */
     {SR(3, 0, 0, 6, 0), EL1_ONLY, 1ull << 16 | 2ull << 20},     /* ID_AA64ISAR0_EL1: CRC32, Atomic */
     {SR(3, 0, 0, 7, 0), EL1_ONLY, 0x0f000022},                  /* ID_AA64MMFR0_EL1 */
@@ -75,6 +74,31 @@ static int undefined(a64_cpu *c, const ir_op *op)
 }
 
 static uint64_t counter(a64_cpu *c) { return c->counter ? c->counter(c->board_opaque) : c->cpu.instret; }
+
+/* The EL1 physical (`virt` 0) or virtual (`virt` 1) timer's TVAL (op2 0),
+ * CTL (1) or CVAL (2) (Arm ARM D11.2.4; CNTVOFF is 0): as special(). */
+static int timer_reg(a64_cpu *c, unsigned virt, unsigned op2, int write, uint64_t *v)
+{
+    uint64_t *ctl = virt ? &c->cntv_ctl : &c->cntp_ctl, *cval = virt ? &c->cntv_cval : &c->cntp_cval;
+    if (c->el == 0 && !(c->cntkctl_el1 & (virt ? CNTKCTL_EL0VTEN : CNTKCTL_EL0PTEN)))
+        return -1;
+    uint64_t now = counter(c);
+    if (op2 == 0 && write)
+        *cval = now + (uint64_t)(int64_t)(int32_t)*v;
+    else if (op2 == 0)
+        *v = (uint32_t)(*cval - now);
+    else if (op2 == 1 && write)
+        *ctl = *v & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
+    else if (op2 == 1) /* ISTATUS: the timer condition, while enabled */
+        *v = *ctl | ((*ctl & CNT_CTL_ENABLE) && now >= *cval ? CNT_CTL_ISTATUS : 0);
+    else if (write)
+        *cval = *v;
+    else
+        *v = *cval;
+    if (c->timer_changed) /* also after a read: the line follows the state the guest saw */
+        c->timer_changed(c);
+    return 1;
+}
 
 /* Registers with behaviour beyond a field: 1 if `key` is one (read into
  * *v, or written from v), 0 if not, -1 for a trap at EL0. */
@@ -115,14 +139,11 @@ static int special(a64_cpu *c, unsigned key, int write, uint64_t *v)
         if (c->el == 0 && !(kctl & (key & 1 ? 1 : 2))) return -1;
         *v = counter(c);
         return 1;
-    case SR(3, 3, 14, 2, 0): case SR(3, 3, 14, 3, 0): { /* CNTP_TVAL, CNTV_TVAL */
-        uint64_t *cval = key == SR(3, 3, 14, 2, 0) ? &c->cntp_cval : &c->cntv_cval;
-        if (write) *cval = counter(c) + (uint64_t)(int64_t)(int32_t)*v;
-        else *v = (uint32_t)(*cval - counter(c));
-        return 1;
-    }
     default:
-        return 0;
+        if ((key & ~0xfu) == SR(3, 3, 14, 2, 0) && (key & 7) < 3)
+            return timer_reg(c, (key >> 3) & 1, key & 7, write, v);
+        /* the GIC's CPU interface (ICC_*_EL1) */
+        return c->el == 1 && c->cpuif ? c->cpuif(c, key, write, v) : 0;
     }
 }
 

@@ -20,8 +20,8 @@
  *    ELR = the instruction
  *  - synchronous external abort (DFSC 0x10) on a load/store to addresses
  *    QEMU's virt board leaves unassigned (0x0c00_0000, above the RAM)
- *  - PC alignment fault (EC 0x22) after BR to a misaligned address: FAR
- *    and ELR = that address
+ *  - PC alignment fault (EC 0x22) after BLR to an address with bit 1 or
+ *    bit 0 set: FAR and ELR = that address
  *  - SP alignment fault (EC 0x26) at EL0 with SCTLR_EL1.SA0 = 1 (QEMU
  *    7.2 and wvm so far have no SP alignment checking: relaxed for
  *    both, see check 48)
@@ -283,6 +283,12 @@ int main(void)
   pc_align(target);
   CHECK(46, n_exc == 1 && e_esr == ESR(EC_PC_ALIGN, 0));
   CHECK(47, e_far == target && e_elr == target);
+  reset();
+  resume_lr = 1;
+  target = (ulong)&main + 1; /* bit 0 is not ignored (unlike RISC-V's JALR) */
+  pc_align(target);
+  CHECK(60, n_exc == 1 && e_esr == ESR(EC_PC_ALIGN, 0));
+  CHECK(61, e_far == target && e_elr == target);
 
   /* ------------------------------------------------ SP alignment */
   set_sctlr(SCTLR_SA0, 0);

@@ -11,7 +11,7 @@ log=$(mktemp)
 for t in "$@"; do
   to=${TEST_TIMEOUT:-10}
   start=$(date +%s.%N)
-  timeout "$to" "$QEMU" -M virt -cpu max -m 128M -nographic -monitor none \
+  timeout "$to" "$QEMU" -M virt,gic-version=3 -cpu max -m 128M -nographic -monitor none \
       -serial none -nic none -semihosting -kernel "$out/$t.elf" </dev/null >"$log" 2>&1
   rc=$?
   end=$(date +%s.%N)
