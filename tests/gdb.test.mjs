@@ -1,10 +1,13 @@
 // The GDB stub (issue 9), driven by gdb-multiarch as a user would: a
 // bare-metal program (tests/guest/gdb_target.c, which passes only if the
-// debugger writes 42 to `magic`) under both CLIs with -S; a Linux guest with
+// debugger writes 42 to `magic`) under both CLIs with -S, and its A64 twin
+// (tests/guest/arm64/gdb_target.c, MMU on) on the aarch64 machine: x0-x30,
+// sp, pc, cpsr, memory through the A64 translation tables; a Linux guest with
 // two harts in-process through Machine.gdb() with the JIT on: a breakpoint
 // on start_kernel, single step, a watchpoint on jiffies at the shell prompt,
 // harts as threads; raw packets (Ctrl-C, bad checksums, huge lengths,
-// unknown commands) through Machine.gdbSession; the guest runs on after each.
+// unknown commands) through Machine.gdbSession, and the aarch64 target's
+// description and register sizes; the guest runs on after each.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -25,9 +28,12 @@ function freePort() {
   });
 }
 
-/** Run gdb-multiarch in batch mode with `commands` against 127.0.0.1:port; resolves its output. */
-function gdb(port, commands, { elf = null, timeoutMs = 120000 } = {}) {
-  const args = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', 'set architecture riscv:rv64',
+/**
+ * Run gdb-multiarch in batch mode with `commands` against 127.0.0.1:port (GDB architecture `arch`);
+ * resolves its output.
+ */
+function gdb(port, commands, { elf = null, timeoutMs = 120000, arch = 'riscv:rv64' } = {}) {
+  const args = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', `set architecture ${arch}`,
     '-ex', `target remote 127.0.0.1:${port}`, ...commands.flatMap((c) => ['-ex', c])];
   if (elf) args.push(elf);
   return new Promise((resolve, reject) => {
@@ -43,19 +49,26 @@ function gdb(port, commands, { elf = null, timeoutMs = 120000 } = {}) {
 /** The text of `out` from `pattern` on, for readable assertion messages. */
 const near = (out, pattern) => out.slice(Math.max(0, out.search(pattern) - 200), out.search(pattern) + 400);
 
+/** Start the CLI of `engine` with `args` and -gdb on a free port, -S; resolves {port, exited, output()} once it listens. */
+async function cliWaitingForGdb(engine, args) {
+  const port = await freePort();
+  const [cmd, ...pre] = engines[engine];
+  const cli = spawn(cmd, [...pre, ...args, '-gdb', `tcp::${port}`, '-S'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '', stdout = '';
+  cli.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise((resolve) => cli.on('close', resolve));
+  await new Promise((resolve, reject) => {
+    cli.stderr.on('data', (d) => { stderr += d; if (/waits for a debugger/.test(stderr)) resolve(); });
+    cli.on('close', () => reject(new Error(`the CLI exited before listening:\n${stderr}`)));
+  });
+  return { port, exited, output: () => `${stdout}\n${stderr}` };
+}
+
 for (const engine of ['native', 'asan', 'wasm']) {
   test(`${engine}: gdb-multiarch debugs a bare-metal program from its first instruction (-S)`, async () => {
-    const port = await freePort(), elf = `${guestDir}/gdb_target.elf`;
-    const [cmd, ...pre] = engines[engine];
-    const cli = spawn(cmd, [...pre, '-bios', 'none', '-kernel', elf, '-gdb', `tcp::${port}`, '-S'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '', stdout = '';
-    cli.stdout.on('data', (d) => (stdout += d));
-    const exited = new Promise((resolve) => cli.on('close', resolve));
-    await new Promise((resolve, reject) => {
-      cli.stderr.on('data', (d) => { stderr += d; if (/waits for a debugger/.test(stderr)) resolve(); });
-      cli.on('close', () => reject(new Error(`the CLI exited before listening:\n${stderr}`)));
-    });
-    const out = await gdb(port, [
+    const elf = `${guestDir}/gdb_target.elf`;
+    const cli = await cliWaitingForGdb(engine, ['-bios', 'none', '-kernel', elf]);
+    const out = await gdb(cli.port, [
       'info threads', 'info registers pc',
       'break tick', 'continue', 'print counter', 'continue', 'print counter', 'delete',
       'watch counter', 'continue', 'delete',
@@ -69,7 +82,39 @@ for (const engine of ['native', 'asan', 'wasm']) {
     assert.match(out, /^priv\s+0x3\s+prv:3 \[Machine\]/m);
     assert.match(out, /\$3 = 42\n/);
     assert.match(out, /\[Inferior 1 \(Remote target\) detached\]/);
-    assert.equal(await exited, 0, `the program did not pass after the debugger set magic:\n${stdout}\n${stderr}\n${out}`);
+    assert.equal(await cli.exited, 0, `the program did not pass after the debugger set magic:\n${cli.output()}\n${out}`);
+  });
+}
+
+for (const engine of ['native', 'asan', 'wasm']) {
+  test(`${engine}: gdb-multiarch debugs an A64 program on the aarch64 machine from its first instruction (-S)`, async () => {
+    const elf = `${guestDir}/arm64/gdb_target.elf`;
+    const cli = await cliWaitingForGdb(engine, ['-arch', 'aarch64', '-bios', 'none', '-m', '128', '-kernel', elf]);
+    const out = await gdb(cli.port, [
+      'info threads', 'info registers pc',
+      'break tick', 'continue', 'print counter', 'continue', 'print counter', 'print *alias', 'print alias',
+      'x/gx 0xffff000000041000', 'info registers x0 x30 sp cpsr', 'delete',
+      'watch counter', 'continue', 'delete',
+      'print $pc', 'stepi', 'print $pc', 'set var $x9 = 0x1234', 'print/x $x9', 'set var magic = 42', 'print magic',
+      'x/2i $pc', 'detach',
+    ], { elf, arch: 'aarch64' });
+    assert.match(out, /\* 1 +Thread 1 \(cpu 0\)/, 'one CPU, thread 1, current');
+    assert.match(out, /^pc\s+0x40080000\b/m, 'stopped before the first instruction (-S)');
+    assert.match(out, /Breakpoint 1, (0x[0-9a-f]+ in )?tick \(\)/, near(out, /Breakpoint 1/));
+    assert.match(out, /\$1 = 0\n[^]*\$2 = 1\n\$3 = 1\n/, 'counter after the first and second break, and through its TTBR1 alias');
+    assert.match(out, /\$4 = \(volatile unsigned long \*\) 0xffff000000040000\n/);
+    assert.match(out, /Cannot access memory at address 0xffff000000041000/, 'an unmapped VA is refused');
+    assert.match(out, /^x30\s+0x4008[0-9a-f]{4}\s/m, 'the link register points into main');
+    assert.match(out, /^sp\s+0x400[0-9a-f]{5}\s/m);
+    assert.match(out, /^cpsr\s+0x[0-9a-f]+\s+\[ SP EL=1 F I A D[^\]]*\]/m, 'EL1h, DAIF masked');
+    assert.match(out, /Hardware watchpoint 2: counter\s+Old value = 1\s+New value = 2/, near(out, /watchpoint 2/));
+    const pcs = [...out.matchAll(/^\$\d+ = \(void \(\*\)\(\)\) (0x[0-9a-f]+)/gm)].map((m) => BigInt(m[1]));
+    assert.equal(pcs.length, 2, near(out, /stepi|\$5/));
+    assert.equal(pcs[1] - pcs[0], 4n, 'stepi moved one instruction on');
+    assert.match(out, /\$7 = 0x1234\n/, 'a register write reads back');
+    assert.match(out, /\$8 = 42\n/);
+    assert.match(out, /\[Inferior 1 \(Remote target\) detached\]/);
+    assert.equal(await cli.exited, 0, `the program did not pass after the debugger set magic:\n${cli.output()}\n${out}`);
   });
 }
 
@@ -142,5 +187,29 @@ test('raw packets: bad checksums are refused, huge lengths and unknown commands 
   assert.equal(machine.state, 'running');
   assert.match(await ask('\x03'), /^\$T02thread:0*1;/);
   assert.match(await ask(packet('p20')), /^\+\$0000008000000000#/, 'the pc is in the loop');
+  gdbs.close();
+});
+
+test('raw packets on the aarch64 machine: its target description, g with a 32-bit cpsr, p, a single step', async () => {
+  const machine = await Machine.create({ arch: 'aarch64', mem: 128, bios: 'none', kernel: readFileSync(`${guestDir}/arm64/gdb_target.elf`), jit: false });
+  machines.add(machine);
+  let replies = '';
+  const gdbs = machine.gdbSession((bytes) => (replies += Buffer.from(bytes).toString('latin1')));
+  machine.start();
+  const ask = async (body) => {
+    replies = '';
+    gdbs.input(Buffer.from(packet(body), 'latin1'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return replies;
+  };
+  const xml = await ask('qXfer:features:read:target.xml:0,fff');
+  assert.match(xml, /^\+\$l<\?xml[^]*<architecture>aarch64<\/architecture><feature name="org\.gnu\.gdb\.aarch64\.core">/);
+  assert.match(xml, /<reg name="sp" bitsize="64" regnum="31" type="data_ptr"\/><reg name="pc" bitsize="64" regnum="32" type="code_ptr"\/><reg name="cpsr" bitsize="32" regnum="33" type="cpsr_flags"\/>/);
+  assert.match(await ask('g'), /^\+\$[0-9a-f]{536}#/, '31 X, sp and pc of 8 bytes, cpsr of 4');
+  assert.equal(await ask('p20'), `+${packet('0000084000000000')}`, 'pc at the entry');
+  assert.equal(await ask('p21'), `+${packet('c5030000')}`, 'EL1h, DAIF masked');
+  assert.equal(await ask('p22'), `+${packet('E01')}`);
+  assert.match(await ask('s'), /^\+\$T05thread:0*1;#/);
+  assert.equal(await ask('p20'), `+${packet('0400084000000000')}`, 'one instruction on');
   gdbs.close();
 });

@@ -235,11 +235,11 @@ static wvm_machine *restore_machine(const cli_options *o, const char *path, blk_
 {
     uint8_t *state;
     size_t len;
-    uint32_t info[8];
+    uint32_t info[WVM_STATE_INFO_WORDS];
     char err[300];
     if (snapshot_read(path, &state, &len, err, sizeof(err)) != 0)
         die("%s", err);
-    if (wvm_state_info(state, len, info) != 0)
+    if (wvm_state_info(state, len, info, WVM_STATE_INFO_WORDS) != 0)
         die("%s", wvm_last_error());
     if (info[3] != (uint32_t)o->ndrives) {
         snprintf(err, sizeof(err), "'%s' was saved with %u disks; give the same -drive options", path, info[3]);
@@ -249,7 +249,7 @@ static wvm_machine *restore_machine(const cli_options *o, const char *path, blk_
         snprintf(err, sizeof(err), "'%s' was saved with %u file shares; give the same -virtfs options", path, info[7]);
         die("%s", err);
     }
-    wvm_machine *m = create_machine(o, WVM_ARCH_RISCV64, info[0], (int)info[1], (int)info[2]);
+    wvm_machine *m = create_machine(o, (int)info[8], info[0], (int)info[1], (int)info[2]);
     for (int i = 0; i < o->ndrives; i++)
         if (wvm_add_disk(m, disks[i]) < 0)
             die("%s", wvm_last_error());

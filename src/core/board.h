@@ -11,6 +11,7 @@
 #include "dev/irq.h"
 #include "ir/cpu.h"
 
+struct gdb_target;
 struct sv_io;
 typedef struct wvm_machine wvm_machine;
 
@@ -41,6 +42,9 @@ typedef struct cpu_class {
      * (returns 0, or -1 for an index that cannot be written). */
     uint64_t (*reg)(ir_cpu *cpu, int index);
     int (*set_reg)(ir_cpu *cpu, int index, uint64_t value);
+    /* The CPU as the GDB stub shows it (core/gdb_target.h); NULL: the
+     * stub refuses to attach to the machine. */
+    const struct gdb_target *gdb;
 } cpu_class;
 
 /* One board. The virtio-mmio slots are numbered as on every virt board of

@@ -1,8 +1,9 @@
 /* GDB remote serial protocol stub ("GDB Remote Serial Protocol", the GDB
- * manual's appendix E): registers with a target description (RISC-V cpu,
- * fpu and csr features), memory through a side-effect-free translation,
+ * manual's appendix E): registers with a target description (each
+ * architecture's, core/gdb_target.h, through its cpu_class), memory through
+ * the architecture's side-effect-free translation,
  * breakpoints, watchpoints, single step, continue, Ctrl-C, harts as threads
- * (thread id = hart + 1). Transport-free: the host feeds received bytes to
+ * (thread id = CPU index + 1). Transport-free: the host feeds received bytes to
  * wvm_gdb_input and sends what wvm_gdb_output returns. */
 #include "core/gdbstub.h"
 
@@ -10,77 +11,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/gdb_target.h"
 #include "core/machine.h"
 #include "ir/debug.h"
 #include "mem/softmmu.h"
 
 #define PACKET_SIZE 4000 /* PacketSize we announce: payload bytes GDB may send */
-#define REG_PC 32
-#define REG_F0 33
-#define REG_CSR0 65
-#define REG_PRIV (REG_CSR0 + 4096)
 
-/* CSRs in the target description. */
-static const struct { const char *name; unsigned csr; } csr_regs[] = {
-    {"sstatus", 0x100}, {"sie", 0x104},      {"stvec", 0x105},    {"scounteren", 0x106}, {"sscratch", 0x140},
-    {"sepc", 0x141},    {"scause", 0x142},   {"stval", 0x143},    {"sip", 0x144},        {"satp", 0x180},
-    {"mstatus", 0x300}, {"misa", 0x301},     {"medeleg", 0x302},  {"mideleg", 0x303},    {"mie", 0x304},
-    {"mtvec", 0x305},   {"mcounteren", 0x306}, {"mscratch", 0x340}, {"mepc", 0x341},     {"mcause", 0x342},
-    {"mtval", 0x343},   {"mip", 0x344},      {"cycle", 0xc00},    {"time", 0xc01},       {"instret", 0xc02},
-    {"mhartid", 0xf14}, {"tselect", 0x7a0}, {"tdata1", 0x7a1},  {"tdata2", 0x7a2},     {"tdata3", 0x7a3},
-    {"tinfo", 0x7a4},   {"tcontrol", 0x7a5},
-};
+/* The machine's architecture as GDB sees it. */
+static const gdb_target *target(const wvm_machine *m) { return m->board->cpu->gdb; }
 
-static const char *const x_names[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0",
-                                        "a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
-                                        "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
-static const char *const f_names[32] = {"ft0", "ft1", "ft2",  "ft3",  "ft4", "ft5", "ft6",  "ft7",
-                                        "fs0", "fs1", "fa0",  "fa1",  "fa2", "fa3", "fa4",  "fa5",
-                                        "fa6", "fa7", "fs2",  "fs3",  "fs4", "fs5", "fs6",  "fs7",
-                                        "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"};
-
-/* The target description (GDB manual, "Target Descriptions"), built once. */
-static const char *target_xml(void)
+/* Register `regnum` of GDB's numbering, or NULL if the target has none. */
+static const gdb_reg *find_reg(const gdb_target *t, uint64_t regnum)
 {
-    static char xml[8192];
-    if (xml[0])
-        return xml;
-    size_t n = 0;
-#define ADD(...) (n += (size_t)snprintf(xml + n, sizeof(xml) - n, __VA_ARGS__))
-    ADD("<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\"><target version=\"1.0\">"
-        "<architecture>riscv:rv64</architecture><feature name=\"org.gnu.gdb.riscv.cpu\">");
-    for (int i = 0; i < 32; i++)
-        ADD("<reg name=\"%s\" bitsize=\"64\" type=\"%s\" regnum=\"%d\"/>", x_names[i],
-            i == 2 ? "data_ptr" : "int", i);
-    ADD("<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"%d\"/></feature>"
-        "<feature name=\"org.gnu.gdb.riscv.fpu\">", REG_PC);
-    for (int i = 0; i < 32; i++)
-        ADD("<reg name=\"%s\" bitsize=\"64\" type=\"ieee_double\" regnum=\"%d\"/>", f_names[i], REG_F0 + i);
-    ADD("<reg name=\"fflags\" bitsize=\"64\" regnum=\"%d\"/><reg name=\"frm\" bitsize=\"64\" regnum=\"%d\"/>"
-        "<reg name=\"fcsr\" bitsize=\"64\" regnum=\"%d\"/></feature><feature name=\"org.gnu.gdb.riscv.csr\">",
-        REG_CSR0 + 1, REG_CSR0 + 2, REG_CSR0 + 3);
-    for (size_t i = 0; i < sizeof(csr_regs) / sizeof(csr_regs[0]); i++)
-        ADD("<reg name=\"%s\" bitsize=\"64\" regnum=\"%u\"/>", csr_regs[i].name, REG_CSR0 + csr_regs[i].csr);
-    ADD("</feature><feature name=\"org.gnu.gdb.riscv.virtual\"><reg name=\"priv\" bitsize=\"64\" "
-        "regnum=\"%d\"/></feature></target>", REG_PRIV);
-#undef ADD
-    return xml;
+    for (size_t f = 0; f < t->nfeatures; f++)
+        for (size_t i = 0; i < t->features[f].nregs; i++)
+            if (t->features[f].regs[i].regnum == regnum)
+                return &t->features[f].regs[i];
+    return NULL;
 }
 
-/* wvm_reg/wvm_set_reg index of GDB register `n`; -1 if none. */
-static int reg_index(unsigned n)
+/* Nonzero if every register of a 'g' packet exists and they fit in
+ * GDB_G_MAX bytes. */
+static int g_regs_fit(const gdb_target *t)
 {
-    if (n < 32)
-        return (int)n;
-    if (n == REG_PC)
-        return 64;
-    if (n >= REG_F0 && n < REG_F0 + 32)
-        return 32 + (int)(n - REG_F0);
-    if (n == REG_PRIV)
-        return 67;
-    if (n >= REG_CSR0 && n < REG_CSR0 + 4096)
-        return 0x1000 + (int)(n - REG_CSR0);
-    return -1;
+    unsigned bytes = 0;
+    for (unsigned i = 0; i < t->g_regs; i++) {
+        const gdb_reg *r = find_reg(t, i);
+        if (!r)
+            return 0;
+        bytes += r->bits / 8u;
+    }
+    return bytes <= GDB_G_MAX;
+}
+
+/* Write t's target description (GDB manual, "Target Descriptions") into
+ * xml (cap bytes). Returns its length, or 0 if it does not fit. */
+static size_t target_xml(const gdb_target *t, char *xml, size_t cap)
+{
+    size_t n = 0;
+#define ADD(...) (n += n < cap ? (size_t)snprintf(xml + n, cap - n, __VA_ARGS__) : 0)
+    ADD("<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\"><target version=\"1.0\">"
+        "<architecture>%s</architecture>", t->architecture);
+    for (size_t f = 0; f < t->nfeatures; f++) {
+        const gdb_feature *ft = &t->features[f];
+        ADD("<feature name=\"%s\">%s", ft->name, ft->types);
+        for (size_t i = 0; i < ft->nregs; i++) {
+            const gdb_reg *r = &ft->regs[i];
+            ADD("<reg name=\"%s\" bitsize=\"%u\" regnum=\"%u\"%s%s%s/>", r->name, r->bits, r->regnum,
+                r->type ? " type=\"" : "", r->type ? r->type : "", r->type ? "\"" : "");
+        }
+        ADD("</feature>");
+    }
+    ADD("</target>");
+#undef ADD
+    return n < cap ? n : 0;
 }
 
 static const char hexdigits[] = "0123456789abcdef";
@@ -134,20 +119,34 @@ static void put_hex(char *buf, size_t *len, size_t cap, const uint8_t *p, size_t
     }
 }
 
-static rv_hart *hart_of(wvm_machine *m, int i) { return (rv_hart *)m->cpus[i >= 0 && i < m->ncpus ? i : 0]; }
+/* CPU `i`, or CPU 0 if there is no such CPU. */
+static ir_cpu *cpu_of(wvm_machine *m, int i) { return m->cpus[i >= 0 && i < m->ncpus ? i : 0]; }
 
-/* Copy `len` bytes of guest-virtual memory of hart h at `va` (as the hart
- * sees it now, without setting accessed/dirty bits or trapping) to or from
- * buf. Returns 0, or -1 if some byte has no RAM behind it. */
-static int debug_memory(wvm_machine *m, rv_hart *h, uint64_t va, uint8_t *buf, size_t len, int write)
+/* The index of `cpu` among the machine's CPUs (its thread id - 1). */
+static int index_of(const wvm_machine *m, const ir_cpu *cpu)
+{
+    for (int i = 0; i < m->ncpus; i++)
+        if (m->cpus[i] == cpu)
+            return i;
+    return 0;
+}
+
+/* Copy `len` bytes of guest-virtual memory of CPU `cpu` at `va` (as the CPU
+ * sees it now, through its architecture's translation in probe mode: no
+ * accessed/dirty bit set, no trap) to or from buf. A page its data
+ * accesses cannot read may still be read as its instruction fetches see it
+ * (kernel code, an AArch64 EL0 page under PAN). Returns 0, or -1 if some
+ * byte has no RAM behind it. */
+static int debug_memory(wvm_machine *m, ir_cpu *cpu, uint64_t va, uint8_t *buf, size_t len, int write)
 {
     while (len) {
         size_t chunk = PAGE_SIZE - (size_t)(va & ~PAGE_MASK);
         if (chunk > len)
             chunk = len;
         uint64_t pa;
-        if (mmu_probe(&h->cpu, va, ACC_READ, h->cpu.data_idx, &pa) != 0 &&
-            mmu_probe(&h->cpu, va, ACC_EXEC, h->cpu.fetch_idx, &pa) != 0)
+        if (mmu_probe(cpu, va, ACC_READ, cpu->data_idx, &pa) != 0 &&
+            mmu_probe(cpu, va, ACC_READ, cpu->fetch_idx, &pa) != 0 &&
+            mmu_probe(cpu, va, ACC_EXEC, cpu->fetch_idx, &pa) != 0)
             return -1;
         uint8_t *p = write ? phys_dma_write_ptr(&m->pm, pa, chunk) : phys_ram_ptr(&m->pm, pa, chunk);
         if (!p)
@@ -184,14 +183,14 @@ static void update_debug_mode(wvm_machine *m)
 }
 
 /* Stop the guest and queue the stop reply: `signal` 5 (SIGTRAP) or 2
- * (SIGINT), hart h, and `extra` ("watch:ADDR;" or ""). */
-static void stop(wvm_machine *m, rv_hart *h, int signal, const char *extra)
+ * (SIGINT), CPU `cpu` (an index), and `extra` ("watch:ADDR;" or ""). */
+static void stop(wvm_machine *m, int cpu, int signal, const char *extra)
 {
     gdb_stub *g = m->gdb;
     g->stopped = 1;
     g->stepping = 0;
-    g->g_hart = (int)h->mhartid;
-    snprintf(g->stop_reply, sizeof(g->stop_reply), "T%02xthread:%x;%s", signal, (unsigned)h->mhartid + 1, extra);
+    g->g_hart = cpu;
+    snprintf(g->stop_reply, sizeof(g->stop_reply), "T%02xthread:%x;%s", signal, (unsigned)cpu + 1, extra);
     for (int i = 0; i < m->ncpus; i++)
         m->cpus[i]->exit_req = 2; /* the other harts stop at their next block boundary */
     if (g->connected)
@@ -200,29 +199,30 @@ static void stop(wvm_machine *m, rv_hart *h, int signal, const char *extra)
 
 int64_t gdb_run_cpu(wvm_machine *m, ir_cpu *cpu, int64_t budget)
 {
-    rv_hart *h = (rv_hart *)cpu;
+    const cpu_class *cc = m->board->cpu;
     gdb_stub *g = m->gdb;
     int64_t done = 0;
-    if (g->stepping && (int)h->mhartid != g->step_hart)
-        return 0; /* a single step moves one hart only */
+    int id = index_of(m, cpu);
+    if (g->stepping && id != g->step_hart)
+        return 0; /* a single step moves one CPU only */
     for (int64_t i = 0; i < budget && !g->stopped && !m->halted; i++) {
-        if (!g->stepping && ir_debug_is_breakpoint(&m->debug, h->cpu.pc)) {
-            stop(m, h, 5, "hwbreak:;");
+        if (!g->stepping && ir_debug_is_breakpoint(&m->debug, cpu->pc)) {
+            stop(m, id, 5, "hwbreak:;");
             break;
         }
         m->debug.hit = 0;
-        int64_t n = rv_hart_run(h, 1);
+        int64_t n = cc->run(cpu, 1);
         done += n;
         if (m->debug.hit) {
             static const char *const kinds[] = {"", "watch", "rwatch", "awatch"};
             char extra[48];
             snprintf(extra, sizeof(extra), "%s:%llx;", kinds[m->debug.hit_kind & 3],
                      (unsigned long long)m->debug.hit_va);
-            stop(m, h, 5, extra);
+            stop(m, id, 5, extra);
         } else if (g->stepping) {
-            stop(m, h, 5, "");
+            stop(m, id, 5, "");
         }
-        if (n == 0 && (h->wfi || h->stopped))
+        if (n == 0 && cc->idle(cpu))
             break;
     }
     return done;
@@ -247,9 +247,9 @@ static void resume(wvm_machine *m, const char *args, int step)
     uint64_t addr;
     const char *p = args;
     if (*p && parse_hex(&p, &addr))
-        wvm_set_reg(m, h, 64, addr);
+        wvm_set_reg(m, h, target(m)->pc_index, addr);
     g->stepping = step;
-    g->step_hart = hart_of(m, h)->mhartid;
+    g->step_hart = index_of(m, cpu_of(m, h));
     update_debug_mode(m);
     for (int i = 0; i < m->ncpus; i++)
         if (m->cpus[i]->exit_req == 2 && !m->halted)
@@ -287,8 +287,8 @@ static void breakpoint(wvm_machine *m, const char *p, int insert)
 static void xfer_features(gdb_stub *g, const char *p)
 {
     uint64_t off, len;
-    const char *xml = target_xml();
-    size_t total = strlen(xml);
+    const char *xml = g->xml;
+    size_t total = g->xml_len;
     if (strncmp(p, "target.xml:", 11) != 0) {
         reply_str(g, "E00");
         return;
@@ -339,7 +339,7 @@ static void query(wvm_machine *m, const char *p)
         char text[32];
         size_t n = 0;
         parse_hex(&q, &t);
-        int len = snprintf(text, sizeof(text), "hart %llu", (unsigned long long)(t ? t - 1 : 0));
+        int len = snprintf(text, sizeof(text), "%s %llu", target(m)->cpu_name, (unsigned long long)(t ? t - 1 : 0));
         put_hex(buf, &n, sizeof(buf), (const uint8_t *)text, (size_t)len);
         reply(g, buf, n);
     } else {
@@ -360,61 +360,70 @@ static int thread_of(wvm_machine *m, const char *p)
     return t <= (uint64_t)m->ncpus ? (int)t - 1 : -2;
 }
 
+/* Parse a register value of `bytes` bytes, little-endian hex, at *p into
+ * *v, advancing *p. Returns 0, or -1 on a non-hex digit. */
+static int parse_value(const char **p, unsigned bytes, uint64_t *v)
+{
+    *v = 0;
+    for (unsigned k = 0; k < bytes; k++, *p += 2) {
+        int hi = hexval((*p)[0]), lo = hi >= 0 ? hexval((*p)[1]) : -1;
+        if (lo < 0)
+            return -1;
+        *v |= (uint64_t)(hi << 4 | lo) << (8 * k);
+    }
+    return 0;
+}
+
+/* g / G hex: registers 0..g_regs-1 of the target, each as wide as it is.
+ * A G packet may stop early: the registers after it keep their values. */
 static void registers_packet(wvm_machine *m, const char *p, int write)
 {
     gdb_stub *g = m->gdb;
-    if (!write) {
-        char buf[33 * 16 + 1];
-        size_t n = 0;
-        for (int i = 0; i <= REG_PC; i++) {
-            uint64_t v = wvm_reg(m, g->g_hart, reg_index((unsigned)i));
-            put_hex(buf, &n, sizeof(buf), (const uint8_t *)&v, 8);
+    const gdb_target *t = target(m);
+    char buf[GDB_G_MAX * 2 + 1];
+    size_t n = 0;
+    for (unsigned i = 0; i < t->g_regs && (!write || (p[0] && p[1])); i++) {
+        const gdb_reg *r = find_reg(t, i);
+        uint64_t v;
+        if (!write) {
+            v = wvm_reg(m, g->g_hart, r->index);
+            put_hex(buf, &n, sizeof(buf), (const uint8_t *)&v, r->bits / 8u);
+        } else if (parse_value(&p, r->bits / 8u, &v) != 0) {
+            reply_str(g, "E01");
+            return;
+        } else {
+            wvm_set_reg(m, g->g_hart, r->index, v);
         }
+    }
+    if (write)
+        reply_str(g, "OK");
+    else
         reply(g, buf, n);
-        return;
-    }
-    for (int i = 0; i <= REG_PC && p[0] && p[1]; i++) {
-        uint64_t v = 0;
-        for (int k = 0; k < 8; k++, p += 2) {
-            int hi = hexval(p[0]), lo = hi >= 0 ? hexval(p[1]) : -1;
-            if (lo < 0) {
-                reply_str(g, "E01");
-                return;
-            }
-            v |= (uint64_t)(hi << 4 | lo) << (8 * k);
-        }
-        wvm_set_reg(m, g->g_hart, reg_index((unsigned)i), v);
-    }
-    reply_str(g, "OK");
 }
 
-/* p n / P n=value (value: 8 bytes little-endian hex). */
+/* p n / P n=value (value: the register's bytes, little-endian hex). */
 static void register_packet(wvm_machine *m, const char *p, int write)
 {
     gdb_stub *g = m->gdb;
-    uint64_t n, v = 0;
-    int idx = parse_hex(&p, &n) ? reg_index((unsigned)n) : -1;
-    if (idx < 0 || (write && *p++ != '=')) {
+    uint64_t n, v;
+    const gdb_reg *r = parse_hex(&p, &n) ? find_reg(target(m), n) : NULL;
+    if (!r || (write && *p++ != '=')) {
         reply_str(g, "E01");
         return;
     }
     if (!write) {
         char buf[17];
         size_t len = 0;
-        v = wvm_reg(m, g->g_hart, idx);
-        put_hex(buf, &len, sizeof(buf), (const uint8_t *)&v, 8);
+        v = wvm_reg(m, g->g_hart, r->index);
+        put_hex(buf, &len, sizeof(buf), (const uint8_t *)&v, r->bits / 8u);
         reply(g, buf, len);
         return;
     }
-    for (int k = 0; k < 8 && p[0] && p[1]; k++, p += 2) {
-        int hi = hexval(p[0]), lo = hi >= 0 ? hexval(p[1]) : -1;
-        if (lo < 0) {
-            reply_str(g, "E01");
-            return;
-        }
-        v |= (uint64_t)(hi << 4 | lo) << (8 * k);
+    if (parse_value(&p, r->bits / 8u, &v) != 0 || *p) {
+        reply_str(g, "E01");
+        return;
     }
-    reply_str(g, wvm_set_reg(m, g->g_hart, idx, v) == 0 ? "OK" : "E01");
+    reply_str(g, wvm_set_reg(m, g->g_hart, r->index, v) == 0 ? "OK" : "E01");
 }
 
 /* m addr,len / M addr,len:hex */
@@ -428,7 +437,7 @@ static void memory_packet(wvm_machine *m, const char *p, int write)
         return;
     }
     uint8_t data[PACKET_SIZE / 2];
-    rv_hart *h = hart_of(m, g->g_hart);
+    ir_cpu *cpu = cpu_of(m, g->g_hart);
     if (write) {
         for (uint64_t i = 0; i < len; i++) {
             int hi = hexval(p[2 * i]), lo = hexval(p[2 * i + 1]);
@@ -438,10 +447,10 @@ static void memory_packet(wvm_machine *m, const char *p, int write)
             }
             data[i] = (uint8_t)(hi << 4 | lo);
         }
-        reply_str(g, debug_memory(m, h, addr, data, len, 1) == 0 ? "OK" : "E14");
+        reply_str(g, debug_memory(m, cpu, addr, data, len, 1) == 0 ? "OK" : "E14");
         return;
     }
-    if (debug_memory(m, h, addr, data, len, 0) != 0) {
+    if (debug_memory(m, cpu, addr, data, len, 0) != 0) {
         reply_str(g, "E14");
         return;
     }
@@ -503,15 +512,17 @@ static void packet(wvm_machine *m, const char *p)
 
 int wvm_gdb_attach(wvm_machine *m)
 {
-    if (m->board->arch != WVM_ARCH_RISCV64)
-        return wvm_fail("the GDB stub debugs riscv64 machines only so far");
+    if (!target(m))
+        return wvm_fail("the GDB stub does not know this machine's architecture");
     if (!m->gdb && !(m->gdb = calloc(1, sizeof(*m->gdb))))
         return wvm_fail("out of host memory for the GDB stub");
     gdb_stub *g = m->gdb;
+    if (!(g->xml_len = target_xml(target(m), g->xml, sizeof(g->xml))) || !g_regs_fit(target(m)))
+        return wvm_fail("the GDB target of this architecture does not fit the stub's buffers");
     g->connected = 1;
     g->c_hart = -1;
     if (!g->stopped)
-        stop(m, (rv_hart *)m->cpus[0], 5, "");
+        stop(m, 0, 5, "");
     g->out_len = 0; /* no reply to a previous debugger */
     g->state = 0;
     return 0;
@@ -537,7 +548,7 @@ size_t wvm_gdb_input(wvm_machine *m, const uint8_t *p, size_t n)
             if (c == '$') {
                 g->state = 1, g->pkt_len = 0, g->sum = 0, g->too_long = 0;
             } else if (c == 3 && !g->stopped) { /* Ctrl-C */
-                stop(m, hart_of(m, g->c_hart >= 0 ? g->c_hart : 0), 2, "");
+                stop(m, index_of(m, cpu_of(m, g->c_hart >= 0 ? g->c_hart : 0)), 2, "");
             } /* '+' and '-' acknowledgements need nothing */
             break;
         case 1:

@@ -2,10 +2,12 @@
  * (wvm.h wvm_save / wvm_restore). Layout, in core/state.h sections:
  *
  *   "WVMSTATE" u32 version
- *   machine  configuration a restore must match, time and RTC settings
+ *   machine  configuration a restore must match (architecture, RAM, CPUs,
+ *            devices), time and RTC settings
  *   host     bytes the host asked to keep (its disk references, options)
  *   guest ns, console rings and run state ("run")
- *   hart x nharts, clint, plic, uart, rtc
+ *   each CPU's section (riscv "hart", aarch64 "arm64"), the board's devices
+ *            (riscv: clint, plic, uart, rtc; aarch64: pl011)
  *   virtio x 8 slots (console and rng add their own sections)
  *   ram      runs of non-zero 4 KiB pages: u32 first page, u32 pages, bytes
  *   end      u64 sv_checksum of every byte before this section
@@ -30,11 +32,12 @@ typedef struct state_config {
     int32_t hvc_console;
     uint32_t has_net; /* section version 2 */
     uint32_t nshares; /* section version 3 */
+    uint32_t arch;    /* enum wvm_arch, section version 4; older states are riscv64's */
 } state_config;
 
 static void config_state(state_config *c, sv_io *io)
 {
-    uint32_t version = sv_begin(io, "machine", 3);
+    uint32_t version = sv_begin(io, "machine", 4);
     if (!version)
         return;
     SV(io, c->ram_mib), SV(io, c->nharts), SV(io, c->bios), SV(io, c->ndisks);
@@ -44,7 +47,19 @@ static void config_state(state_config *c, sv_io *io)
         SV(io, c->has_net);
     if (version >= 3)
         SV(io, c->nshares);
+    if (version >= 4)
+        SV(io, c->arch);
+    else
+        c->arch = WVM_ARCH_RISCV64;
     sv_end(io);
+}
+
+/* The name of architecture `arch` (enum wvm_arch), as -arch spells it. */
+static const char *arch_name(uint32_t arch)
+{
+    static const char *const names[] = {[WVM_ARCH_RISCV64] = "riscv64", [WVM_ARCH_AARCH64] = "aarch64",
+                                        [WVM_ARCH_X86_64] = "x86_64"};
+    return arch < sizeof(names) / sizeof(names[0]) && names[arch] ? names[arch] : "unknown";
 }
 
 /* A console ring buffer (CONSOLE_BUF bytes): its length, then its bytes
@@ -172,7 +187,7 @@ static int open_state(const uint8_t *state, size_t len, sv_io *io, state_config 
     return io->err ? wvm_fail("machine state: %s", io->msg) : 0;
 }
 
-int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out)
+int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out, size_t count)
 {
     sv_io io;
     state_config c;
@@ -180,9 +195,9 @@ int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out)
     size_t host_len;
     if (open_state(state, len, &io, &c, &host, &host_len) != 0)
         return -1;
-    uint32_t info[8] = {c.ram_mib,  c.nharts, c.bios, c.ndisks, (uint32_t)(host - state), (uint32_t)host_len,
-                        c.has_net, c.nshares};
-    memcpy(out, info, sizeof(info));
+    uint32_t info[WVM_STATE_INFO_WORDS] = {c.ram_mib, c.nharts, c.bios, c.ndisks, (uint32_t)(host - state),
+                                           (uint32_t)host_len, c.has_net, c.nshares, c.arch};
+    memcpy(out, info, (count < WVM_STATE_INFO_WORDS ? count : WVM_STATE_INFO_WORDS) * sizeof(uint32_t));
     return 0;
 }
 
@@ -210,7 +225,7 @@ size_t wvm_save(wvm_machine *m, const uint8_t *host, size_t host_len, uint8_t **
         .ndisks = (uint32_t)m->ndisks, .icount_shift = m->icount_shift, .icount_sleep = m->icount_sleep,
         .rtc_base_set = m->rtc_base_set, .rtc_clock_vm = m->rtc_clock_vm, .rtc_base_ns = m->rtc_base_ns,
         .tohost = m->tohost, .fromhost = m->fromhost, .hvc_console = m->hvc_console,
-        .has_net = (uint32_t)m->has_net, .nshares = (uint32_t)m->nshares,
+        .has_net = (uint32_t)m->has_net, .nshares = (uint32_t)m->nshares, .arch = (uint32_t)m->board->arch,
     };
     uint32_t version = STATE_VERSION;
     uint64_t ns = m->last_run_ns; /* the guest saw no later time: saves in a row are equal */
@@ -245,6 +260,9 @@ int wvm_restore(wvm_machine *m, const uint8_t *state, size_t len)
     size_t host_len;
     if (open_state(state, len, &io, &c, &host, &host_len) != 0)
         return -1;
+    if (c.arch != (uint32_t)m->board->arch)
+        return wvm_fail("the state is of a machine of architecture %s; this one is %s", arch_name(c.arch),
+                        arch_name((uint32_t)m->board->arch));
     if (c.ram_mib != m->pm.ram_size >> 20 || c.nharts != (uint32_t)m->ncpus || c.bios != (uint32_t)m->bios ||
         c.ndisks != (uint32_t)m->ndisks || c.has_net != (uint32_t)m->has_net || c.nshares != (uint32_t)m->nshares)
         return wvm_fail("the state is of a machine with %u MiB, %u harts, firmware %u, %u disks, %u network devices "

@@ -204,13 +204,16 @@ int wvm_set_reg(wvm_machine *m, int hart, int index, uint64_t value);
  * wvm_gdb_attach, passes every received byte to wvm_gdb_input and sends
  * what wvm_gdb_output returns after each wvm_gdb_input and wvm_run. While
  * GDB holds the machine stopped, wvm_run returns WVM_IDLE without running:
- * wait for the debugger's bytes. Harts are threads 1..n. Breakpoints and
+ * wait for the debugger's bytes. Harts (CPUs) are threads 1..n. The target
+ * description is the architecture's (riscv64: GPRs, FPRs, pc, CSRs,
+ * privilege; aarch64: x0-x30, sp, pc, cpsr). Breakpoints and
  * watchpoints make the harts run one instruction per block, interpreted
  * (the JIT rests); without them the guest runs at full speed.
  *
  * Attach a debugger: the machine stops (as after Ctrl-C; also before its
  * first instruction when called before it runs: QEMU's -S). Returns 0, or
- * -1 out of host memory. */
+ * -1 with wvm_last_error set (out of host memory; an architecture without
+ * a GDB target). */
 int wvm_gdb_attach(wvm_machine *m);
 /* The connection closed: breakpoints and watchpoints go, the guest runs. */
 void wvm_gdb_detach(wvm_machine *m);
@@ -287,19 +290,22 @@ size_t wvm_save(wvm_machine *m, const uint8_t *host, size_t host_len, uint8_t **
 int wvm_io_busy(wvm_machine *m);
 
 /* Check a saved state (header, version, checksum) and describe it into
- * out[0..7]: RAM in MiB, harts, firmware choice (enum wvm_bios), disks, the
- * byte offset and length of the host's bytes inside `state`, 1 if it has a
- * network device (add one with wvm_add_net before wvm_restore), and its
- * file shares (add as many with wvm_add_share). Returns 0,
- * or -1 with wvm_last_error set (not a state, truncated, corrupted, newer
- * version). */
-int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out);
+ * out[0..count-1] (at most WVM_STATE_INFO_WORDS words): RAM in MiB, harts,
+ * firmware choice (enum wvm_bios), disks, the byte offset and length of the
+ * host's bytes inside `state`, 1 if it has a network device (add one with
+ * wvm_add_net before wvm_restore), its file shares (add as many with
+ * wvm_add_share), and its architecture (enum wvm_arch: create the machine
+ * with it; states of wvm versions before the field are riscv64's).
+ * Returns 0, or -1 with wvm_last_error set (not a state, truncated,
+ * corrupted, newer version). */
+#define WVM_STATE_INFO_WORDS 9
+int wvm_state_info(const uint8_t *state, size_t len, uint32_t *out, size_t count);
 
-/* Load a saved state into `m`: a machine just created with the RAM size,
- * harts and firmware choice of wvm_state_info, with the same number of
+/* Load a saved state into `m`: a machine just created with the
+ * architecture, RAM size, harts and firmware choice of wvm_state_info, with the same number of
  * disks added (and a network device if it had one), and neither booted nor run. The icount and RTC settings
  * come from the state. Returns 0; or -1 with wvm_last_error set (bad file,
- * different configuration, a value no hart or device can hold), and then
+ * different configuration or architecture, a value no hart or device can hold), and then
  * `m` is unusable: destroy it. */
 int wvm_restore(wvm_machine *m, const uint8_t *state, size_t len);
 

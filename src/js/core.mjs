@@ -281,16 +281,18 @@ export class Core {
 
   /**
    * Check a state (header, version, checksum) and describe it.
-   * @returns {{mem: number, smp: number, bios: number, disks: number, host: Uint8Array, net: boolean, shares: number}}
+   * @returns {{mem: number, smp: number, bios: number, disks: number, host: Uint8Array, net: boolean, shares: number,
+   *   arch: number}} arch: an Arch value (a state saved before wvm recorded it is riscv64's)
    * @throws Error with the core's message (not a state, truncated, corrupted, newer version)
    */
   stateInfo(state) {
-    const p = this.#copyIn(state), out = this.mod._malloc(32) >>> 0;
-    const rc = this.mod._wvm_state_info(p, state.length, out);
-    const v = Array.from(new Uint32Array(this.mod.HEAPU8.buffer, out, 8));
+    const p = this.#copyIn(state), words = 9, out = this.mod._malloc(4 * words) >>> 0;
+    const rc = this.mod._wvm_state_info(p, state.length, out, words);
+    const v = Array.from(new Uint32Array(this.mod.HEAPU8.buffer, out, words));
     this.mod._free(out);
     if (rc !== 0) throw this.#error('cannot restore');
-    return { mem: v[0], smp: v[1], bios: v[2], disks: v[3], host: state.slice(v[4], v[4] + v[5]), net: v[6] === 1, shares: v[7] };
+    return { mem: v[0], smp: v[1], bios: v[2], disks: v[3], host: state.slice(v[4], v[4] + v[5]), net: v[6] === 1, shares: v[7],
+      arch: v[8] };
   }
 
   /** Load a state into machine m, created to match stateInfo (disks added, not booted). */

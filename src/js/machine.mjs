@@ -269,7 +269,7 @@ export class Machine extends EventTarget {
   // The machine of a snapshot's state (checked by stateInfo, giving info), with this.#opts' disks.
   #restoreState(state, info) {
     const core = this.#core;
-    this.#m = core.create(Arch.riscv64, info.mem, info.smp, info.bios);
+    this.#m = core.create(info.arch, info.mem, info.smp, info.bios);
     try {
       this.#disks.forEach((d, i) => core.addJsDisk(this.#m, i, d.size, !!d.readonly));
       this.#addShares();

@@ -60,8 +60,8 @@ int main(void)
     EQ(n1 > 0 && n1 == n2 && !memcmp(s1, s2, n1), 1);
     EQ(n1 < 64 * 1024, 1); /* zero pages are left out: 16 MiB of RAM, a few pages used */
 
-    uint32_t info[8];
-    EQ(wvm_state_info(s1, n1, info), 0);
+    uint32_t info[WVM_STATE_INFO_WORDS];
+    EQ(wvm_state_info(s1, n1, info, WVM_STATE_INFO_WORDS), 0);
     EQ(info[0], 16);
     EQ(info[1], 2);
     EQ(info[2], WVM_BIOS_NONE);
@@ -69,6 +69,7 @@ int main(void)
     EQ(info[5], 4);
     EQ(info[6], 0); /* no network device */
     EQ(info[7], 0); /* no file shares */
+    EQ(info[8], WVM_ARCH_RISCV64);
     EQ(memcmp(s1 + info[4], "host", 4), 0);
 
     wvm_machine *b = machine(16, 2);
@@ -88,16 +89,16 @@ int main(void)
     for (size_t i = 0; i < sizeof(flips) / sizeof(flips[0]); i++) {
         memcpy(bad, s1, n1);
         bad[flips[i]] ^= 0x10;
-        EQ(wvm_state_info(bad, n1, info), -1);
+        EQ(wvm_state_info(bad, n1, info, WVM_STATE_INFO_WORDS), -1);
         wvm_machine *c = machine(16, 2);
         EQ(wvm_restore(c, bad, n1), -1);
         wvm_destroy(c);
     }
-    EQ(wvm_state_info(s1, n1 - 1, info), -1);
-    EQ(wvm_state_info(s1, 10, info), -1);
+    EQ(wvm_state_info(s1, n1 - 1, info, WVM_STATE_INFO_WORDS), -1);
+    EQ(wvm_state_info(s1, 10, info, WVM_STATE_INFO_WORDS), -1);
     memcpy(bad, s1, n1);
     bad[8] = 2; /* version 2 */
-    EQ(wvm_state_info(bad, n1, info), -1);
+    EQ(wvm_state_info(bad, n1, info, WVM_STATE_INFO_WORDS), -1);
     EQ(strstr(wvm_last_error(), "version 2") != NULL, 1);
     wvm_machine *c = machine(32, 2);
     EQ(wvm_restore(c, s1, n1), -1);
@@ -116,7 +117,7 @@ int main(void)
     EQ(wvm_boot(n), 0);
     uint8_t *sn;
     size_t nn = wvm_save(n, NULL, 0, &sn);
-    EQ(nn > 0 && wvm_state_info(sn, nn, info) == 0 && info[6] == 1, 1);
+    EQ(nn > 0 && wvm_state_info(sn, nn, info, WVM_STATE_INFO_WORDS) == 0 && info[6] == 1, 1);
     c = machine(16, 1);
     EQ(wvm_restore(c, sn, nn), -1); /* no network device */
     EQ(strstr(wvm_last_error(), "network") != NULL, 1);

@@ -7,6 +7,7 @@
 
 #include "arch/arm64/helpers.h"
 #include "core/board.h"
+#include "core/gdb_target.h"
 #include "core/state.h"
 #include "ir/cache.h"
 #include "ir/interp.h"
@@ -211,4 +212,5 @@ const cpu_class a64_cpu_class = {
     .digest = digest,
     .reg = reg,
     .set_reg = set_reg,
+    .gdb = &a64_gdb_target,
 };

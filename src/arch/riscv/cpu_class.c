@@ -4,6 +4,7 @@
 
 #include "arch/riscv/hart.h"
 #include "board/riscv_virt.h"
+#include "core/gdb_target.h"
 #include "core/state.h"
 #include "mem/softmmu.h"
 
@@ -94,4 +95,5 @@ const cpu_class riscv_cpu_class = {
     .digest = digest,
     .reg = reg,
     .set_reg = set_reg,
+    .gdb = &riscv_gdb_target,
 };
