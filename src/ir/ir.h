@@ -3,8 +3,9 @@
  *
  * Ops are three-address over 64-bit values held in ir_cpu.r[]. Register index
  * space (one byte): 0..31 guest integer registers, IR_ZERO_SINK (writes to the
- * architectural zero register go here), IR_TEMP0.. temporaries, IR_FREG0..
- * floating-point registers as raw 64-bit patterns. Rare or complex guest
+ * architectural zero register go here), IR_TEMP0.. temporaries, 64..127 the
+ * front-end's FP/vector state as raw 64-bit patterns (RISC-V: f0..f31 at
+ * IR_FREG0; AArch64: V0..V31 as 64-bit halves, arch/arm64/cpu.h). Rare or complex guest
  * instructions are HELPER ops: calls into C with a fixed signature. */
 #ifndef WVM_IR_H
 #define WVM_IR_H
@@ -14,8 +15,8 @@
 enum {
     IR_ZERO_SINK = 32, /* rd of an instruction that writes x0 */
     IR_TEMP0 = 33,     /* first temporary (front-ends may use 33..63) */
-    IR_FREG0 = 64,     /* f0..f31 as raw bit patterns (NaN-boxed singles) */
-    IR_NREGS = 96
+    IR_FREG0 = 64,     /* RISC-V f0..f31 as raw bit patterns (NaN-boxed singles) */
+    IR_NREGS = 128
 };
 
 /* The op table: name, class. Classes: R = r[rd] = f(r[rs1], r[rs2]);

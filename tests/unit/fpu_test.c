@@ -1,5 +1,6 @@
 /*
- * fpu_test.c - tests for the soft-float library in src/arch/riscv/fpu*.c.
+ * fpu_test.c - tests for the soft-float library (src/fp/softfp.c through
+ * its RISC-V API, src/arch/riscv/fpu.c).
  *
  * Native (x86-64) run: every operation is compared bit-exactly, flags
  * included, against the host SSE/FMA unit in the four rounding modes the
@@ -22,10 +23,10 @@
  * Exit status 0 on success; the last output line is "N passed, N failed".
  *
  * Native:  gcc -std=c11 -O2 -Wall -Wextra -Werror -Isrc tests/unit/fpu_test.c
- *              src/arch/riscv/fpu*.c -lm -o /tmp/fpu_test
+ *              src/arch/riscv/fpu.c src/fp/softfp.c -lm -o /tmp/fpu_test
  *          /tmp/fpu_test --write /tmp/fpu_vectors.bin --sample 32
  * Wasm:    emcc -std=c11 -O2 -Wall -Wextra -Werror -Isrc tests/unit/fpu_test.c
- *              src/arch/riscv/fpu*.c -sNODERAWFS=1 -sSINGLE_FILE=1 -o /tmp/fpu_test.js
+ *              src/arch/riscv/fpu.c src/fp/softfp.c -sNODERAWFS=1 -sSINGLE_FILE=1 -o /tmp/fpu_test.js
  *          node /tmp/fpu_test.js --read /tmp/fpu_vectors.bin --digest <native digest>
  * (SINGLE_FILE avoids Emscripten 3.1.6 trying to fetch() the .wasm on
  * Node >= 18; NODERAWFS gives access to the vector file.)

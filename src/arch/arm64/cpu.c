@@ -46,7 +46,9 @@ void a64_update_mode(a64_cpu *c)
     c->cpu.r[A64_SP] = *bank[c->sp_cur];
     c->cpu.fetch_idx = c->el ? A64_MMU_EL1 : A64_MMU_EL0;
     c->cpu.data_idx = !c->el ? A64_MMU_EL0 : c->pan ? A64_MMU_EL1_PAN : A64_MMU_EL1;
-    c->cpu.block_flags = (uint32_t)c->el | ((c->sctlr_el1 & SCTLR_A) || !(c->sctlr_el1 & SCTLR_M) ? A64_FLAGS_ALIGN : 0);
+    unsigned fpen = (unsigned)(c->cpacr_el1 >> 20) & 3; /* 0b01: EL0 traps; 0b00, 0b10: both; 0b11: none */
+    c->cpu.block_flags = (uint32_t)c->el | ((c->sctlr_el1 & SCTLR_A) || !(c->sctlr_el1 & SCTLR_M) ? A64_FLAGS_ALIGN : 0) |
+                         (fpen == 3 || (fpen == 1 && c->el) ? 0 : A64_FLAGS_FPTRAP);
 }
 
 void a64_set_pstate(a64_cpu *c, uint64_t spsr)
@@ -132,12 +134,15 @@ int64_t a64_run(a64_cpu *c, int64_t budget)
 
 void a64_cpu_state(a64_cpu *c, sv_io *io)
 {
-    if (!sv_begin(io, "arm64", 1))
+    uint32_t version = sv_begin(io, "arm64", 2); /* 2: the V registers */
+    if (!version)
         return;
     a64_update_mode(c); /* the SP in use into its bank */
     sv_bytes(io, c->cpu.r, 35 * sizeof(uint64_t));
     SV(io, c->cpu.pc), SV(io, c->cpu.instret), SV(io, c->cpu.traps);
     sv_bytes(io, &c->el, offsetof(a64_cpu, counter) - offsetof(a64_cpu, el));
+    if (version >= 2)
+        sv_bytes(io, &c->cpu.r[A64_VLO(0)], 64 * sizeof(uint64_t));
     sv_end(io);
     a64_update_mode(c);
     tlb_flush(&c->cpu);
@@ -166,6 +171,7 @@ static uint64_t digest(const ir_cpu *cpu, uint64_t h)
 {
     const a64_cpu *c = (const a64_cpu *)cpu;
     h = fnv1a(h, c->cpu.r, 35 * sizeof(uint64_t));
+    h = fnv1a(h, &c->cpu.r[A64_VLO(0)], 64 * sizeof(uint64_t));
     h = fnv1a(h, &c->cpu.pc, sizeof(c->cpu.pc));
     return fnv1a(h, &c->el, offsetof(a64_cpu, counter) - offsetof(a64_cpu, el));
 }

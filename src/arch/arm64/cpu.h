@@ -13,6 +13,12 @@
  * NZCV (bits 31:28) have their own slots; temporaries follow. */
 #define A64_X(n) ((uint8_t)((n) + 1))
 enum { A64_SP = 33, A64_NZCV = 34, A64_T0 = 35, A64_T1, A64_T2, A64_T3 };
+/* The SIMD&FP registers V0..V31 (128 bits, Arm ARM C1.2.5) as two IR
+ * registers each: V(n) bits 63:0 in r[A64_VLO(n)] = r[64 + 2n], bits
+ * 127:64 in r[A64_VHI(n)] = r[65 + 2n]. B, H, S and D(n) are the low bits
+ * of A64_VLO(n); writing one of them zeroes the rest of V(n). */
+#define A64_VLO(n) ((uint8_t)(64 + 2 * (n)))
+#define A64_VHI(n) ((uint8_t)(65 + 2 * (n)))
 
 /* MMU indexes (mem/tlb.h): EL0, EL1 with PSTATE.PAN, EL1 without. */
 enum { A64_MMU_EL0 = 0, A64_MMU_EL1_PAN = 1, A64_MMU_EL1 = 2 };
@@ -34,9 +40,11 @@ enum {
 enum { VEC_SYNC = 0x000, VEC_IRQ = 0x080, VEC_FIQ = 0x100, VEC_SERROR = 0x180 };
 
 /* block_flags: the EL in bit 0; bit 1: loads and stores check alignment
- * (SCTLR_EL1.A, or the MMU off: every access is to Device memory). */
+ * (SCTLR_EL1.A, or the MMU off: every access is to Device memory); bit 2:
+ * SIMD&FP instructions trap (CPACR_EL1.FPEN at this EL, Arm ARM D17.2.30). */
 #define A64_FLAGS_EL(f) ((f) & 1)
 #define A64_FLAGS_ALIGN 2u
+#define A64_FLAGS_FPTRAP 4u
 
 /* SCTLR_EL1 and TCR_EL1 bits used (Arm ARM D17.2.118, D17.2.131). */
 #define SCTLR_M (1ull << 0)
@@ -72,7 +80,7 @@ typedef struct a64_cpu {
     uint64_t sctlr_el1, tcr_el1, ttbr0_el1, ttbr1_el1, mair_el1, amair_el1, contextidr_el1;
     uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, cpacr_el1, mdscr_el1, cntkctl_el1, afsr0_el1, afsr1_el1, csselr_el1;
     uint64_t cntv_ctl, cntv_cval, cntp_ctl, cntp_cval;
-    uint64_t fpcr, fpsr;
+    uint64_t fpcr, fpsr; /* Arm ARM D17.2.48, D17.2.51: only the bits implemented (FPCR_MASK, FPSR_MASK) */
     uint64_t mpidr;
     /* Exclusive monitor (LDXR/STXR): guest-virtual address, size in bytes
      * and the values loaded; a store-exclusive succeeds if memory still

@@ -1,7 +1,8 @@
 /* A64 decoder: guest code -> IR block. Arm ARM C4.1 (the A64 encoding
  * index): the top-level groups by op0 (bits 28:25), then each group's
  * encodings. Integer instructions become IR ops; system instructions,
- * exclusives and atomics, and rare data processing become helpers. */
+ * exclusives and atomics, and rare data processing become helpers; SIMD&FP
+ * data processing is decoded in decode_fp.c and decode_simd.c. */
 #include <string.h>
 
 #include "arch/arm64/cpu.h"
@@ -515,6 +516,8 @@ static int decode_insn(a64_dec *d)
         return a64_load_store(d) || d->end;
     if ((op0 & 7) == 5)
         return dp_reg(d) || d->end;
+    if ((op0 & 7) == 7)
+        return a64_fp_simd(d) || d->end;
     return a64_undefined(d);
 }
 
@@ -522,7 +525,8 @@ int a64_decode_block(ir_cpu *cpu, ir_block *b, const uint8_t *code, unsigned max
 {
     unsigned page_left = PAGE_SIZE - (unsigned)(b->ppc & ~PAGE_MASK);
     unsigned max_insns = cpu->block_insns_max ? cpu->block_insns_max : BLOCK_MAX_INSNS;
-    a64_dec d = {.b = b, .el = (int)A64_FLAGS_EL(b->flags), .align = (b->flags & A64_FLAGS_ALIGN) != 0};
+    a64_dec d = {.b = b, .el = (int)A64_FLAGS_EL(b->flags), .align = (b->flags & A64_FLAGS_ALIGN) != 0,
+                 .fptrap = (b->flags & A64_FLAGS_FPTRAP) != 0};
     int end = 0;
     if (b->vpc & 3) { /* PC alignment fault (Arm ARM D1.3.5) */
         d.insn = 0;

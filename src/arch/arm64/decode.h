@@ -12,6 +12,7 @@ typedef struct a64_dec {
     int el;       /* exception level the block runs at */
     int end;      /* the instruction emitted a helper that ends the block */
     int align;    /* loads and stores check alignment (A64_FLAGS_ALIGN) */
+    int fptrap;   /* SIMD&FP instructions trap (A64_FLAGS_FPTRAP) */
 } a64_dec;
 
 /* Register n (0..31) read with 31 as XZR, or as SP; written likewise. */
@@ -37,5 +38,18 @@ int a64_undefined(a64_dec *d);
  * with bits 31:22 = 1101010100). Return nonzero if the block ends. */
 int a64_load_store(a64_dec *d);
 int a64_system(a64_dec *d);
+
+/* A SIMD&FP instruction while CPACR_EL1.FPEN traps it: EC 0x07. Returns 1. */
+int a64_fp_trap(a64_dec *d);
+/* Load (`load`) or store of SIMD&FP register vt, 1 << size bytes (size 0..4:
+ * B, H, S, D, Q) at r[base] + off; a load zeroes the rest of the register. */
+void a64_fp_access(a64_dec *d, int load, unsigned size, unsigned vt, int base, int32_t off);
+/* AdvSIMD load/store multiple and single structures (C4.1.88,
+ * decode_ldst_fp.c); data processing, scalar FP and AdvSIMD (C4.1.90,
+ * decode_fp.c, decode_simd.c). Return nonzero if the block ends. */
+int a64_simd_ldst(a64_dec *d);
+int a64_fp_simd(a64_dec *d);
+int a64_fp_scalar(a64_dec *d);
+int a64_simd(a64_dec *d);
 
 #endif

@@ -5,6 +5,7 @@
 #include "arch/arm64/helpers.h"
 
 #define SYSREG_NZCV 0xda10u /* op0 3, op1 3, CRn 4, CRm 2, op2 0: bits 20:5 */
+#define SYSREG_FPCR 0xda20u /* op0 3, op1 3, CRn 4, CRm 4, op2 0; FPSR is op2 1 */
 
 int a64_system(a64_dec *d)
 {
@@ -39,6 +40,8 @@ int a64_system(a64_dec *d)
     }
     if (op0 == 0)
         return a64_undefined(d);
+    if ((((i >> 5) & 0xffff) | 1) == (SYSREG_FPCR | 1) && d->fptrap)
+        return a64_fp_trap(d);
     if (((i >> 5) & 0xffff) == SYSREG_NZCV) {
         if (l)
             a64_emit(d, IR_ADDI, a64_xw(rt), A64_NZCV, 0, 0, 0);

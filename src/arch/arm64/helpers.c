@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "arch/arm64/cpu.h"
+#include "arch/arm64/fp.h"
 #include "arch/arm64/helpers.h"
+#include "arch/arm64/simd.h"
 #include "mem/softmmu.h"
 
 #define ARM(cpu) ((a64_cpu *)(cpu))
@@ -337,6 +339,12 @@ static int h_ldst_unpriv(ir_cpu *cpu, const ir_op *op)
     return st;
 }
 
+/* ISS of a trapped SIMD&FP access from AArch64: CV 1, COND 0xe (Arm ARM D17.2.37). */
+static int h_fp_trap(ir_cpu *cpu, const ir_op *op)
+{
+    return a64_exception(ARM(cpu), EC_FP, 1u << 24 | 0xeu << 20, PC(cpu, op), 0, 0);
+}
+
 static int h_align(ir_cpu *cpu, const ir_op *op)
 {
     return check_align(cpu, op, cpu->r[op->rs1], 1u << (op->aux & 7), (op->aux >> 8) & 1 ? ACC_WRITE : ACC_READ);
@@ -350,6 +358,9 @@ static const ir_helper_fn a64_helpers[A64H_COUNT] = {
     [A64H_MSR_IMM] = a64_sysreg_helper, [A64H_SYS] = a64_sys_helper, [A64H_WFI] = h_wfi,
     [A64H_CLREX] = h_clrex, [A64H_ADC] = h_adc, [A64H_CRC32] = h_crc32, [A64H_BITS] = h_bits,
     [A64H_EXCL] = h_excl, [A64H_ATOMIC] = h_atomic, [A64H_LDST_UNPRIV] = h_ldst_unpriv,
+    [A64H_FP_TRAP] = h_fp_trap, [A64H_SIMD_LDST] = a64_simd_ldst_helper, [A64H_FP_ARITH] = a64_fp_arith_helper,
+    [A64H_FP_COMPARE] = a64_fp_compare_helper, [A64H_FP_TO_INT] = a64_fp_to_int_helper,
+    [A64H_FP_FROM_INT] = a64_fp_from_int_helper, [A64H_FP_OTHER] = a64_fp_other_helper, [A64H_SIMD] = a64_simd_helper,
 };
 
 /* Descriptors (IR_HF_*, ir.h): helpers that end the block or touch
@@ -360,7 +371,10 @@ static const uint8_t a64_helper_flags[A64H_COUNT] = {
     [A64H_MRS] = IR_HF_RD, [A64H_MSR] = IR_HF_ANY, [A64H_MSR_IMM] = IR_HF_ANY, [A64H_SYS] = IR_HF_ANY,
     [A64H_WFI] = IR_HF_ANY, [A64H_ADC] = IR_HF_ANY, [A64H_CRC32] = IR_HF_RS1 | IR_HF_RS2 | IR_HF_RD,
     [A64H_BITS] = IR_HF_RS1 | IR_HF_RD, [A64H_EXCL] = IR_HF_ANY, [A64H_ATOMIC] = IR_HF_ANY,
-    [A64H_LDST_UNPRIV] = IR_HF_ANY, [A64H_ALIGN] = IR_HF_RS1,
+    [A64H_LDST_UNPRIV] = IR_HF_ANY, [A64H_ALIGN] = IR_HF_RS1, [A64H_FP_TRAP] = IR_HF_ANY,
+    [A64H_SIMD_LDST] = IR_HF_ANY, [A64H_FP_ARITH] = IR_HF_RS1 | IR_HF_RS2 | IR_HF_RD,
+    [A64H_FP_COMPARE] = IR_HF_RS1 | IR_HF_RS2 | IR_HF_RD, [A64H_FP_TO_INT] = IR_HF_RS1 | IR_HF_RD,
+    [A64H_FP_FROM_INT] = IR_HF_RS1 | IR_HF_RD, [A64H_FP_OTHER] = IR_HF_ANY, [A64H_SIMD] = IR_HF_ANY,
 };
 
 const ir_arch a64_arch = {

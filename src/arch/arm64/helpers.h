@@ -21,6 +21,14 @@ enum a64_helper {
     A64H_ATOMIC,        /* LSE atomic memory operations, SWP */
     A64H_LDST_UNPRIV,   /* LDTR/STTR: as EL0 */
     A64H_ALIGN,         /* alignment fault unless r[rs1] is aligned to 1 << (aux & 7); aux bit 8: a write */
+    A64H_FP_TRAP,       /* SIMD&FP access trapped by CPACR_EL1.FPEN: EC 0x07 */
+    A64H_SIMD_LDST,     /* AdvSIMD structure loads/stores but LD1/ST1 multiple (simd_ldst.c) */
+    A64H_FP_ARITH,      /* scalar FP 1- and 2-source: rd = f(rs1, rs2) (fp.c) */
+    A64H_FP_COMPARE,    /* FCMP, FCMPE: rd (NZCV) from rs1, rs2 */
+    A64H_FP_TO_INT,     /* FCVT*S/U: rd (X) from rs1 (V low half) */
+    A64H_FP_FROM_INT,   /* SCVTF, UCVTF: rd (V low half) from rs1 (X) */
+    A64H_FP_OTHER,      /* FCCMP(E), FMADD/FMSUB/FNMADD/FNMSUB: registers from aux */
+    A64H_SIMD,          /* AdvSIMD data processing (simd*.c): registers from aux */
     A64H_COUNT
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arch/arm64/cpu.h"
+#include "arch/arm64/fp.h"
 #include "ir/cache.h"
 #include "mem/softmmu.h"
 
@@ -15,8 +16,9 @@
 
 /* EL0 access rules. */
 enum { EL1_ONLY, EL0_READ, EL0_RW };
-/* After a write: nothing, flush the TLB (translation controls). */
-enum { W_PLAIN = 1, W_TLB = 2, W_RO = 4 };
+/* After a write: nothing, flush the TLB (translation controls), recompute
+ * the block flags (CPACR_EL1.FPEN); or read-only. */
+enum { W_PLAIN = 1, W_TLB = 2, W_RO = 4, W_MODE = 8 };
 
 typedef struct sysreg {
     uint16_t key;
@@ -25,7 +27,7 @@ typedef struct sysreg {
 } sysreg;
 
 static const sysreg fields[] = {
-    {SR(3, 0, 1, 0, 0), EL1_ONLY, W_TLB, FIELD(sctlr_el1)},   {SR(3, 0, 1, 0, 2), EL1_ONLY, W_PLAIN, FIELD(cpacr_el1)},
+    {SR(3, 0, 1, 0, 0), EL1_ONLY, W_TLB, FIELD(sctlr_el1)},   {SR(3, 0, 1, 0, 2), EL1_ONLY, W_MODE, FIELD(cpacr_el1)},
     {SR(3, 0, 2, 0, 0), EL1_ONLY, W_TLB, FIELD(ttbr0_el1)},   {SR(3, 0, 2, 0, 1), EL1_ONLY, W_TLB, FIELD(ttbr1_el1)},
     {SR(3, 0, 2, 0, 2), EL1_ONLY, W_TLB, FIELD(tcr_el1)},     {SR(3, 0, 4, 0, 0), EL1_ONLY, W_PLAIN, FIELD(spsr_el1)},
     {SR(3, 0, 4, 0, 1), EL1_ONLY, W_PLAIN, FIELD(elr_el1)},   {SR(3, 0, 5, 1, 0), EL1_ONLY, W_PLAIN, FIELD(afsr0_el1)},
@@ -35,17 +37,17 @@ static const sysreg fields[] = {
     {SR(3, 0, 12, 0, 0), EL1_ONLY, W_PLAIN, FIELD(vbar_el1)}, {SR(3, 0, 13, 0, 1), EL1_ONLY, W_PLAIN, FIELD(contextidr_el1)},
     {SR(3, 0, 13, 0, 4), EL1_ONLY, W_PLAIN, FIELD(tpidr_el1)}, {SR(3, 0, 14, 1, 0), EL1_ONLY, W_PLAIN, FIELD(cntkctl_el1)},
     {SR(3, 3, 13, 0, 2), EL0_RW, W_PLAIN, FIELD(tpidr_el0)},  {SR(3, 3, 13, 0, 3), EL0_READ, W_PLAIN, FIELD(tpidrro_el0)},
-    {SR(3, 2, 0, 0, 0), EL1_ONLY, W_PLAIN, FIELD(csselr_el1)}, {SR(3, 3, 4, 4, 0), EL0_RW, W_PLAIN, FIELD(fpcr)},        {SR(3, 3, 4, 4, 1), EL0_RW, W_PLAIN, FIELD(fpsr)},
+    {SR(3, 2, 0, 0, 0), EL1_ONLY, W_PLAIN, FIELD(csselr_el1)},
     {SR(2, 0, 0, 2, 2), EL1_ONLY, W_PLAIN, FIELD(mdscr_el1)}, {SR(3, 0, 0, 0, 5), EL1_ONLY, W_RO, FIELD(mpidr)},
 };
 
 /* Read-only constants: the ID registers (Arm ARM D17.2) of what is
- * implemented: AArch64 EL0/EL1 only, no FP/AdvSIMD yet, the GICv3 CPU
- * interface as system registers, CRC32, LSE atomics, PAN, 4 KiB granule,
- * 40-bit PA, 16-bit ASIDs, debug v8 with no PMU. */
+ * implemented: AArch64 EL0/EL1 only, FP and AdvSIMD without FP16, the
+ * GICv3 CPU interface as system registers, CRC32, LSE atomics, PAN, 4 KiB
+ * granule, 40-bit PA, 16-bit ASIDs, debug v8 with no PMU. */
 static const struct { uint16_t key; uint8_t el0; uint64_t value; } constants[] = {
     {SR(3, 0, 0, 0, 0), EL1_ONLY, 0x000f0000},                  /* MIDR_EL1: implementer 0 */
-    {SR(3, 0, 0, 4, 0), EL1_ONLY, 0x11 | 0xffull << 16 | 1ull << 24}, /* ID_AA64PFR0_EL1: EL0, EL1, GIC; FP, AdvSIMD none */
+    {SR(3, 0, 0, 4, 0), EL1_ONLY, 0x11 | 1ull << 24},           /* ID_AA64PFR0_EL1: EL0, EL1; FP, AdvSIMD (0: no FP16); GIC */
     {SR(3, 0, 0, 5, 0), EL1_ONLY, 0x00101006},                  /* ID_AA64DFR0_EL1 */
     {SR(3, 0, 0, 6, 0), EL1_ONLY, 1ull << 16 | 2ull << 20},     /* ID_AA64ISAR0_EL1: CRC32, Atomic */
     {SR(3, 0, 0, 7, 0), EL1_ONLY, 0x0f000022},                  /* ID_AA64MMFR0_EL1 */
@@ -117,6 +119,14 @@ static int special(a64_cpu *c, unsigned key, int write, uint64_t *v)
         if (c->el == 0) return 0;
         if (write) c->spsel = (int)(*v & 1), a64_update_mode(c);
         else *v = (uint64_t)c->spsel;
+        return 1;
+    case SR(3, 3, 4, 4, 0): /* FPCR */
+        if (write) c->fpcr = *v & FPCR_MASK;
+        else *v = c->fpcr;
+        return 1;
+    case SR(3, 3, 4, 4, 1): /* FPSR */
+        if (write) c->fpsr = *v & FPSR_MASK;
+        else *v = c->fpsr;
         return 1;
     case SR(3, 3, 4, 2, 1): /* DAIF */
         if (c->el == 0 && !(c->sctlr_el1 & SCTLR_UMA)) return -1;
@@ -191,10 +201,10 @@ int a64_sysreg_helper(ir_cpu *cpu, const ir_op *op)
             v = *f;
         else
             *f = v;
-        if (write && fields[k].write == W_TLB) {
+        if (write && fields[k].write == W_TLB)
             a64_tlb_flush_all(c, 0);
-            a64_update_mode(c); /* SCTLR_EL1.A and M key blocks */
-        }
+        if (write && (fields[k].write & (W_TLB | W_MODE)))
+            a64_update_mode(c); /* SCTLR_EL1.A and M, CPACR_EL1.FPEN key blocks */
         found = 1;
     }
     for (unsigned k = 0; !found && k < sizeof(constants) / sizeof(constants[0]); k++) {

@@ -1,6 +1,7 @@
 /*
  * fpu.h - integer-only IEEE 754 binary32/binary64 arithmetic with RISC-V
- * F/D semantics (RISC-V Unprivileged Spec 20191213, chapters 11 and 12).
+ * F/D semantics (RISC-V Unprivileged Spec 20191213, chapters 11 and 12),
+ * a thin layer over the shared soft-float library (fp/softfp.h).
  *
  * Every function takes and returns raw IEEE bit patterns, takes a static
  * rounding mode already resolved from frm (FPU_RNE..FPU_RMM only) and ORs
