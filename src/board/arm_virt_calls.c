@@ -85,11 +85,7 @@ int arm_virt_psci(a64_cpu *c, void *opaque)
         } else if (!t->stopped) {
             ret = PSCI_ALREADY_ON;
         } else {
-            const cpu_class *cls = m->board->cpu;
-            uint64_t mpidr = t->mpidr;
-            cls->init(&t->cpu, (int)(mpidr & 0xff), &m->pm, &m->cache, x[2]);
-            t->counter = c->counter, t->cntfrq = c->cntfrq, t->semihost = c->semihost, t->psci = c->psci;
-            t->board_opaque = m;
+            a64_cpu_reset(t, x[2]);
             t->cpu.r[A64_X(0)] = x[3];
             ret = PSCI_SUCCESS;
         }

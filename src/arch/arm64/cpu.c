@@ -20,16 +20,28 @@ void a64_cpu_init(a64_cpu *c, int id, phys_map *pm, ir_cache *cache, uint64_t re
     memset(c, 0, sizeof(*c));
     c->cpu.pm = pm;
     c->cpu.arch = &a64_arch;
-    c->cpu.pc = reset_pc;
     ir_cache_attach(cache, &c->cpu);
     tlb_init(&c->cpu);
+    c->mpidr = (1ull << 31) | (uint64_t)id; /* Aff0 = id */
+    a64_cpu_reset(c, reset_pc);
+}
+
+void a64_cpu_reset(a64_cpu *c, uint64_t reset_pc)
+{
+    uint64_t mpidr = c->mpidr;
+    int irq = c->irq, fiq = c->fiq;
+    memset(c->cpu.r, 0, sizeof(c->cpu.r));
+    memset(&c->el, 0, offsetof(a64_cpu, counter) - offsetof(a64_cpu, el));
+    c->cpu.pc = reset_pc;
+    c->mpidr = mpidr;
+    c->irq = irq, c->fiq = fiq; /* the interrupt controller's outputs */
     c->el = 1;
     c->spsel = 1;
     c->sp_cur = 1;
     c->daif = 0xfull << 6;
     c->sctlr_el1 = 0x30d00800; /* RES1 bits; MMU and caches off */
-    c->mpidr = (1ull << 31) | (uint64_t)id; /* Aff0 = id */
     a64_update_mode(c);
+    tlb_flush(&c->cpu);
 }
 
 uint64_t a64_pstate(const a64_cpu *c)

@@ -109,6 +109,11 @@ typedef struct a64_cpu {
 /* Reset CPU `id` at EL1h with the MMU off, pc = `reset_pc`, DAIF masked. */
 void a64_cpu_init(a64_cpu *c, int id, phys_map *pm, ir_cache *cache, uint64_t reset_pc);
 
+/* Warm reset (PSCI CPU_ON): architectural state as a64_cpu_init leaves it,
+ * pc = `reset_pc`; the board's hooks, the interrupt lines and the
+ * retired-instruction count stay. */
+void a64_cpu_reset(a64_cpu *c, uint64_t reset_pc);
+
 /* Run up to `budget` guest instructions (fewer if it waits for an
  * interrupt or stops). Returns the instructions run. */
 int64_t a64_run(a64_cpu *c, int64_t budget);
