@@ -29,7 +29,7 @@ export function attackSeeds() {
 
 /** Names of the self-checking guest tests (TESTS_CHECK of tests/guest/Makefile). */
 export function guestTests(dir = 'tests/guest') {
-  const mk = readFileSync(`${root}${dir}/Makefile`, 'utf8');
+  const mk = readFileSync(`${root}${dir}/Makefile`, 'utf8').replace(/\\\n/g, ' '); // join continued lines
   return /^TESTS_CHECK\s*:=\s*(.*)$/m.exec(mk)[1].trim().split(/\s+/);
 }
 

@@ -153,16 +153,16 @@ for (const seed of seeds()) {
 test('the compiler refuses an op it has no emitter for, and the JIT keeps interpreting', async () => {
   const core = await loadCore();
   const layout = parseLayout([...new Uint32Array(core.mod.HEAPU8.buffer, core.mod._wvm_jit_layout() >>> 0, LAYOUT_WORDS)]);
-  // one block of one op numbered past every known op
-  const d = new DataView(new ArrayBuffer(24 + 16 + 16));
+  // one block of one op numbered past every known op (no helper descriptors)
+  const d = new DataView(new ArrayBuffer(32 + 16 + 16));
   d.setBigUint64(0, 0x80000000n, true);
   d.setBigUint64(8, 0x80000000n, true);
   d.setUint32(20, 1, true);
-  d.setBigUint64(24, 0x80000000n, true);
-  d.setUint16(32, 4, true);
-  d.setUint16(34, 1, true);
-  d.setUint32(36, 1, true);
-  d.setUint8(40, 250);
+  d.setBigUint64(32, 0x80000000n, true);
+  d.setUint16(40, 4, true);
+  d.setUint16(42, 1, true);
+  d.setUint32(44, 1, true);
+  d.setUint8(48, 250);
   const opNames = core.mod.UTF8ToString(core.mod._wvm_jit_op_names()).split(',').filter(Boolean);
   assert.throws(() => compileRegions(binaryen, layout, opNames, [new Uint8Array(d.buffer)]), /no emitter for IR op 250/);
   assert.throws(() => compileRegions(binaryen, layout, opNames, [new Uint8Array(d.buffer, 0, 30)]), /truncated/);

@@ -29,7 +29,7 @@ const OP_BYTES = 16;
 
 /**
  * Parse a region description (ir_jit_region) into
- * {ppcPage, vpcPage, flags, helperFlags: [IR_HF_* per helper],
+ * {ppcPage, vpcPage, flags, helperFlags: [IR_HF_* per helper], trapRegs: [register],
  *  blocks: [{vpc, len, ninsns, ops: [{opc, rd, rs1, rs2, imm, pcOff, insnsAfter, aux}]}]}.
  * vpc values are BigInt. Throws on a truncated description.
  */
@@ -44,6 +44,12 @@ export function parseRegion(bytes) {
   need(nh);
   region.helperFlags = [...bytes.subarray(p, p + nh)];
   p += (nh + 3) & ~3;
+  need(4);
+  const nt = v.getUint32(p, true);
+  p += 4;
+  need(nt);
+  region.trapRegs = [...bytes.subarray(p, p + nt)];
+  p += (nt + 3) & ~3;
   for (let i = 0; i < n; i++) {
     need(16);
     const b = { vpc: v.getBigUint64(p, true), len: v.getUint16(p + 8, true), ninsns: v.getUint16(p + 10, true), ops: [] };
@@ -229,10 +235,19 @@ class RegionCompiler {
       m.return(this.c32(0)),
     ]);
   }
-  /** The instruction at `o` trapped: it did not retire; the trap spends budget (as the interpreter). */
+  /**
+   * Before a call that can take an exception: store the dirty registers the
+   * exception entry reads (region.trapRegs, e.g. A64's SP and NZCV).
+   */
+  syncTrapRegs() { return this.writeBack(this.region.trapRegs.filter((r) => this.dirty.has(r))); }
+  /**
+   * The instruction at `o` trapped: it did not retire; the trap spends budget
+   * (as the interpreter). The exception entry may have changed the trap
+   * registers (syncTrapRegs stored them before the call): not stored again.
+   */
   trapped(o) {
     return this.m.block(null, [
-      ...this.writeBack(),
+      ...this.writeBack(this.pending.filter((r) => !this.region.trapRegs.includes(r))),
       this.addInstret(-o.insnsAfter),
       this.cpuStore64(this.l.traps, this.m.i64.add(this.cpuLoad64(this.l.traps), this.c64(1))),
       this.cpuStore64(this.l.instretLimit, this.m.i64.sub(this.cpuLoad64(this.l.instretLimit), this.c64(1))),
@@ -482,6 +497,7 @@ function load(size, rawLoad, conv) {
       const { m, b } = c;
       const pc = blk.vpc + BigInt(o.pcOff);
       return memoryAccess(c, o, ACC_READ, size, (p) => c.setReg(o.rd, rawLoad(c, p)), [
+        ...c.syncTrapRegs(),
         m.if(m.call('load', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.c64(pc)], b.i32), c.trapped(o)),
         c.setReg(o.rd, conv(c, c.cpuLoad64(c.l.jitVal))),
       ]);
@@ -501,6 +517,7 @@ function store(size, rawStore) {
       const status = (v) => m.i32.eq(m.local.get(c.st, b.i32), c.c32(v));
       const last = blk.ops[blk.ops.indexOf(o) + 1]?.pcOff !== o.pcOff;
       return memoryAccess(c, o, ACC_WRITE, size, (p) => rawStore(c, p, c.reg(o.rs2)), [
+        ...c.syncTrapRegs(),
         m.local.set(c.st, m.call('store', [c.cpu(), m.local.get(c.va, b.i64), c.c32(size), c.reg(o.rs2), c.c64(pc)], b.i32)),
         m.if(status(IR_TRAP), c.trapped(o)),
         last ? m.if(status(IR_END), m.block(null, [c.setPc(c.c64(pc + BigInt(o.aux))), c.endAfter(o)])) : m.nop(),
@@ -552,7 +569,8 @@ function helper(ends) {
       const operands = o.opc | o.rd << 8 | o.rs1 << 16 | o.rs2 << 24;
       const f = c.region.helperFlags[o.imm] ?? HF_ANY;
       const all = ends || (f & HF_ANY);
-      const read = all ? [...c.dirty] : [f & HF_RS1 && o.rs1, f & HF_RS2 && o.rs2].filter((r) => r && c.dirty.has(r));
+      const read = all ? [...c.dirty]
+        : [f & HF_RS1 && o.rs1, f & HF_RS2 && o.rs2, ...c.region.trapRegs].filter((r) => r && c.dirty.has(r));
       const flush = c.writeBack(read);
       for (const r of read) c.dirty.delete(r);
       if (all) c.loaded.clear(); // registers read later are loaded again

@@ -58,6 +58,13 @@ typedef struct ir_arch {
      * keep registers outside ir_cpu.r[] (the JIT) store and reload only
      * those around the call. */
     const uint8_t *helper_flags;
+    /* The registers an exception entry reads or writes (A64: SP, banked
+     * there, and NZCV, saved to SPSR), `ntrap_regs` of them: engines that
+     * keep registers outside ir_cpu.r[] store these before any call that
+     * can take an exception (a load or store slow path, a helper), and do
+     * not store them again after it trapped. */
+    const uint8_t *trap_regs;
+    unsigned ntrap_regs;
     /* Load and store triggers of the guest (RISC-V Sdtrig), checked while
      * ir_cpu.data_triggers is set. data_trigger: before an access of
      * `size` bytes at guest-virtual `va` of `kinds` (IR_WATCH_READ and/or

@@ -124,8 +124,8 @@ size_t ir_jit_region(ir_cache *c, const ir_jit_request *r, uint8_t *out, size_t 
     if (!current(c, r))
         return 0;
     const ir_arch *arch = c->cpus[0]->arch;
-    uint32_t nh = arch->helper_flags ? arch->nhelpers : 0, pad = 0;
-    size_t need = 28 + ((nh + 3) & ~3u);
+    uint32_t nh = arch->helper_flags ? arch->nhelpers : 0, nt = arch->ntrap_regs, pad = 0;
+    size_t need = 32 + ((nh + 3) & ~3u) + ((nt + 3) & ~3u);
     uint32_t n = 0;
     for (const ir_block *b = c->page_blocks[page_index(c, r->ppc_page)]; b; b = b->page_next)
         if (compiled(&c->jit, b, r)) {
@@ -142,6 +142,10 @@ size_t ir_jit_region(ir_cache *c, const ir_jit_request *r, uint8_t *out, size_t 
     if (nh)
         p = put(p, arch->helper_flags, nh);
     p = put(p, &pad, (4 - nh % 4) % 4);
+    p = put(p, &nt, 4);
+    if (nt)
+        p = put(p, arch->trap_regs, nt);
+    p = put(p, &pad, (4 - nt % 4) % 4);
     for (const ir_block *b = c->page_blocks[page_index(c, r->ppc_page)]; b; b = b->page_next)
         if (compiled(&c->jit, b, r)) {
             p = put(p, &b->vpc, 8);

@@ -82,7 +82,9 @@ int ir_jit_take_request(ir_jit *j, ir_jit_request *r);
 /* Describe region `r` for the compiler into `out` (`cap` bytes): a header
  * of u64 ppc_page, u64 vpc_page, u32 flags, u32 nblocks, u32 nhelpers and
  * the guest architecture's helper descriptors (ir_arch.helper_flags, one
- * byte per helper, zero-padded to a multiple of 4 bytes), then per block
+ * byte per helper, zero-padded to a multiple of 4 bytes), u32 ntrap_regs
+ * and ir_arch.trap_regs (one byte each, zero-padded to a multiple of 4
+ * bytes), then per block
  * u64 vpc, u16 len (bytes), u16 ninsns, u32 nops and nops 16-byte ir_ops.
  * Returns the bytes written, 0 if the request is stale (the page changed)
  * or has no blocks, or the bytes needed if more than `cap`. */

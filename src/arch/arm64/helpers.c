@@ -384,4 +384,6 @@ const ir_arch a64_arch = {
     .helpers = a64_helpers,
     .nhelpers = A64H_COUNT,
     .helper_flags = a64_helper_flags,
+    .trap_regs = (const uint8_t[]){A64_SP, A64_NZCV},
+    .ntrap_regs = 2,
 };
