@@ -78,7 +78,7 @@ test('arm64 -smp 2 with the JIT compiling every page at once: both CPUs run proc
   const busy = (await s.run('grep "^cpu[0-9]" /proc/stat')).split('\n').map((l) => Number(l.split(/\s+/)[1]));
   assert.equal(busy.length, 2);
   assert.ok(busy.every((user) => user >= 10), `user time per CPU (1/100 s): ${busy}`);
-  const rng = await s.run('dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d " \\n"');
+  const rng = await s.run('dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d " \\n"; echo');
   assert.match(rng, /^[0-9a-f]{64}$/);
   assert.notEqual(rng, '0'.repeat(64));
   assert.match(await s.run('grep -E "arch_timer|IPI0" /proc/interrupts'), /arch_timer[\s\S]*Rescheduling/);
