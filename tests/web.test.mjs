@@ -31,7 +31,7 @@ let server, base, img;
 
 before(async () => {
   img = guestImages();
-  server = createServer({ images: img });
+  server = createServer({ images: img, arm64Images: guestImages('arm64') });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${server.address().port}`;
 });
@@ -96,10 +96,16 @@ test('URL parameters and local files are checked', () => {
     [128, 1, null, 'console=ttyS0 quiet', 'http://h/k/Image', 'http://h/images/initramfs.cpio.gz', 'builtin']);
   assert.equal(configFromParams('?bios=fw.bin', 'http://h/web/').bios, 'http://h/web/fw.bin');
   assert.throws(() => configFromParams('?mem=8', 'http://h/'), /bad mem=8/);
+  const arm = configFromParams('?arch=aarch64&smp=2', 'http://h/web/');
+  assert.deepEqual([arm.arch, arm.smp, arm.kernel, arm.disk, arm.append],
+    ['aarch64', 2, 'http://h/images/arm64/Image', 'http://h/images/arm64/disk.ext2', 'earlycon console=hvc0 noirqdebug']);
+  assert.equal(c.arch, undefined); // the kernel's header says
+  assert.throws(() => configFromParams('?arch=x86_64', 'http://h/'), /bad arch=x86_64: expected riscv64 or aarch64/);
 
   const head = (bytes, at = 0) => { const h = new Uint8Array(64); h.set(bytes, at); return h; };
   const image = head([0x52, 0x53, 0x43, 0x05], 56);
   assert.equal(classifyFile({ name: 'Image', size: 1000, head: image }), 'kernel');
+  assert.equal(classifyFile({ name: 'Image', size: 1000, head: head([0x41, 0x52, 0x4d, 0x64], 56) }), 'kernel');
   const elf = head([0x7f, 0x45, 0x4c, 0x46, 2]);
   elf[18] = 243;
   assert.equal(classifyFile({ name: 'vmlinux', size: 1001, head: elf }), 'kernel');
@@ -110,8 +116,8 @@ test('URL parameters and local files are checked', () => {
   snap[7] = 0x31; // "WVMSNAP1": not the magic
   assert.throws(() => classifyFile({ name: 'state.bin', size: 1001, head: snap }), /must be a multiple of 512/);
   elf[18] = 62; // x86-64
-  assert.throws(() => classifyFile({ name: 'vmlinux', size: 1001, head: elf }), /not RISC-V/);
-  assert.throws(() => classifyFile({ name: 'Image', size: 4096, head: head([]) }), /not an ELF executable nor a RISC-V Linux Image/);
+  assert.throws(() => classifyFile({ name: 'vmlinux', size: 1001, head: elf }), /not RISC-V 64 or ARM64/);
+  assert.throws(() => classifyFile({ name: 'Image', size: 4096, head: head([]) }), /not an ELF executable nor a RISC-V or ARM64 Linux Image/);
   assert.throws(() => classifyFile({ name: 'notes.txt', size: 1000, head: head([0x41]) }), /size \(1000 bytes\) must be a multiple of 512/);
 });
 
@@ -147,6 +153,17 @@ test('in Chromium: boot to a shell, run a command, a disk write survives a reloa
   mkdirSync(artifacts, { recursive: true });
   await browser.page.screenshot({ path: `${artifacts}/web.png` });
   assert.deepEqual(browser.errors, []);
+});
+
+test('in Chromium: ?arch=aarch64 boots the arm64 guest to a shell on the virtio-console', async (t) => {
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const screen = new Screen(browser.page);
+  await browser.page.goto(`${base}/web/?arch=aarch64`);
+  await screen.waitForPrompt();
+  assert.equal(await screen.run('uname -m'), 'aarch64');
+  assert.equal(await screen.run('tty'), '/dev/hvc0');
+  assert.match(await screen.run('head -n 1 /mnt/README'), /^This is disk.ext2/);
 });
 
 test('in Chromium: export, discard, a rejected file, a local disk, reboot, poweroff and reset', async (t) => {

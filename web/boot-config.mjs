@@ -8,10 +8,11 @@
  * @property {number} smp        harts (1..8)
  * @property {string} append     kernel command line
  * @property {string|Blob} bios  'builtin', 'none', or an OpenSBI firmware URL or file
- * @property {string|Blob} kernel         ELF or RISC-V Linux Image: URL or file
+ * @property {string|Blob} kernel         ELF, RISC-V or ARM64 Linux Image: URL or file
  * @property {string|Blob|null} initrd    URL, file or none
  * @property {string|Blob|null} disk      raw disk image: URL, file or none
  * @property {string|null} net   a Wisp relay's WebSocket URL for user-mode networking, or none
+ * @property {'aarch64'} [arch] the guest architecture if ?arch= named one (otherwise the kernel's)
  */
 
 /** Defaults: the images `npm run serve` exposes under /images/, relative to the page. */
@@ -20,12 +21,19 @@ export const DEFAULTS = Object.freeze({
   kernel: '../images/Image', initrd: '../images/initramfs.cpio.gz', disk: '../images/disk.ext2', net: null,
 });
 
+/** What ?arch=aarch64 changes: the arm64 guest's images (/images/arm64/) and console. */
+const AARCH64 = Object.freeze({
+  append: 'earlycon console=hvc0 noirqdebug', kernel: '../images/arm64/Image',
+  initrd: '../images/arm64/initramfs.cpio.gz', disk: '../images/arm64/disk.ext2', arch: 'aarch64',
+});
+
 /** Bytes of a file's head that classifyFile needs. */
 export const HEAD_BYTES = 64;
 
 /**
  * Read the configuration from URL parameters:
- * ?mem=MiB&smp=N&append=STRING&bios=builtin|none|URL&kernel=URL&initrd=URL&disk=URL&net=URL
+ * ?arch=riscv64|aarch64&mem=MiB&smp=N&append=STRING&bios=builtin|none|URL&kernel=URL&initrd=URL&disk=URL&net=URL
+ * (arch=aarch64 boots the arm64 guest: its images and console are the defaults then)
  * (an empty initrd or disk means none; net: a Wisp relay, e.g. /wisp/ of `npm run serve`, gives
  * the guest a network device). Relative URLs are resolved against `base`; net's http(s) becomes
  * ws(s).
@@ -36,7 +44,9 @@ export const HEAD_BYTES = 64;
  */
 export function configFromParams(search, base) {
   const p = new URLSearchParams(search);
-  const c = { ...DEFAULTS };
+  const arch = p.get('arch') ?? 'riscv64';
+  if (arch !== 'riscv64' && arch !== 'aarch64') throw new Error(`bad arch=${arch}: expected riscv64 or aarch64`);
+  const c = { ...DEFAULTS, ...(arch === 'aarch64' ? AARCH64 : {}) };
   const int = (name, lo, hi) => {
     if (!p.has(name)) return c[name];
     const v = p.get(name);
@@ -77,9 +87,9 @@ export const isSnapshot = (head) => startsWith(head, SNAPSHOT);
  * Decide what a local file is for, from its head and size.
  * @param {{name: string, size: number, head: Uint8Array}} f  head: its first HEAD_BYTES bytes (fewer if shorter)
  * @returns {'snapshot'|'kernel'|'initrd'|'disk'}  snapshot: a saved machine state ("WVMSNAP\0", as
- *   Machine.save and the CLIs write, checked further when restored); kernel: ELF or RISC-V Linux
- *   Image ("RSC\x05" at byte 56); initrd: gzip, xz, zstd, lz4 or cpio; disk: anything else whose
- *   size is a non-zero multiple of 512
+ *   Machine.save and the CLIs write, checked further when restored); kernel: ELF (RISC-V 64 or
+ *   ARM64) or a RISC-V or ARM64 Linux Image ("RSC\x05" or "ARM\x64" at byte 56); initrd: gzip,
+ *   xz, zstd, lz4 or cpio; disk: anything else whose size is a non-zero multiple of 512
  * @throws Error "NAME is not a usable image: REASON"
  */
 export function classifyFile({ name, size, head }) {
@@ -87,19 +97,21 @@ export function classifyFile({ name, size, head }) {
   if (isSnapshot(head)) return 'snapshot';
   if (startsWith(head, [0x7f, ...ascii('ELF')])) {
     const machine = head[18] | (head[19] << 8);
-    if (head[4] !== 2 || machine !== 243) throw bad(`an ELF file for another machine (class ${head[4]}, e_machine ${machine}), not RISC-V 64`);
+    if (head[4] !== 2 || (machine !== 243 && machine !== 183)) {
+      throw bad(`an ELF file for another machine (class ${head[4]}, e_machine ${machine}), not RISC-V 64 or ARM64`);
+    }
     return 'kernel';
   }
-  if (startsWith(head, [...ascii('RSC'), 5], 56)) return 'kernel';
+  if (startsWith(head, [...ascii('RSC'), 5], 56) || startsWith(head, [...ascii('ARM'), 0x64], 56)) return 'kernel';
   const compressed = [[0x1f, 0x8b], [0xfd, ...ascii('7zXZ')], [0x28, 0xb5, 0x2f, 0xfd], [0x02, 0x21, 0x4c, 0x18], ascii('07070')];
   if (compressed.some((m) => startsWith(head, m))) return 'initrd';
   if (startsWith(head, [...ascii('QFI'), 0xfb])) throw bad('qcow2 is not supported; convert it to a raw image (qemu-img convert -O raw)');
   const diskName = /\.(img|raw|ext[234]|iso|disk|bin)$/i.test(name);
   if (/\.elf$/i.test(name) || (/^(image|vmlinu[xz]|kernel)\b/i.test(name) && !diskName)) {
-    throw bad('not an ELF executable nor a RISC-V Linux Image (no "RSC\\x05" magic at byte 56)');
+    throw bad('not an ELF executable nor a RISC-V or ARM64 Linux Image (no "RSC\\x05" or "ARM\\x64" magic at byte 56)');
   }
   if (size === 0 || size % 512) {
-    throw bad(`as a disk its size (${size} bytes) must be a multiple of 512; it is not a kernel (ELF or RISC-V Linux Image) nor an initrd (gzip, xz, zstd, lz4 or cpio) either`);
+    throw bad(`as a disk its size (${size} bytes) must be a multiple of 512; it is not a kernel (ELF, RISC-V or ARM64 Linux Image) nor an initrd (gzip, xz, zstd, lz4 or cpio) either`);
   }
   return 'disk';
 }

@@ -6,10 +6,11 @@
 //   /            -> redirect to /web/
 //   /web/ /src/js/ /wasm-jit/ /build/wasm/ /node_modules/ /examples/   -> the repository's files
 //   /images/     -> the default guest's images (examples/images/riscv64/build.sh's output)
+//   /images/arm64/ -> the arm64 guest's (examples/images/arm64/build.sh's), for ?arch=aarch64
 //   /wisp/       -> a Wisp relay (WebSocket, @mercuryworkshop/wisp-js) for the page's user-mode
 //                   networking: TCP/UDP to the allowed hosts only (default: this host's loopback),
 //                   for pages of this origin only, so the page is no open proxy
-// Usage: node web/serve.mjs [--port N] [--images DIR] [--relay-allow HOST]... [--no-relay]
+// Usage: node web/serve.mjs [--port N] [--images DIR] [--arm64-images DIR] [--relay-allow HOST]... [--no-relay]
 //   (PORT also read from the environment)
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
@@ -38,13 +39,15 @@ function relayRules(allow) {
 
 /**
  * The server (not yet listening).
- * @param {{images?: string, relay?: false|{allow?: string[]}}} [opts]  images: directory served
- *   under /images/; relay: the Wisp relay at /wisp/ (default on, loopback only), false for none
+ * @param {{images?: string, arm64Images?: string, relay?: false|{allow?: string[]}}} [opts]  images:
+ *   directory served under /images/; arm64Images: the arm64 guest's, under /images/arm64/ (the
+ *   page's ?arch=aarch64); relay: the Wisp relay at /wisp/ (default on, loopback only), false for none
  * @returns {http.Server}
  */
-export function createServer({ images, relay = {} } = {}) {
+export function createServer({ images, arm64Images, relay = {} } = {}) {
   const repo = serveStatic(root);
   const imageFiles = images ? serveStatic(images, { index: false }) : null;
+  const arm64Files = arm64Images ? serveStatic(arm64Images, { index: false }) : null;
   const server = http.createServer((req, res) => {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
@@ -58,6 +61,9 @@ export function createServer({ images, relay = {} } = {}) {
     if (path === '/') {
       res.writeHead(302, { Location: '/web/' });
       res.end();
+    } else if (path.startsWith('/images/arm64/') && arm64Files) {
+      req.url = req.url.slice('/images/arm64'.length);
+      arm64Files(req, res, fail);
     } else if (path.startsWith('/images/') && imageFiles) {
       req.url = req.url.slice('/images'.length);
       imageFiles(req, res, fail);
@@ -80,11 +86,12 @@ export function createServer({ images, relay = {} } = {}) {
 }
 
 /**
- * The default guest's image directory (builds the images on first use).
+ * A guest's image directory (builds the images on first use).
+ * @param {'riscv64'|'arm64'} [recipe]  examples/images/<recipe>
  * @returns {string}
  */
-export function defaultImages() {
-  const out = execFileSync('bash', [`${root}examples/images/riscv64/build.sh`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+export function defaultImages(recipe = 'riscv64') {
+  const out = execFileSync('bash', [`${root}examples/images/${recipe}/build.sh`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return out.trim().split('\n').pop();
 }
 
@@ -92,12 +99,13 @@ function main(argv) {
   const arg = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
   const port = Number(arg('--port') ?? process.env.PORT ?? 8080);
   const images = arg('--images') ?? defaultImages();
+  const arm64Images = arg('--arm64-images') ?? defaultImages('arm64');
   const allow = argv.flatMap((a, i) => (argv[i - 1] === '--relay-allow' ? [a] : []));
   const relay = !argv.includes('--no-relay') && { allow };
-  const server = createServer({ images, relay });
+  const server = createServer({ images, arm64Images, relay });
   server.on('error', (e) => { console.error(`wvm serve: ${e.message}`); process.exit(1); });
   server.listen(port, '127.0.0.1', () => {
-    console.log(`wvm: serving ${images} under /images/`);
+    console.log(`wvm: serving ${images} under /images/, ${arm64Images} under /images/arm64/ (?arch=aarch64)`);
     const url = `http://127.0.0.1:${server.address().port}/web/`;
     if (relay) console.log(`wvm: network relay at /wisp/ to ${['this host\'s loopback', ...allow].join(', ')}; with networking: ${url}?net=/wisp/`);
     console.log(`wvm: open ${url}  (Ctrl-C stops)`);

@@ -127,7 +127,7 @@ async function boot(c) {
     builtin ? c.bios : load(c.bios, progress('bios')),
     c.disk ? openDisk(c.disk) : null,
   ]);
-  options = { mem: c.mem, smp: c.smp, bios, kernel, initrd, append: c.append, net: c.net ? { sockets: wispSockets(c.net) } : undefined };
+  options = { arch: c.arch, mem: c.mem, smp: c.smp, bios, kernel, initrd, append: c.append, net: c.net ? { sockets: wispSockets(c.net) } : undefined };
   machine = await Machine.create({ ...options, disks: disk ? [disk] : [], shares: [share] });
   attach(machine);
   post({ type: 'state', state: 'booting' });
