@@ -242,3 +242,13 @@ test('JIT = interpreter around helpers that continue the block (descriptors: reg
   program.forEach((w, i) => code.setUint32(4 * i, w, true));
   await lockstep(new Uint8Array(code.buffer), 'helpers');
 });
+
+test('Machine options left undefined take their defaults: the JIT stays on, 256 MiB', async () => {
+  const { Machine } = await import('../src/js/machine.mjs');
+  const { readFileSync } = await import('node:fs');
+  const kernel = readFileSync(new URL('../build/guest/rv64i.elf', import.meta.url));
+  const m = await Machine.create({ kernel, bios: 'none', jit: undefined, mem: undefined, smp: undefined });
+  assert.notEqual(m.stats.jit, null);
+  m.start();
+  assert.equal(await m.halted(), 0);
+});

@@ -245,7 +245,8 @@ export class Machine extends EventTarget {
     super();
     if (!restored && !(opts?.kernel instanceof Uint8Array)) throw new Error('a kernel image (Uint8Array) is required');
     this.#core = core;
-    this.#opts = { mem: 256, smp: 1, bios: 'builtin', append: '', disks: [], sliceMs: 10, jit: true, ...opts };
+    const given = Object.fromEntries(Object.entries(opts ?? {}).filter(([, v]) => v !== undefined)); // undefined: the default
+    this.#opts = { mem: 256, smp: 1, bios: 'builtin', append: '', disks: [], sliceMs: 10, jit: true, ...given };
     if (this.#opts.arch !== undefined) checkArch(this.#opts.arch);
     const bios = this.#opts.bios instanceof Uint8Array ? Bios.file : Bios[this.#opts.bios];
     if (bios === undefined) throw new Error(`unknown bios '${this.#opts.bios}'`);
