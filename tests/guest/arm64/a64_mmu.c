@@ -38,7 +38,7 @@ static uint8_t page[16][4096] __attribute__((aligned(4096)));
 static uint64_t *root, *root_b;
 
 /* ------------------------------------------------------------ traps */
-static volatile ulong n_exc, e_esr, e_far, e_elr;
+static volatile ulong n_exc, e_esr, e_far, e_elr, e_spsr, e_sp0;
 static int handler(struct trapframe *tf)
 {
   ulong ec = ESR_EC(tf->esr);
@@ -46,6 +46,8 @@ static int handler(struct trapframe *tf)
   e_esr = tf->esr;
   e_far = tf->far;
   e_elr = tf->elr;
+  e_spsr = tf->spsr;
+  e_sp0 = tf->sp_el0;
   if (ec == EC_DABT_CUR || ec == EC_DABT_LOW) {
     tf->elr += 4;                       /* probes: one ldr/str */
   } else if (ec == EC_IABT_CUR || ec == EC_IABT_LOW) {
@@ -79,6 +81,15 @@ static long probe_st(long va)
 {
   __asm__ volatile ("str %0, [%0]" :: "r"(va) : "memory");
   return 0;
+}
+/* SP and NZCV change, then a store faults, all in one block: the
+ * exception must see both (SP_EL0 and SPSR_EL1.NZCV). Returns the SP. */
+static long probe_sp_st(long va)
+{
+  ulong sp;
+  __asm__ volatile ("mov x8, sp\n\tsub sp, sp, #48\n\tmov %0, sp\n\tcmp x8, x8\n\tstr x8, [%1]\n\tmov sp, x8"
+                    : "=&r"(sp) : "r"(va) : "x8", "cc", "memory");
+  return (long)sp;
 }
 static long probe_exec(long va)
 {
@@ -208,6 +219,10 @@ int main(void)
   reset();
   run_el0(probe_st, TV(2) + 8);
   CHECK(21, DABT(EC_DABT_LOW, ISS_WNR | FSC_PERM(3), TV(2) + 8));
+  reset();
+  long sp = run_el0(probe_sp_st, TV(2) + 8);
+  CHECK(59, DABT(EC_DABT_LOW, ISS_WNR | FSC_PERM(3), TV(2) + 8));
+  CHECK(60, e_sp0 == (ulong)sp && (e_spsr & (PSR_Z | PSR_C)) == (PSR_Z | PSR_C));
   reset();
   CHECK(22, run_el0(probe_ld, TV(3)) == (long)SENT);
   CHECK(23, DABT(EC_DABT_LOW, FSC_PERM(3), TV(3)));
