@@ -5,7 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Machine } from '../src/js/machine.mjs';
 import { openFileDisk } from '../src/js/file-disk.mjs';
@@ -82,6 +84,24 @@ test('arm64 -smp 2 with the JIT compiling every page at once: both CPUs run proc
   assert.match(rng, /^[0-9a-f]{64}$/);
   assert.notEqual(rng, '0'.repeat(64));
   assert.match(await s.run('grep -E "arch_timer|IPI0" /proc/interrupts'), /arch_timer[\s\S]*Rescheduling/);
+  await poweroff(s);
+});
+
+test('arm64: user-mode networking (DHCP, wget from the host: sha256 matches) and a 9p share both ways', async (t) => {
+  const blob = randomBytes(1 << 20);
+  const server = http.createServer((req, res) => res.end(blob));
+  t.after(() => server.close());
+  const port = await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+  const dir = mkdtempSync(`${tmpdir()}/wvm-arm64-share-`);
+  writeFileSync(`${dir}/hello.txt`, 'hello from the host\n');
+  const s = await boot({ net: true, shares: [{ tag: 'host', path: dir }] });
+  await s.run('while [ ! -s /etc/resolv.conf ]; do sleep 0.2; done', 60000); // the lease comes after the prompt
+  assert.match(await s.run('ip -4 addr show eth0'), /inet 10\.0\.2\.15\/24/);
+  const out = await s.run(`wget -q -O /tmp/f http://10.0.2.2:${port}/ && sha256sum /tmp/f`, 120000);
+  assert.equal(out.split(/\s+/)[0], createHash('sha256').update(blob).digest('hex'));
+  assert.equal(await s.run('cat /media/host/hello.txt'), 'hello from the host');
+  await s.run('cp /tmp/f /media/host/from-guest.bin && sync');
+  assert.deepEqual(readFileSync(`${dir}/from-guest.bin`), blob);
   await poweroff(s);
 });
 

@@ -6,6 +6,8 @@
 //     wasm in this process, wvm native, QEMU; the host's own busybox for the
 //     workloads): boot to the prompt, then the workloads of workloads.mjs,
 //     each timed inside the guest and by the host.
+//  2b. The same on the arm64 guest (examples/images/arm64; QEMU is
+//     qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72).
 //  3. Snapshots of the default guest at its prompt (snapshot.mjs): save and
 //     restore on wvm wasm (JIT) and QEMU, against a cold boot.
 //  4. User-mode networking (net.mjs): TCP upload, download and connection
@@ -18,6 +20,7 @@
 // asserted: the exit status is non-zero only if something breaks (a guest
 // does not boot, a workload fails or prints the wrong result).
 import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { guestImages } from '../images.mjs';
 import { root } from '../helpers.mjs';
 import { benchInitrd, RANDOM_SIZE } from './bench-initrd.mjs';
@@ -28,7 +31,7 @@ import { compareTable, hostWallTable, jitTable, mainTable, microTable, networkTa
 import { measureNetwork } from './net.mjs';
 import { measureShare } from './share.mjs';
 import { measureSnapshots } from './snapshot.mjs';
-import { liveChildren, targets } from './targets.mjs';
+import { GUESTS, liveChildren, targets } from './targets.mjs';
 import { guestPaths, workloads } from './workloads.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -98,6 +101,28 @@ async function measureTargets(available, images) {
   return { samples, sessions, guestKernel };
 }
 
+/**
+ * The boots and workloads again on the arm64 guest (its recipe's kernel and
+ * initramfs, the same bench files), on every target; QEMU is
+ * qemu-system-aarch64 then. Returns {targets, samples, sessions, guestKernel}.
+ */
+async function measureArm64(status, host) {
+  const guest = GUESTS.aarch64;
+  progress('building or finding the arm64 guest images and its bench initrd');
+  const dir = guestImages('arm64');
+  const kernel = `${dir}/Image`;
+  const images = {
+    plain: { kernel, initrd: `${dir}/initramfs.cpio.gz`, paths: null, guest },
+    bench: { kernel, initrd: benchInitrd(dir).initrd, paths: guestPaths, guest },
+    host,
+  };
+  const qemuMissing = spawnSync(guest.qemu, ['--version']).status === 0 ? null : `${guest.qemu} not found (apt-get install ${guest.qemuPackage})`;
+  const status64 = status.map(({ t, skipped }) => ({ t, skipped: skipped ?? (t.id === 'qemu' ? qemuMissing : null) }));
+  for (const { t, skipped } of status64) if (skipped && t.id === 'qemu') progress(`arm64: skipping ${t.label}: ${skipped}`);
+  const measured = await measureTargets(status64.filter((x) => !x.skipped).map((x) => x.t), images);
+  return { ...measured, targets: status64.map(({ t, skipped }) => ({ id: t.id, label: t.label, short: t.short, wvm: t.wvm, guest: t.guest, skipped })) };
+}
+
 async function main() {
   const date = new Date().toISOString();
   const loadBefore = os.loadavg()[0];
@@ -120,6 +145,7 @@ async function main() {
   const available = status.filter((s) => !s.skipped).map((s) => s.t);
   if (!available.some((t) => t.wvm)) throw new Error('no wvm build to measure (run scripts/build.sh)');
   const measured = await measureTargets(available, images);
+  const arm64 = await measureArm64(status, images.host);
   const snapshots = await measureSnapshots(status, images.plain, runs, progress);
   const network = await measureNetwork(status, images.plain, runs, progress);
   const share = await measureShare(status, images.plain, runs, progress);
@@ -147,6 +173,7 @@ async function main() {
     snapshots,
     network,
     share,
+    arm64,
   };
   const { path, previous } = saveResult(result, outDir);
 
@@ -155,6 +182,8 @@ async function main() {
     `${m.cpu} x${m.cpus}, node ${m.node}, ${m.versions.qemu ?? 'no QEMU'}, guest Linux ${m.guestKernel ?? '?'}, ` +
     `load average ${m.loadAverage.start.toFixed(2)} -> ${m.loadAverage.end.toFixed(2)}`);
   console.log(`\n${microTable(result)}\n\n${mainTable(result)}\n${sessionLine(result)}\n\n${hostWallTable(result)}\n\n${jitTable(result)}\n\n${snapshotTable(result)}\n\n${networkTable(result)}\n\n${shareTable(result)}`);
+  const r64 = { ...result, ...arm64 };
+  console.log(`\nThe arm64 guest (${GUESTS.aarch64.qemuMachine.join(' ')}; Linux ${arm64.guestKernel ?? '?'}):\n${mainTable(r64)}\n\n${jitTable(r64)}`);
   if (previous) console.log(`\n${compareTable(previous, result)}`);
   console.log(`\nresults: ${path} (and ${outDir}/latest.json)`);
 }

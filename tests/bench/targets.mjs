@@ -12,10 +12,31 @@ import { RANDOM_SIZE, benchCacheDir } from './bench-initrd.mjs';
 import { PROMPT, machineSession, processSession } from '../../src/js/session.mjs';
 import { clockSetup, clockWorks, guestPaths, parseTimed, timedCommand } from './workloads.mjs';
 
-/** Debian's OpenSBI, the firmware every guest target boots. */
+/** Debian's OpenSBI, the firmware every riscv64 guest target boots. */
 export const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 const HOST_BUSYBOX = '/bin/busybox';
 export const QEMU = 'qemu-system-riscv64';
+
+/**
+ * @typedef {object} Guest  one guest architecture's machine, as each target runs it
+ * @property {string} arch        wvm's -arch
+ * @property {string} recipe      examples/images/<recipe>
+ * @property {string|null} firmware  the -bios file (null: the machine's own, as QEMU's -kernel does)
+ * @property {string} append      the kernel command line (the serial console)
+ * @property {string} qemu        QEMU's binary, and the Debian package that has it
+ * @property {string} qemuPackage
+ * @property {string[]} qemuMachine  its -M (and -cpu) flags
+ */
+/** @type {{riscv64: Guest, aarch64: Guest}} */
+export const GUESTS = {
+  riscv64: { arch: 'riscv64', recipe: 'riscv64', firmware: OPENSBI, append: 'console=ttyS0', qemu: QEMU, qemuPackage: 'qemu-system-misc', qemuMachine: ['-M', 'virt'] },
+  aarch64: {
+    arch: 'aarch64', recipe: 'arm64', firmware: null, append: 'console=ttyAMA0', qemu: 'qemu-system-aarch64', qemuPackage: 'qemu-system-arm',
+    qemuMachine: ['-M', 'virt,gic-version=3', '-cpu', 'cortex-a72', '-nic', 'none'], // its default NIC wants a ROM file
+  },
+};
+/** The guest of `images` (riscv64 unless it says). */
+const guestOf = (images) => images.guest ?? GUESTS.riscv64;
 const BOOT_TIMEOUT_MS = 300000;
 const WORKLOAD_TIMEOUT_MS = 1800000;
 
@@ -25,6 +46,7 @@ const WORKLOAD_TIMEOUT_MS = 1800000;
  * @property {string} [initrd]  host path of the initrd
  * @property {{random: string}|null} paths  where the workloads find their files
  *   on that target (null: the initrd lacks the bench files; run no workload)
+ * @property {Guest} [guest]   the machine (default GUESTS.riscv64)
  */
 
 /**
@@ -125,7 +147,9 @@ function jitDelta(a, b, instret) {
 
 /** QEMU-style flags shared by the native wvm and QEMU. */
 function guestArgs(images) {
-  return ['-m', '256M', '-nographic', '-bios', OPENSBI, '-kernel', images.kernel, '-initrd', images.initrd, '-append', 'console=ttyS0'];
+  const g = guestOf(images);
+  return ['-m', '256M', '-nographic', ...(g.firmware ? ['-bios', g.firmware] : []), '-kernel', images.kernel, '-initrd', images.initrd,
+    '-append', g.append];
 }
 
 /** QEMU's user networking on the virt board's virtio-mmio (its -nic user would be PCI). */
@@ -134,7 +158,7 @@ const QEMU_USER_NET = ['-netdev', 'user,id=n0', '-device', 'virtio-net-device,ne
 const qemuShare = (dir) => ['-fsdev', `local,id=f0,path=${dir},security_model=none`, '-device', 'virtio-9p-device,fsdev=f0,mount_tag=host'];
 
 /** QEMU's flags for the guest images (its monitor is on stdio too: Ctrl-A c switches). */
-export const qemuArgs = (images) => ['-M', 'virt', ...guestArgs(images)];
+export const qemuArgs = (images) => [...guestOf(images).qemuMachine, ...guestArgs(images)];
 
 /** Spawn an emulator on the guest images and drive it over stdio. */
 async function processRunner(name, cmd, args, images, parseStats = () => null) {
@@ -170,11 +194,12 @@ const wvmWasm = (jit) => ({
   unavailable: () => fileExists(`${root}build/wasm/wvm.wasm`, 'wasm build') ?? fileExists(OPENSBI, 'OpenSBI'),
   version: () => null,
   async open(images, { net = false, share = null } = {}) {
-    const bios = readFileSync(OPENSBI), kernel = readFileSync(images.kernel), initrd = readFileSync(images.initrd);
+    const g = guestOf(images);
+    const bios = g.firmware ? readFileSync(g.firmware) : 'builtin', kernel = readFileSync(images.kernel), initrd = readFileSync(images.initrd);
     collectGarbage();
     const t0 = performance.now();
     const shares = share ? [{ tag: 'host', path: share }] : [];
-    const machine = await Machine.create({ mem: 256, bios, kernel, initrd, append: 'console=ttyS0', jit, net, shares });
+    const machine = await Machine.create({ arch: g.arch, mem: 256, bios, kernel, initrd, append: g.append, jit, net, shares });
     const createSeconds = (performance.now() - t0) / 1000;
     const session = machineSession(machine);
     machine.start();
@@ -206,7 +231,7 @@ const wvmNative = {
   guest: true,
   unavailable: () => fileExists(`${root}build/native/wvm`, 'native build') ?? fileExists(OPENSBI, 'OpenSBI'),
   version: () => null,
-  open: (images) => processRunner('wvm native', `${root}build/native/wvm`, ['--stats', ...guestArgs(images)], images, (stderr) => {
+  open: (images) => processRunner('wvm native', `${root}build/native/wvm`, ['--stats', '-arch', guestOf(images).arch, ...guestArgs(images)], images, (stderr) => {
     const m = /wvm: (\d+) instructions in ([\d.]+) s/.exec(stderr);
     return m ? { instret: Number(m[1]), seconds: Number(m[2]) } : null;
   }),
@@ -221,7 +246,7 @@ const qemu = {
   guest: true,
   unavailable: () => (spawnSync(QEMU, ['--version']).status === 0 ? fileExists(OPENSBI, 'OpenSBI') : `${QEMU} not found (apt-get install qemu-system-misc)`),
   version: () => spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? null,
-  open: (images, { net = false, share = null } = {}) => processRunner('QEMU', QEMU,
+  open: (images, { net = false, share = null } = {}) => processRunner('QEMU', guestOf(images).qemu,
     [...qemuArgs(images), ...(net ? QEMU_USER_NET : []), ...(share ? qemuShare(share) : [])], images),
 };
 
