@@ -15,7 +15,7 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 packages=(build-essential cmake emscripten gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gcc-aarch64-linux-gnu
-          device-tree-compiler opensbi chromium zlib1g-dev gdb-multiarch "$@")
+          device-tree-compiler opensbi chromium zlib1g-dev gdb-multiarch qemu-user "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

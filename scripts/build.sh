@@ -30,4 +30,4 @@ if [ "${1:-}" = --test ]; then
   cmake --build build/asan -j"$(nproc)"
 fi
 make -s -C tests/guest OUT="$PWD/build/guest"
-make -s -C tests/guest/arm64 OUT="$PWD/build/guest/arm64"
+make -s -C tests/guest/arm64 OUT="$PWD/build/guest/arm64" all linux

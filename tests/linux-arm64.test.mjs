@@ -4,15 +4,15 @@
 // busybox initramfs; commands are typed at the shell and their output read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Machine } from '../src/js/machine.mjs';
 import { openFileDisk } from '../src/js/file-disk.mjs';
 import { guestImages } from './images.mjs';
-import { engines } from './helpers.mjs';
+import { engines, guestDir } from './helpers.mjs';
 import { Session, stopMachines } from './linux-session.mjs';
 
 const PROMPT = /~ # $/;
@@ -102,6 +102,23 @@ test('arm64: user-mode networking (DHCP, wget from the host: sha256 matches) and
   assert.equal(await s.run('cat /media/host/hello.txt'), 'hello from the host');
   await s.run('cp /tmp/f /media/host/from-guest.bin && sync');
   assert.deepEqual(readFileSync(`${dir}/from-guest.bin`), blob);
+  await poweroff(s);
+});
+
+test('the user-level A64 test programs, as static Linux binaries, print the same in the wvm guest (JIT at threshold 1) as under qemu-aarch64', async () => {
+  const dir = `${guestDir}/arm64/linux`;
+  const names = readdirSync(dir).sort();
+  assert.ok(names.length >= 8, `built by make linux: ${names}`);
+  const expected = names.map((n) => {
+    const r = spawnSync('qemu-aarch64', [`${dir}/${n}`], { encoding: 'utf8' });
+    assert.equal(r.error, undefined, 'qemu-aarch64 (Debian\'s qemu-user) runs');
+    return `${n} ${r.stdout.trim()} ${r.status}`;
+  });
+  assert.ok(expected.every((l) => / PASS 0$/.test(l)), expected.join('\n'));
+  const s = await boot({ shares: [{ tag: 'host', path: dir }], jit: { threshold: 1 } });
+  await s.machine.jitReady();
+  const out = await s.run(`(cd /media/host && for t in ${names.join(' ')}; do echo "$t $(./$t) $?"; done)`, 240000);
+  assert.deepEqual(out.split('\n').filter((l) => /^a64_\w+ (PASS|FAIL \d+) \d+$/.test(l)), expected); // not the echoed command line
   await poweroff(s);
 });
 
