@@ -9,8 +9,7 @@
  * Operands avoid the results where tininess before rounding (Arm) and
  * after (x86) differ. qemu-system-aarch64 checks the table (make check-qemu).
  *
- *   gcc -O1 -frounding-math -o /tmp/gen_fp_vectors tests/guest/arm64/tools/gen_fp_vectors.c -lm
- *   /tmp/gen_fp_vectors > tests/guest/arm64/a64_fp_vectors.h
+ * The Makefile builds and runs it (host gcc) into $(OUT)/gen/a64_fp_vectors.h.
  */
 #include <fenv.h>
 #include <math.h>
